@@ -1,0 +1,51 @@
+"""The graph: papers and their relations, embeddings, kNN edges and the snapshot store."""
+
+from paperkg.graph.embeddings import DEFAULT_MODEL, Embedder, EmbeddingResult, embed_texts
+from paperkg.graph.knn import Neighbour, build_index, knn_edges
+from paperkg.graph.model import PAPER, SIMILAR_TO, count_labels, count_types, paper_graph, papers_of
+from paperkg.graph.normalize import fold, title_key
+from paperkg.graph.papers import Paper, merge_records, paper_text
+from paperkg.graph.search import SimilarHit, similar
+from paperkg.graph.snapshot import (
+    DEFAULT_OUT,
+    Embeddings,
+    Snapshot,
+    read_cache,
+    read_index,
+    read_manifest,
+    read_snapshot,
+    write_snapshot,
+)
+from paperkg.graph.stats import snapshot_stats
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "DEFAULT_OUT",
+    "PAPER",
+    "SIMILAR_TO",
+    "Embedder",
+    "EmbeddingResult",
+    "Embeddings",
+    "Neighbour",
+    "Paper",
+    "SimilarHit",
+    "Snapshot",
+    "build_index",
+    "count_labels",
+    "count_types",
+    "embed_texts",
+    "fold",
+    "knn_edges",
+    "merge_records",
+    "paper_graph",
+    "paper_text",
+    "papers_of",
+    "read_cache",
+    "read_index",
+    "read_manifest",
+    "read_snapshot",
+    "similar",
+    "snapshot_stats",
+    "title_key",
+    "write_snapshot",
+]

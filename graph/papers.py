@@ -1,0 +1,118 @@
+"""Merging records into papers: one paper, one node, whatever inputs it appears in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from paperkg.graph.normalize import fold, title_key
+from paperkg.loaders.records import PaperRecord
+
+__all__ = ["Paper", "merge_records", "paper_text"]
+
+
+@dataclass
+class Paper:
+    """One paper as the graph knows it, merged from every record that names it."""
+
+    id: str
+    title: str
+    abstract: str
+    sources: list[str] = field(default_factory=list)
+    listed: str | None = None
+    published: date | None = None
+    arxiv_id: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    authors: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """What gets embedded: title and abstract."""
+        return paper_text(self.title, self.abstract)
+
+
+def paper_text(title: str, abstract: str) -> str:
+    """Title and abstract joined as one passage for the embedding model."""
+    title = title.strip()
+    sep = " " if title.endswith((".", "?", "!", ":")) else ". "
+    return f"{title}{sep}{abstract.strip()}" if abstract else title
+
+
+class _Groups:
+    """Union-find over record indexes, joined by any identity key they share."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _identity_keys(record: PaperRecord) -> list[str]:
+    keys = [f"title:{title_key(record.title)}"] if fold(record.title) else []
+    if record.arxiv_id:
+        keys.append(f"arxiv:{record.arxiv_id.lower()}")
+    if record.doi:
+        keys.append(f"doi:{record.doi.lower()}")
+    return keys
+
+
+def merge_records(records: Iterable[PaperRecord]) -> list[Paper]:
+    """Group records naming the same paper (folded title, arXiv id or DOI) into ``Paper``s.
+
+    Within a group the first title seen is kept for display, the longest abstract wins, the
+    earliest full date wins, and every ``path:line`` is kept in ``sources``. The id is
+    ``arxiv:<id>``, else ``doi:<doi>``, else ``title:<hash of the folded title>``.
+    Papers come back sorted by id so everything downstream is deterministic.
+    """
+    records = list(records)
+    groups = _Groups(len(records))
+    owner: dict[str, int] = {}
+    for index, record in enumerate(records):
+        for key in _identity_keys(record):
+            if key in owner:
+                groups.union(owner[key], index)
+            else:
+                owner[key] = index
+    members: dict[int, list[PaperRecord]] = {}
+    for index, record in enumerate(records):
+        members.setdefault(groups.find(index), []).append(record)
+    papers = [_merge_group(group) for group in members.values()]
+    papers.sort(key=lambda paper: paper.id)
+    return papers
+
+
+def _merge_group(group: list[PaperRecord]) -> Paper:
+    first = group[0]
+    arxiv = next((r.arxiv_id for r in group if r.arxiv_id), None)
+    doi = next((r.doi for r in group if r.doi), None)
+    if arxiv:
+        pid = f"arxiv:{arxiv}"
+    elif doi:
+        pid = f"doi:{doi.lower()}"
+    else:
+        pid = f"title:{title_key(first.title)}"
+    dates = [r.published for r in group if r.published is not None]
+    authors = next((list(r.authors) for r in group if r.authors), [])
+    return Paper(
+        id=pid,
+        title=first.title,
+        abstract=max((r.abstract for r in group), key=len),
+        sources=sorted({r.source for r in group}),
+        listed=next((r.listed for r in group if r.listed), None),
+        published=min(dates) if dates else None,
+        arxiv_id=arxiv,
+        doi=doi,
+        url=next((r.url for r in group if r.url), None),
+        authors=authors,
+    )

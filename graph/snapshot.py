@@ -1,0 +1,246 @@
+"""The snapshot store: one folder holding the graph, its embeddings, the FAISS index and a manifest.
+
+A snapshot is written whole into a temporary sibling folder and swapped into place, so a
+failed or interrupted build leaves the previous snapshot as it was. Reading checks the
+manifest and the checksum of every file it lists.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import faiss
+import networkx as nx
+import numpy as np
+
+from paperkg.errors import SnapshotError
+
+__all__ = [
+    "DEFAULT_OUT",
+    "FORMAT_VERSION",
+    "Embeddings",
+    "Snapshot",
+    "read_cache",
+    "read_index",
+    "read_manifest",
+    "read_snapshot",
+    "write_snapshot",
+]
+
+DEFAULT_OUT = "paperkg-out"
+FORMAT = "paperkg-snapshot"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+GRAPH = "graph.json"
+EMBEDDINGS = "embeddings.npz"
+INDEX = "index.faiss"
+
+
+@dataclass(frozen=True)
+class Embeddings:
+    """Row ``i`` of ``vectors`` embeds paper ``ids[i]``, whose text hashes to ``hashes[i]``."""
+
+    ids: list[str]
+    hashes: list[str]
+    vectors: np.ndarray
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A snapshot read back from disk."""
+
+    path: Path
+    manifest: dict[str, Any]
+    graph: nx.MultiDiGraph
+    embeddings: Embeddings
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _rebuild_hint(out: Path) -> str:
+    return f"rebuild it with: paperkg build SOURCES --out {out}"
+
+
+def read_manifest(out: str | Path) -> dict[str, Any]:
+    """The manifest of the snapshot at ``out``, checked for presence, shape and version."""
+    out = Path(out)
+    if not out.exists():
+        raise SnapshotError(
+            f"no snapshot at {out}: build one with: paperkg build SOURCES --out {out}"
+        )
+    path = out / MANIFEST
+    if not path.is_file():
+        raise SnapshotError(f"{out} is not a paperkg snapshot (no {MANIFEST} in it)")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SnapshotError(f"{path} is damaged ({exc}); {_rebuild_hint(out)}") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise SnapshotError(f"{path} is not a paperkg manifest; {_rebuild_hint(out)}")
+    version = manifest.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise SnapshotError(
+            f"{out} has snapshot format {version!r}, newer than this paperkg reads "
+            f"({FORMAT_VERSION}); upgrade paperkg"
+        )
+    return manifest
+
+
+def _checked(out: Path, manifest: dict[str, Any], name: str) -> Path:
+    """Path of one snapshot file after checking it against the manifest's checksum."""
+    path = out / name
+    expected = manifest.get("files", {}).get(name, {}).get("sha256")
+    if not path.is_file():
+        raise SnapshotError(f"{path} is missing; the snapshot is damaged: {_rebuild_hint(out)}")
+    if expected is None or _sha256(path) != expected:
+        raise SnapshotError(
+            f"{path} does not match its checksum in {MANIFEST}; the snapshot is damaged: "
+            f"{_rebuild_hint(out)}"
+        )
+    return path
+
+
+def _read_embeddings(path: Path, out: Path) -> Embeddings:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return Embeddings(
+                [str(x) for x in data["ids"]],
+                [str(x) for x in data["hashes"]],
+                np.ascontiguousarray(data["vectors"], dtype=np.float32),
+            )
+    except (OSError, KeyError, ValueError) as exc:
+        raise SnapshotError(f"{path} cannot be read ({exc}); {_rebuild_hint(out)}") from exc
+
+
+def read_snapshot(out: str | Path) -> Snapshot:
+    """Read and check the whole snapshot at ``out``."""
+    out = Path(out)
+    manifest = read_manifest(out)
+    graph_path = _checked(out, manifest, GRAPH)
+    try:
+        data = json.loads(graph_path.read_text(encoding="utf-8"))
+        graph = nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise SnapshotError(f"{graph_path} cannot be read ({exc}); {_rebuild_hint(out)}") from exc
+    embeddings = _read_embeddings(_checked(out, manifest, EMBEDDINGS), out)
+    return Snapshot(out, manifest, graph, embeddings)
+
+
+def read_index(out: str | Path, manifest: dict[str, Any]) -> faiss.Index:
+    """The FAISS index of the snapshot at ``out`` (rows in the order of its embeddings)."""
+    out = Path(out)
+    path = _checked(out, manifest, INDEX)
+    try:
+        return faiss.read_index(str(path))
+    except RuntimeError as exc:
+        raise SnapshotError(f"{path} cannot be read; {_rebuild_hint(out)}") from exc
+
+
+def read_cache(out: str | Path, model: str) -> dict[str, np.ndarray]:
+    """Vectors by text hash from the snapshot at ``out`` when it used ``model``, else empty.
+
+    A missing or damaged snapshot simply gives no cache: it is about to be replaced.
+    """
+    try:
+        manifest = read_manifest(out)
+        if manifest.get("model", {}).get("name") != model:
+            return {}
+        embeddings = _read_embeddings(_checked(Path(out), manifest, EMBEDDINGS), Path(out))
+    except SnapshotError:
+        return {}
+    return dict(zip(embeddings.hashes, embeddings.vectors, strict=True))
+
+
+def _ensure_replaceable(out: Path) -> None:
+    """Refuse to replace a folder that is not a snapshot: it may be the user's own files."""
+    if out.exists() and not out.is_dir():
+        raise SnapshotError(f"--out {out} is a file; give a folder for the snapshot")
+    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
+        raise SnapshotError(
+            f"--out {out} is a folder with other files in it, not a paperkg snapshot; "
+            "choose an empty or new folder"
+        )
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths with Linux renameat2(RENAME_EXCHANGE); False if unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
+
+
+def _swap_into_place(tmp: Path, out: Path) -> None:
+    if not out.exists():
+        os.rename(tmp, out)
+        return
+    if _exchange(tmp, out):
+        shutil.rmtree(tmp)
+        return
+    old = out.with_name(f".{out.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    os.rename(out, old)
+    os.rename(tmp, out)
+    shutil.rmtree(old)
+
+
+def write_snapshot(
+    out: str | Path,
+    *,
+    graph: nx.MultiDiGraph,
+    embeddings: Embeddings,
+    index: faiss.Index,
+    manifest: dict[str, Any],
+) -> None:
+    """Write a complete snapshot to ``out``, replacing any previous one only once all is written."""
+    out = Path(out)
+    _ensure_replaceable(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    except OSError as exc:
+        raise SnapshotError(f"cannot write a snapshot at {out}: {exc.strerror or exc}") from exc
+    try:
+        data = nx.node_link_data(graph, edges="edges")
+        (tmp / GRAPH).write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), "utf-8")
+        np.savez(
+            tmp / EMBEDDINGS,
+            ids=np.array(embeddings.ids, dtype=str),
+            hashes=np.array(embeddings.hashes, dtype=str),
+            vectors=embeddings.vectors.astype(np.float32),
+        )
+        faiss.write_index(index, str(tmp / INDEX))
+        files = {
+            name: {"sha256": _sha256(tmp / name), "bytes": (tmp / name).stat().st_size}
+            for name in (GRAPH, EMBEDDINGS, INDEX)
+        }
+        full = {"format": FORMAT, "format_version": FORMAT_VERSION, **manifest, "files": files}
+        (tmp / MANIFEST).write_text(json.dumps(full, indent=2, sort_keys=True) + "\n", "utf-8")
+        for name in (GRAPH, EMBEDDINGS, INDEX, MANIFEST):
+            with (tmp / name).open("rb") as handle:
+                os.fsync(handle.fileno())
+        _swap_into_place(tmp, out)
+    except OSError as exc:
+        raise SnapshotError(f"cannot write a snapshot at {out}: {exc.strerror or exc}") from exc
+    finally:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(tmp)

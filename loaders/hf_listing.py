@@ -1,0 +1,115 @@
+"""Hugging Face papers listing pages saved as text.
+
+The page reads: a few short header lines ("new", "Subscribe", ...), a date line ("Mar 17"),
+then one title line and one abstract line per paper. Blank lines between them are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date, datetime
+
+from paperkg.errors import InputError
+from paperkg.loaders.records import PaperRecord
+
+__all__ = ["FORMAT", "parse", "sniff"]
+
+FORMAT = "hf-listing"
+
+MAX_HEADER_LINES = 12
+MAX_HEADER_CHARS = 80
+MAX_TITLE_CHARS = 500
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE_LINE = re.compile(
+    rf"{_MONTH}\s+\d{{1,2}}(?:,?\s+(?P<year>\d{{4}}))?|\d{{4}}-\d{{2}}-\d{{2}}", re.I
+)
+
+
+def _date_of(line: str) -> tuple[str, date | None] | None:
+    """``(raw text, full date or None)`` when ``line`` is a listing date line, else None."""
+    if not _DATE_LINE.fullmatch(line):
+        return None
+    for fmt in ("%Y-%m-%d", "%b %d, %Y", "%b %d %Y", "%B %d, %Y", "%B %d %Y"):
+        try:
+            return line, datetime.strptime(line, fmt).date()
+        except ValueError:
+            continue
+    return line, None
+
+
+def _non_blank(text: str) -> Iterator[tuple[int, str]]:
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.strip()
+        if line:
+            yield number, line
+
+
+def _header_end(text: str, path: str) -> tuple[int, str, date | None]:
+    """Find the date line that ends the header; raise where the header stops making sense."""
+    last = 0
+    for seen, (number, line) in enumerate(_non_blank(text)):
+        last = number
+        found = _date_of(line)
+        if found is not None:
+            return number, found[0], found[1]
+        if len(line) > MAX_HEADER_CHARS or seen >= MAX_HEADER_LINES:
+            raise InputError(
+                "not a papers listing page: expected a few short header lines, then a date "
+                "line such as 'Mar 17' before the first title",
+                path=path,
+                line=number,
+            )
+    raise InputError(
+        "not a papers listing page: no date line such as 'Mar 17' found"
+        if last
+        else "empty file: no papers in it",
+        path=path,
+        line=max(last, 1),
+    )
+
+
+def sniff(text: str) -> bool:
+    """True when the text starts like a listing page (short headers, then a date line)."""
+    try:
+        _header_end(text, "")
+    except InputError:
+        return False
+    return True
+
+
+def parse(text: str, path: str) -> Iterator[PaperRecord]:
+    """Yield one record per title/abstract pair; ``InputError`` names the line at fault."""
+    date_line, listed, published = _header_end(text, path)
+    title: tuple[int, str] | None = None
+    for number, line in _non_blank(text):
+        if number <= date_line:
+            continue
+        if title is None:
+            found = _date_of(line)
+            if found is not None:  # a page may hold several days, each under its date line
+                listed, published = found
+                continue
+            if len(line) > MAX_TITLE_CHARS:
+                raise InputError(
+                    f"expected a title line, found {len(line)} characters of text "
+                    "(is a title or an abstract missing just above?)",
+                    path=path,
+                    line=number,
+                )
+            title = (number, line)
+            continue
+        yield PaperRecord(
+            title=title[1],
+            abstract=line,
+            path=path,
+            line=title[0],
+            listed=listed,
+            published=published,
+        )
+        title = None
+    if title is not None:
+        raise InputError(
+            f"title {title[1][:60]!r} has no abstract line after it", path=path, line=title[0]
+        )

@@ -1,0 +1,34 @@
+"""The record every loader yields: one paper as one input saw it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+__all__ = ["PaperRecord"]
+
+
+@dataclass(frozen=True)
+class PaperRecord:
+    """One paper from one place in one input file.
+
+    ``path`` and ``line`` say where it came from, so errors and provenance can point there.
+    ``listed`` is the date text of the page it was listed on (``"Mar 17"``), kept raw because
+    listing pages omit the year; ``published`` is set only when a full date is known.
+    """
+
+    title: str
+    abstract: str
+    path: str
+    line: int
+    listed: str | None = None
+    published: date | None = None
+    arxiv_id: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    authors: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def source(self) -> str:
+        """``path:line``, the provenance string stored on graph nodes."""
+        return f"{self.path}:{self.line}"

@@ -1,0 +1,37 @@
+"""The one exception family of paperkg: every message says what went wrong and what to do.
+
+    PaperkgError
+     ├── InputError        a source path or file cannot be used (names the file and line)
+     ├── ModelError        the embedding model cannot be loaded
+     └── SnapshotError     a snapshot directory is missing, damaged or cannot be written
+
+The CLI turns any ``PaperkgError`` into one line on stderr and exit status 1.
+"""
+
+from __future__ import annotations
+
+__all__ = ["InputError", "ModelError", "PaperkgError", "SnapshotError"]
+
+
+class PaperkgError(Exception):
+    """Root of every error a user can act on."""
+
+
+class InputError(PaperkgError):
+    """A source path or file is missing, unreadable, or not in a format paperkg reads."""
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        where = ""
+        if path is not None:
+            where = f"{path}:{line}: " if line is not None else f"{path}: "
+        super().__init__(f"{where}{message}")
+
+
+class ModelError(PaperkgError):
+    """The embedding model cannot be found or loaded."""
+
+
+class SnapshotError(PaperkgError):
+    """A snapshot directory is missing, damaged, or cannot be written."""

@@ -1,0 +1,1 @@
+"""Cypher query packs and their runner (see issue: query packs)."""

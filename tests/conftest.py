@@ -1,0 +1,55 @@
+"""Shared fixtures: real files, the real model, real snapshots. Nothing is downloaded."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+# Tests must never reach the Hugging Face Hub: the default model ships in a package.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+EXAMPLES = ROOT / "examples"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Path:
+    """The five real listing pages beside the checkout; their absence is a failure."""
+    files = sorted(SEEDS.glob("*.txt"))
+    assert len(files) == 5, (
+        f"expected the five seed pages in {SEEDS} (../shared beside the checkout)"
+    )
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The default model, loaded once for the whole session."""
+    from paperkg.graph import Embedder
+
+    return Embedder()
+
+
+@pytest.fixture(scope="session")
+def seeds_snapshot(tmp_path_factory: pytest.TempPathFactory, seeds: Path, embedder) -> Path:
+    """A snapshot of the seeds, built once."""
+    from paperkg.build import build
+
+    out = tmp_path_factory.mktemp("seeds") / "kg"
+    build([seeds], out, embedder=embedder)
+    return out
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """sha256 of every file under ``folder`` by relative path: equal digests, identical bytes."""
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }

@@ -1,0 +1,39 @@
+"""kNN edges from FAISS on small known vectors."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from paperkg.graph import build_index, knn_edges
+
+
+def unit(rows):
+    m = np.asarray(rows, dtype=np.float32)
+    return m / np.linalg.norm(m, axis=1, keepdims=True)
+
+
+VECTORS = unit([[1, 0, 0], [0.9, 0.1, 0], [0, 1, 0], [0, 0.9, 0.2], [0, 0, 1]])
+
+
+def test_nearest_first_no_self_edges_ranks_from_one():
+    edges = knn_edges(build_index(VECTORS), VECTORS, k=2)
+    assert len(edges) == 10
+    assert all(e.source != e.target for e in edges)
+    first = [e for e in edges if e.source == 0]
+    assert [e.rank for e in first] == [1, 2] and first[0].target == 1
+    assert first[0].score > first[1].score
+    assert abs(first[0].score - float(VECTORS[0] @ VECTORS[1])) < 1e-5
+
+
+def test_min_score_drops_weak_edges_and_k_larger_than_corpus_is_fine():
+    edges = knn_edges(build_index(VECTORS), VECTORS, k=50, min_score=0.5)
+    assert edges and all(e.score >= 0.5 for e in edges)
+    assert {(e.source, e.target) for e in edges} == {(0, 1), (1, 0), (2, 3), (3, 2)}
+
+
+def test_identical_vectors_do_not_make_self_edges_and_are_deterministic():
+    same = unit([[1, 1, 0], [1, 1, 0], [0, 1, 1]])
+    edges = knn_edges(build_index(same), same, k=1)
+    assert [(e.source, e.target) for e in edges][:2] == [(0, 1), (1, 0)]
+    assert edges[2].source == 2 and edges[2].target in {0, 1}
+    assert edges == knn_edges(build_index(same), same, k=1)

@@ -1,0 +1,1 @@
+"""Self-contained pyvis HTML views of a built graph."""
