@@ -4,7 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench neo4j clean
+
+NEO4J_BOLT_PORT ?= 7687
+NEO4J_HTTP_PORT ?= 7474
+NEO4J_PASSWORD  ?= paperkg-password
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,9 +30,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## bench: measure the seed build and write docs/benchmarks.md
+## bench: measure the seed build and the Neo4j load, write docs/benchmarks.md
 bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/build_seeds.py
+	$(BIN)/python benchmarks/neo4j_load.py
+
+## neo4j: a real local Neo4j 5.26 Community + APOC + Browser, no Docker (Ctrl-C stops it)
+neo4j:
+	tools/neo4j/run.sh --bolt-port $(NEO4J_BOLT_PORT) --http-port $(NEO4J_HTTP_PORT) \
+		--data .neo4j-data --password "$(NEO4J_PASSWORD)"
 
 clean:
 	rm -rf paperkg-out test-output .pytest_cache .ruff_cache

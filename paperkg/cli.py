@@ -3,6 +3,8 @@ options, calls one library function and renders what it returns."""
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from paperkg.graph import (
     similar,
     snapshot_stats,
 )
+from paperkg.graph.neo4j_store import Neo4jSettings, PushReport, connect, push_snapshot
 from paperkg.loaders import FORMATS
 from paperkg.render import ProgressBars, print_json, print_table
 
@@ -43,6 +46,98 @@ def out_option(func: Any) -> Any:
         envvar="PAPERKG_OUT",
         help="Snapshot folder (env PAPERKG_OUT).",
     )(func)
+
+
+def neo4j_options(required: bool) -> Any:
+    """--neo4j, --user, --database, --batch-size, --prune; the password comes from
+    NEO4J_PASSWORD or a prompt, never from the command line."""
+
+    def decorate(func: Any) -> Any:
+        options = [
+            click.option(
+                "--neo4j",
+                "uri",
+                envvar="NEO4J_URI",
+                required=required,
+                help="Bolt URI of the Neo4j server, e.g. bolt://localhost:7687 (env NEO4J_URI).",
+            ),
+            click.option(
+                "--user",
+                envvar="NEO4J_USER",
+                default="neo4j",
+                show_default=True,
+                help="Neo4j user (env NEO4J_USER); the password is read from "
+                "NEO4J_PASSWORD or asked for.",
+            ),
+            click.option(
+                "--database",
+                envvar="NEO4J_DATABASE",
+                default=None,
+                help="Database name (env NEO4J_DATABASE; default: the server's).",
+            ),
+            click.option(
+                "--neo4j-batch-size",
+                "neo4j_batch",
+                type=int,
+                default=1000,
+                show_default=True,
+                help="Rows per UNWIND write transaction.",
+            ),
+            click.option(
+                "--prune",
+                is_flag=True,
+                help="Also delete paperkg nodes that the snapshot no longer has.",
+            ),
+        ]
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
+
+
+def _settings(uri: str, user: str, database: str | None) -> Neo4jSettings:
+    password = os.environ.get("NEO4J_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty():
+            raise click.UsageError("set NEO4J_PASSWORD (no terminal to ask for the password)")
+        password = click.prompt(f"Password for {user} at {uri}", hide_input=True)
+    return Neo4jSettings(uri=uri, user=user, password=password, database=database)
+
+
+def _push(
+    out: Path, uri: str, user: str, database: str | None, batch: int, prune: bool, quiet: bool
+) -> PushReport:
+    settings = _settings(uri, user, database)
+    snapshot = read_snapshot(out)
+    driver = connect(settings)
+    try:
+        with ProgressBars(enabled=not quiet) as bars:
+            return push_snapshot(
+                driver,
+                snapshot,
+                database=database,
+                batch_size=batch,
+                prune=prune,
+                progress=bars,
+                uri=uri,
+            )
+    finally:
+        driver.close()
+
+
+def _print_push(report: PushReport) -> None:
+    rows = [(f"{label} nodes", n) for label, n in report.nodes.items()]
+    rows += [(f"{rel} edges", n) for rel, n in report.relationships.items()]
+    rows += [
+        ("stale edges removed", report.deleted_relationships),
+        ("nodes pruned", report.pruned_nodes),
+    ]
+    print_table(
+        f"Loaded into {report.uri} ({report.database or 'default database'})",
+        ["what", "rows"],
+        rows,
+    )
 
 
 def json_option(func: Any) -> Any:
@@ -94,6 +189,7 @@ def main() -> None:
 @click.option("--batch-size", type=int, default=32, show_default=True, help="Embedding batch size.")
 @click.option("--device", default=None, help="Torch device for embeddings, e.g. cpu or cuda.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
+@neo4j_options(required=False)
 @json_option
 def build_command(
     sources: tuple[Path, ...],
@@ -105,21 +201,30 @@ def build_command(
     batch_size: int,
     device: str | None,
     quiet: bool,
+    uri: str | None,
+    user: str,
+    database: str | None,
+    neo4j_batch: int,
+    prune: bool,
     as_json: bool,
 ) -> None:
     """Build a snapshot from SOURCES (files and folders of paper listings).
 
     Folders are searched recursively for .txt, .json, .jsonl and .ndjson files. Papers
     already embedded in --out with the same model are not embedded again. The snapshot is
-    replaced only once the new one is complete.
+    replaced only once the new one is complete. With --neo4j the snapshot is then loaded
+    into Neo4j, as `paperkg push` does.
     """
     options = BuildOptions(
         k=k, min_score=min_score, model=model, format=fmt, batch_size=batch_size, device=device
     )
+    if uri:  # a bad server fails now, not after minutes of embedding
+        connect(_settings(uri, user, database)).close()
     with ProgressBars(enabled=not (quiet or as_json)) as bars:
         report = build(list(sources), out, options, progress=bars)
+    pushed = _push(out, uri, user, database, neo4j_batch, prune, quiet or as_json) if uri else None
     if as_json:
-        print_json(asdict(report))
+        print_json({**asdict(report), "neo4j": asdict(pushed) if pushed else None})
         return
     print_table(
         f"Snapshot written to {report.out}",
@@ -135,6 +240,37 @@ def build_command(
     )
     stages = ", ".join(f"{name} {secs:.2f}s" for name, secs in report.seconds.items())
     click.echo(f"model {report.model}; {stages}")
+    if pushed is not None:
+        _print_push(pushed)
+
+
+@main.command("push")
+@out_option
+@neo4j_options(required=True)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
+@json_option
+def push_command(
+    out: Path,
+    uri: str,
+    user: str,
+    database: str | None,
+    neo4j_batch: int,
+    prune: bool,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """Load the snapshot in --out into Neo4j.
+
+    Creates constraints, a full-text index on paper titles and abstracts and a vector index
+    on Paper.embedding, then MERGEs every node and relationship in batches. Pushing again is
+    safe and completes an interrupted push. Relationships paperkg computes mirror the
+    snapshot; nodes are deleted only with --prune.
+    """
+    report = _push(out, uri, user, database, neo4j_batch, prune, quiet or as_json)
+    if as_json:
+        print_json(asdict(report))
+        return
+    _print_push(report)
 
 
 @main.command("stats")

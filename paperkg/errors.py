@@ -3,14 +3,15 @@
     PaperkgError
      ├── InputError        a source path or file cannot be used (names the file and line)
      ├── ModelError        the embedding model cannot be loaded
-     └── SnapshotError     a snapshot directory is missing, damaged or cannot be written
+     ├── SnapshotError     a snapshot directory is missing, damaged or cannot be written
+     └── Neo4jError        the Neo4j server cannot be reached, refuses us, or fails a write
 
 The CLI turns any ``PaperkgError`` into one line on stderr and exit status 1.
 """
 
 from __future__ import annotations
 
-__all__ = ["InputError", "ModelError", "PaperkgError", "SnapshotError"]
+__all__ = ["InputError", "ModelError", "Neo4jError", "PaperkgError", "SnapshotError"]
 
 
 class PaperkgError(Exception):
@@ -35,3 +36,7 @@ class ModelError(PaperkgError):
 
 class SnapshotError(PaperkgError):
     """A snapshot directory is missing, damaged, or cannot be written."""
+
+
+class Neo4jError(PaperkgError):
+    """Neo4j is unreachable, rejects the credentials or database, or a write fails."""

@@ -12,16 +12,27 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
+    Task,
     TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 __all__ = ["ProgressBars", "print_json", "print_table"]
 
 _STAGE_LABELS = {"parse": "Reading sources", "embed": "Embedding papers"}
+
+
+class RateColumn(ProgressColumn):
+    """Items per second (papers embedded, rows written)."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("" if speed is None else f"{speed:,.0f}/s", style="progress.data.speed")
 
 
 class ProgressBars:
@@ -32,6 +43,7 @@ class ProgressBars:
             TextColumn("{task.description:<18}"),
             BarColumn(),
             MofNCompleteColumn(),
+            RateColumn(),
             TimeElapsedColumn(),
             TimeRemainingColumn(),
             console=Console(stderr=True),
@@ -60,13 +72,16 @@ class ProgressBars:
 def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """A table on stdout; numbers right-aligned."""
     rows = [list(row) for row in rows]
-    table = Table(title=title, title_justify="left")
+    console = Console()
+    if title:
+        console.print(title, highlight=False, soft_wrap=True)
+    table = Table()
     for position, name in enumerate(columns):
         numeric = bool(rows) and all(isinstance(row[position], int | float) for row in rows)
         table.add_column(name, justify="right" if numeric else "left", overflow="fold")
     for row in rows:
         table.add_row(*("" if cell is None else str(cell) for cell in row))
-    Console().print(table)
+    console.print(table)
 
 
 def print_json(data: Any) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from neo4j_server import LocalNeo4j
 
 # Tests must never reach the Hugging Face Hub: the default model ships in a package.
 os.environ["HF_HUB_OFFLINE"] = "1"
@@ -53,3 +55,32 @@ def tree_digest(folder: Path) -> dict[str, str]:
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """``(uri, password)`` of a real Neo4j: NEO4J_URI if set, else a local one we start.
+
+    A server that cannot start fails the tests that need it; they are never skipped.
+    """
+    if os.environ.get("NEO4J_URI"):
+        yield os.environ["NEO4J_URI"], os.environ.get("NEO4J_PASSWORD", "")
+        return
+    server = LocalNeo4j(tmp_path_factory.mktemp("neo4j"))
+    server.start()
+    try:
+        yield server.uri, server.password
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def neo4j_driver(neo4j_server: tuple[str, str]):
+    """A driver to an emptied database (Community has one user database, so tests share it)."""
+    import neo4j
+
+    uri, password = neo4j_server
+    driver = neo4j.GraphDatabase.driver(uri, auth=("neo4j", password))
+    driver.execute_query("MATCH (n) DETACH DELETE n")
+    yield driver
+    driver.close()

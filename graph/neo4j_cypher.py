@@ -1,0 +1,93 @@
+"""Every Cypher statement the Neo4j store runs, as named constants.
+
+Labels and relationship types are part of the statement text (Cypher cannot take them as
+parameters) and come only from this module; every value travels as a query parameter.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CONSTRAINTS",
+    "COUNT_LABEL",
+    "COUNT_TYPE",
+    "DELETE_STALE_RELATIONSHIPS",
+    "FULLTEXT_INDEX",
+    "MERGE_NODES",
+    "MERGE_RELATIONSHIPS",
+    "PRUNE_NODES",
+    "SERVER_VERSION",
+    "VECTOR_INDEX",
+]
+
+#: Uniqueness constraint per label on its key property; also the lookup index for MERGE.
+CONSTRAINTS = {
+    "Paper": "CREATE CONSTRAINT paper_id IF NOT EXISTS FOR (n:Paper) REQUIRE n.id IS UNIQUE",
+    "Method": "CREATE CONSTRAINT method_key IF NOT EXISTS FOR (n:Method) REQUIRE n.key IS UNIQUE",
+    "Dataset": (
+        "CREATE CONSTRAINT dataset_key IF NOT EXISTS FOR (n:Dataset) REQUIRE n.key IS UNIQUE"
+    ),
+    "Repo": "CREATE CONSTRAINT repo_url IF NOT EXISTS FOR (n:Repo) REQUIRE n.url IS UNIQUE",
+    "Cluster": "CREATE CONSTRAINT cluster_id IF NOT EXISTS FOR (n:Cluster) REQUIRE n.id IS UNIQUE",
+}
+
+FULLTEXT_INDEX = (
+    "CREATE FULLTEXT INDEX paper_text IF NOT EXISTS FOR (n:Paper) ON EACH [n.title, n.abstract]"
+)
+
+#: ``$dimension`` is a parameter; index options accept parameters since Neo4j 5.
+VECTOR_INDEX = (
+    "CREATE VECTOR INDEX paper_embedding IF NOT EXISTS FOR (n:Paper) ON n.embedding "
+    "OPTIONS {indexConfig: {`vector.dimensions`: $dimension, "
+    "`vector.similarity_function`: 'cosine'}}"
+)
+
+SERVER_VERSION = (
+    "CALL dbms.components() YIELD name, versions, edition "
+    "RETURN name, versions[0] AS version, edition"
+)
+
+#: ``$rows``: a list of ``{key, props}``; ``props`` replaces the node's properties but keeps
+#: any the snapshot does not know (a user's own annotations survive a push).
+MERGE_NODES = {
+    "Paper": (
+        "UNWIND $rows AS row MERGE (n:Paper {id: row.key}) "
+        "SET n += row.props, n.paperkg_push = $push"
+    ),
+}
+
+#: ``$rows``: a list of ``{source, target, props}`` (node keys).
+MERGE_RELATIONSHIPS = {
+    "SIMILAR_TO": (
+        "UNWIND $rows AS row "
+        "MATCH (a:Paper {id: row.source}) MATCH (b:Paper {id: row.target}) "
+        "MERGE (a)-[r:SIMILAR_TO]->(b) SET r += row.props, r.paperkg_push = $push"
+    ),
+}
+
+#: Relationships of a type paperkg computes that this push did not write: stale, removed in
+#: batches of ``$limit`` (the caller repeats until a batch deletes nothing).
+DELETE_STALE_RELATIONSHIPS = {
+    "SIMILAR_TO": (
+        "MATCH ()-[r:SIMILAR_TO]->() WHERE coalesce(r.paperkg_push, '') <> $push "
+        "WITH r LIMIT $limit DELETE r RETURN count(*) AS n"
+    ),
+}
+
+#: Nodes of a paperkg label that the snapshot no longer has (``--prune``), in batches.
+PRUNE_NODES = {
+    "Paper": (
+        "MATCH (n:Paper) WHERE coalesce(n.paperkg_push, '') <> $push "
+        "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
+    ),
+}
+
+COUNT_LABEL = {
+    "Paper": "MATCH (n:Paper) RETURN count(n) AS n",
+    "Method": "MATCH (n:Method) RETURN count(n) AS n",
+    "Dataset": "MATCH (n:Dataset) RETURN count(n) AS n",
+    "Repo": "MATCH (n:Repo) RETURN count(n) AS n",
+    "Cluster": "MATCH (n:Cluster) RETURN count(n) AS n",
+}
+COUNT_TYPE = {
+    "SIMILAR_TO": "MATCH ()-[r:SIMILAR_TO]->() RETURN count(r) AS n",
+}

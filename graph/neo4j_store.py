@@ -1,0 +1,270 @@
+"""Loading a snapshot into Neo4j: schema first, then batched ``UNWIND ... MERGE`` writes.
+
+Store functions take a ``neo4j.Driver`` and never open one themselves (``connect`` does).
+Writes run in managed transactions (``execute_write``) so the driver retries transient
+errors; every value is a query parameter. A push is idempotent: running it again, or
+re-running an interrupted one, converges on the same graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import neo4j
+from neo4j import exceptions as neo4j_errors
+
+from paperkg.errors import Neo4jError
+from paperkg.graph import neo4j_cypher as cypher
+from paperkg.graph.snapshot import Snapshot
+
+__all__ = [
+    "MIN_SERVER_VERSION",
+    "Neo4jSettings",
+    "PushReport",
+    "check_server_version",
+    "connect",
+    "count_graph",
+    "create_schema",
+    "push_snapshot",
+]
+
+#: Vector indexes became generally available in Neo4j 5.13.
+MIN_SERVER_VERSION = (5, 13)
+START_HINT = "start one with 'docker compose up -d' (or 'make neo4j' in a paperkg checkout)"
+
+
+@dataclass(frozen=True)
+class Neo4jSettings:
+    """Where and as whom to connect. ``database=None`` means the server's default database."""
+
+    uri: str
+    user: str = "neo4j"
+    password: str = field(default="", repr=False)
+    database: str | None = None
+
+
+@dataclass(frozen=True)
+class PushReport:
+    """What a push wrote: rows per label and type, stale rows removed, seconds."""
+
+    uri: str
+    database: str | None
+    nodes: dict[str, int]
+    relationships: dict[str, int]
+    deleted_relationships: int
+    pruned_nodes: int
+
+
+def _translate(exc: Exception, settings: Neo4jSettings) -> Neo4jError:
+    """One actionable line for what went wrong talking to the server (never the password)."""
+    where = f"Neo4j at {settings.uri}"
+    if isinstance(exc, neo4j_errors.AuthError):
+        return Neo4jError(
+            f"{where} rejected user {settings.user!r}: wrong user or password "
+            "(set NEO4J_USER and NEO4J_PASSWORD)"
+        )
+    code = getattr(exc, "code", "") or ""
+    if code.endswith("DatabaseNotFound"):
+        return Neo4jError(
+            f"{where} has no database {settings.database!r}; "
+            "'SHOW DATABASES' in Neo4j Browser lists them (or omit --database)"
+        )
+    if isinstance(exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired):
+        return Neo4jError(f"cannot reach {where} ({_first_line(exc)}); {START_HINT}")
+    if isinstance(exc, neo4j_errors.ConfigurationError | ValueError):
+        return Neo4jError(f"cannot use Neo4j URI {settings.uri!r}: {_first_line(exc)}")
+    return Neo4jError(f"{where} failed: {_first_line(exc)}")
+
+
+def _first_line(exc: Exception) -> str:
+    """The driver's message folded onto one line (its messages often span two)."""
+    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return " ".join(text.split())[:300]
+
+
+def connect(settings: Neo4jSettings) -> neo4j.Driver:
+    """A driver whose connection, credentials and database have been checked."""
+    try:
+        driver = neo4j.GraphDatabase.driver(
+            settings.uri, auth=(settings.user, settings.password), connection_timeout=10
+        )
+    except (neo4j_errors.ConfigurationError, ValueError) as exc:
+        raise _translate(exc, settings) from exc
+    try:
+        driver.verify_connectivity()
+        with driver.session(database=settings.database) as session:
+            session.run("RETURN 1").consume()
+    except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError) as exc:
+        driver.close()
+        raise _translate(exc, settings) from exc
+    return driver
+
+
+def check_server_version(version: str) -> tuple[int, ...]:
+    """Parse a server version and refuse one too old for vector indexes."""
+    numbers = tuple(int(part) for part in re.findall(r"\d+", version)[:3])
+    if numbers[:2] < MIN_SERVER_VERSION:
+        wanted = ".".join(map(str, MIN_SERVER_VERSION))
+        raise Neo4jError(
+            f"Neo4j {version} is too old: paperkg needs {wanted} or newer for vector indexes "
+            "(the docker-compose.yml in paperkg runs 5.26 LTS)"
+        )
+    return numbers
+
+
+def create_schema(driver: neo4j.Driver, dimension: int, database: str | None = None) -> None:
+    """Constraints, the full-text index and the vector index; safe to run any number of times."""
+    with driver.session(database=database) as session:
+        record = session.run(cypher.SERVER_VERSION).single()
+        check_server_version(record["version"] if record else "0")
+        for statement in cypher.CONSTRAINTS.values():
+            session.run(statement).consume()
+        session.run(cypher.FULLTEXT_INDEX).consume()
+        session.run(cypher.VECTOR_INDEX, dimension=dimension).consume()
+        session.run("CALL db.awaitIndexes(300)").consume()
+
+
+def _push_id(snapshot: Snapshot) -> str:
+    """Identity of a snapshot's content: the same snapshot always pushes under the same id."""
+    files = json.dumps(snapshot.manifest.get("files", {}), sort_keys=True)
+    return hashlib.sha256(files.encode()).hexdigest()[:16]
+
+
+def _neo4j_value(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _node_rows(snapshot: Snapshot, label: str) -> list[dict[str, Any]]:
+    vectors = dict(zip(snapshot.embeddings.ids, snapshot.embeddings.vectors, strict=True))
+    rows = []
+    for node, data in snapshot.graph.nodes(data=True):
+        if data.get("label") != label:
+            continue
+        props = {k: _neo4j_value(v) for k, v in data.items() if k != "label" and v is not None}
+        if node in vectors:
+            props["embedding"] = vectors[node].astype(float).tolist()
+        rows.append({"key": node, "props": props})
+    return rows
+
+
+def _relationship_rows(snapshot: Snapshot, rel: str) -> list[dict[str, Any]]:
+    return [
+        {"source": u, "target": v, "props": {k: _neo4j_value(x) for k, x in d.items()}}
+        for u, v, key, d in snapshot.graph.edges(keys=True, data=True)
+        if key == rel
+    ]
+
+
+def _batches(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict[str, Any]]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _write(tx: neo4j.ManagedTransaction, statement: str, **params: Any) -> int:
+    result = tx.run(statement, **params)
+    record = result.single()
+    result.consume()
+    return int(record.data().get("n", 0)) if record is not None else 0
+
+
+def push_snapshot(
+    driver: neo4j.Driver,
+    snapshot: Snapshot,
+    *,
+    database: str | None = None,
+    batch_size: int = 1000,
+    prune: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
+    uri: str = "",
+) -> PushReport:
+    """Write every node and relationship of ``snapshot`` to Neo4j.
+
+    Relationships paperkg computes (``SIMILAR_TO`` ...) mirror the snapshot: ones left from an
+    earlier push that this snapshot no longer has are deleted. Nodes are never deleted unless
+    ``prune`` is set, which removes paperkg nodes the snapshot does not hold.
+    """
+    if batch_size < 1:
+        raise Neo4jError(f"--batch-size must be at least 1, got {batch_size}")
+    push = _push_id(snapshot)
+    nodes: dict[str, int] = {}
+    relationships: dict[str, int] = {}
+    create_schema(driver, int(snapshot.manifest["model"]["dimension"]), database)
+    try:
+        with driver.session(database=database) as session:
+            for label, statement in cypher.MERGE_NODES.items():
+                rows = _node_rows(snapshot, label)
+                nodes[label] = _write_batches(
+                    session, statement, rows, batch_size, push, progress, f"{label} nodes"
+                )
+            for rel, statement in cypher.MERGE_RELATIONSHIPS.items():
+                rows = _relationship_rows(snapshot, rel)
+                relationships[rel] = _write_batches(
+                    session, statement, rows, batch_size, push, progress, f"{rel} edges"
+                )
+            deleted = sum(
+                _delete_until_done(session, statement, push, batch_size * 10)
+                for statement in cypher.DELETE_STALE_RELATIONSHIPS.values()
+            )
+            pruned = (
+                sum(
+                    _delete_until_done(session, statement, push, batch_size * 10)
+                    for statement in cypher.PRUNE_NODES.values()
+                )
+                if prune
+                else 0
+            )
+    except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
+        raise _translate(exc, Neo4jSettings(uri=uri or "the server", database=database)) from exc
+    return PushReport(uri, database, nodes, relationships, deleted, pruned)
+
+
+def _write_batches(
+    session: neo4j.Session,
+    statement: str,
+    rows: Sequence[dict[str, Any]],
+    size: int,
+    push: str,
+    progress: Callable[[str, int, int], None] | None,
+    stage: str,
+) -> int:
+    done = 0
+    if progress is not None:
+        progress(stage, 0, len(rows))
+    for batch in _batches(rows, size):
+        session.execute_write(_write, statement, rows=list(batch), push=push)
+        done += len(batch)
+        if progress is not None:
+            progress(stage, done, len(rows))
+    return done
+
+
+def _delete_until_done(session: neo4j.Session, statement: str, push: str, limit: int) -> int:
+    total = 0
+    while True:
+        deleted = session.execute_write(_write, statement, push=push, limit=limit)
+        total += deleted
+        if deleted < limit:
+            return total
+
+
+def count_graph(driver: neo4j.Driver, database: str | None = None) -> dict[str, dict[str, int]]:
+    """Nodes per paperkg label and relationships per paperkg type, as Neo4j holds them."""
+    with driver.session(database=database) as session:
+        return {
+            "nodes": {
+                label: session.run(statement).single()["n"]
+                for label, statement in cypher.COUNT_LABEL.items()
+            },
+            "relationships": {
+                rel: session.run(statement).single()["n"]
+                for rel, statement in cypher.COUNT_TYPE.items()
+            },
+        }
