@@ -13,13 +13,42 @@ from typing import Any
 
 import networkx as nx
 
+from paperkg.graph.extraction import Extraction
 from paperkg.graph.knn import Neighbour
 from paperkg.graph.papers import Paper
+from paperkg.graph.urls import Repo
 
-__all__ = ["PAPER", "SIMILAR_TO", "count_labels", "count_types", "paper_graph", "papers_of"]
+__all__ = [
+    "CITES",
+    "DATASET",
+    "HAS_CODE",
+    "METHOD",
+    "PAPER",
+    "REPO",
+    "SIMILAR_TO",
+    "add_extraction",
+    "count_labels",
+    "count_types",
+    "entity_node_id",
+    "paper_graph",
+    "papers_of",
+    "relationship_type",
+]
 
-PAPER = "Paper"
-SIMILAR_TO = "SIMILAR_TO"
+PAPER, METHOD, DATASET, REPO = "Paper", "Method", "Dataset", "Repo"
+SIMILAR_TO, CITES, HAS_CODE = "SIMILAR_TO", "CITES", "HAS_CODE"
+_LABEL_OF_KIND = {"method": METHOD, "dataset": DATASET}
+
+
+def relationship_type(key: str) -> str:
+    """Edge keys are the relationship type, plus ``:source`` where one pair may have several
+    (``CITES:mention`` beside ``CITES:openalex``)."""
+    return key.split(":", 1)[0]
+
+
+def entity_node_id(kind: str, key: str) -> str:
+    """Node id of a method or dataset: ``method:<key>`` / ``dataset:<key>``."""
+    return f"{kind}:{key}"
 
 
 def paper_graph(papers: Sequence[Paper], neighbours: Sequence[Neighbour]) -> nx.MultiDiGraph:
@@ -50,6 +79,54 @@ def paper_graph(papers: Sequence[Paper], neighbours: Sequence[Neighbour]) -> nx.
     return graph
 
 
+def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
+    """Method, Dataset and Repo nodes, the paper-to-entity relations, links and CITES edges."""
+    for paper_id in sorted(extraction.entities):
+        for mention in extraction.entities[paper_id].mentions:
+            node = entity_node_id(mention.kind, mention.key)
+            if node not in graph:
+                graph.add_node(
+                    node,
+                    label=_LABEL_OF_KIND[mention.kind],
+                    key=mention.key,
+                    name=mention.name,
+                    aliases=[],
+                    known=mention.known,
+                )
+            aliases = graph.nodes[node]["aliases"]
+            if mention.name not in aliases and mention.name != graph.nodes[node]["name"]:
+                aliases.append(mention.name)
+            graph.add_edge(paper_id, node, key=mention.relation, evidence=mention.sentence)
+    for paper_id in sorted(extraction.links):
+        pages = []
+        for item in extraction.links[paper_id]:
+            if isinstance(item, Repo):
+                node = f"repo:{item.url}"
+                if node not in graph:
+                    graph.add_node(
+                        node,
+                        label=REPO,
+                        url=item.url,
+                        host=item.host,
+                        owner=item.owner,
+                        name=item.name,
+                        kind=item.kind,
+                    )
+                graph.add_edge(paper_id, node, key=HAS_CODE)
+            else:
+                pages.append(item.url)
+        graph.nodes[paper_id]["links"] = pages
+    for citation in extraction.citations:
+        graph.add_edge(
+            citation.source,
+            citation.target,
+            key=f"{CITES}:mention",
+            source="mention",
+            evidence=citation.evidence,
+            entity=citation.entity,
+        )
+
+
 def papers_of(graph: nx.MultiDiGraph) -> Iterator[tuple[str, dict[str, Any]]]:
     """``(id, properties)`` of every Paper node."""
     for node, data in graph.nodes(data=True):
@@ -64,4 +141,5 @@ def count_labels(graph: nx.MultiDiGraph) -> dict[str, int]:
 
 def count_types(graph: nx.MultiDiGraph) -> dict[str, int]:
     """Number of edges per relationship type."""
-    return dict(sorted(Counter(key for _u, _v, key in graph.edges(keys=True)).items()))
+    counts = Counter(relationship_type(key) for _u, _v, key in graph.edges(keys=True))
+    return dict(sorted(counts.items()))

@@ -1,7 +1,8 @@
 """Every Cypher statement the Neo4j store runs, as named constants.
 
 Labels and relationship types are part of the statement text (Cypher cannot take them as
-parameters) and come only from this module; every value travels as a query parameter.
+parameters): they are the fixed names written in this module, never input. Every value
+travels as a query parameter.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ __all__ = [
     "COUNT_TYPE",
     "DELETE_STALE_RELATIONSHIPS",
     "FULLTEXT_INDEX",
+    "KEY_PROPERTY",
     "MERGE_NODES",
     "MERGE_RELATIONSHIPS",
     "PRUNE_NODES",
@@ -46,6 +48,9 @@ SERVER_VERSION = (
     "RETURN name, versions[0] AS version, edition"
 )
 
+#: Property that identifies a node of each label (the MERGE key).
+KEY_PROPERTY = {"Paper": "id", "Method": "key", "Dataset": "key", "Repo": "url", "Cluster": "id"}
+
 #: ``$rows``: a list of ``{key, props}``; ``props`` replaces the node's properties but keeps
 #: any the snapshot does not know (a user's own annotations survive a push).
 MERGE_NODES = {
@@ -53,41 +58,84 @@ MERGE_NODES = {
         "UNWIND $rows AS row MERGE (n:Paper {id: row.key}) "
         "SET n += row.props, n.paperkg_push = $push"
     ),
+    "Method": (
+        "UNWIND $rows AS row MERGE (n:Method {key: row.key}) "
+        "SET n += row.props, n.paperkg_push = $push"
+    ),
+    "Dataset": (
+        "UNWIND $rows AS row MERGE (n:Dataset {key: row.key}) "
+        "SET n += row.props, n.paperkg_push = $push"
+    ),
+    "Repo": (
+        "UNWIND $rows AS row MERGE (n:Repo {url: row.key}) "
+        "SET n += row.props, n.paperkg_push = $push"
+    ),
 }
 
-#: ``$rows``: a list of ``{source, target, props}`` (node keys).
+#: ``$rows``: a list of ``{source, target, props}`` (node keys), per (type, target label).
 MERGE_RELATIONSHIPS = {
-    "SIMILAR_TO": (
+    ("SIMILAR_TO", "Paper"): (
         "UNWIND $rows AS row "
         "MATCH (a:Paper {id: row.source}) MATCH (b:Paper {id: row.target}) "
         "MERGE (a)-[r:SIMILAR_TO]->(b) SET r += row.props, r.paperkg_push = $push"
+    ),
+    ("CITES", "Paper"): (
+        "UNWIND $rows AS row "
+        "MATCH (a:Paper {id: row.source}) MATCH (b:Paper {id: row.target}) "
+        "MERGE (a)-[r:CITES {source: row.props.source}]->(b) "
+        "SET r += row.props, r.paperkg_push = $push"
+    ),
+    ("INTRODUCES", "Method"): (
+        "UNWIND $rows AS row "
+        "MATCH (a:Paper {id: row.source}) MATCH (b:Method {key: row.target}) "
+        "MERGE (a)-[r:INTRODUCES]->(b) SET r += row.props, r.paperkg_push = $push"
+    ),
+    ("INTRODUCES", "Dataset"): (
+        "UNWIND $rows AS row "
+        "MATCH (a:Paper {id: row.source}) MATCH (b:Dataset {key: row.target}) "
+        "MERGE (a)-[r:INTRODUCES]->(b) SET r += row.props, r.paperkg_push = $push"
+    ),
+    ("USES", "Method"): (
+        "UNWIND $rows AS row "
+        "MATCH (a:Paper {id: row.source}) MATCH (b:Method {key: row.target}) "
+        "MERGE (a)-[r:USES]->(b) SET r += row.props, r.paperkg_push = $push"
+    ),
+    ("EVALUATES_ON", "Dataset"): (
+        "UNWIND $rows AS row "
+        "MATCH (a:Paper {id: row.source}) MATCH (b:Dataset {key: row.target}) "
+        "MERGE (a)-[r:EVALUATES_ON]->(b) SET r += row.props, r.paperkg_push = $push"
+    ),
+    ("HAS_CODE", "Repo"): (
+        "UNWIND $rows AS row "
+        "MATCH (a:Paper {id: row.source}) MATCH (b:Repo {url: row.target}) "
+        "MERGE (a)-[r:HAS_CODE]->(b) SET r += row.props, r.paperkg_push = $push"
     ),
 }
 
 #: Relationships of a type paperkg computes that this push did not write: stale, removed in
 #: batches of ``$limit`` (the caller repeats until a batch deletes nothing).
 DELETE_STALE_RELATIONSHIPS = {
-    "SIMILAR_TO": (
-        "MATCH ()-[r:SIMILAR_TO]->() WHERE coalesce(r.paperkg_push, '') <> $push "
+    rel: (
+        f"MATCH ()-[r:{rel}]->() WHERE coalesce(r.paperkg_push, '') <> $push "
         "WITH r LIMIT $limit DELETE r RETURN count(*) AS n"
-    ),
+    )
+    for rel in ("SIMILAR_TO", "CITES", "INTRODUCES", "USES", "EVALUATES_ON", "HAS_CODE")
 }
 
 #: Nodes of a paperkg label that the snapshot no longer has (``--prune``), in batches.
 PRUNE_NODES = {
-    "Paper": (
-        "MATCH (n:Paper) WHERE coalesce(n.paperkg_push, '') <> $push "
+    label: (
+        f"MATCH (n:{label}) WHERE coalesce(n.paperkg_push, '') <> $push "
         "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
-    ),
+    )
+    for label in ("Paper", "Method", "Dataset", "Repo", "Cluster")
 }
 
 COUNT_LABEL = {
-    "Paper": "MATCH (n:Paper) RETURN count(n) AS n",
-    "Method": "MATCH (n:Method) RETURN count(n) AS n",
-    "Dataset": "MATCH (n:Dataset) RETURN count(n) AS n",
-    "Repo": "MATCH (n:Repo) RETURN count(n) AS n",
-    "Cluster": "MATCH (n:Cluster) RETURN count(n) AS n",
+    label: f"MATCH (n:{label}) RETURN count(n) AS n"
+    for label in ("Paper", "Method", "Dataset", "Repo", "Cluster")
 }
 COUNT_TYPE = {
-    "SIMILAR_TO": "MATCH ()-[r:SIMILAR_TO]->() RETURN count(r) AS n",
+    rel: f"MATCH ()-[r:{rel}]->() RETURN count(r) AS n"
+    for rel in ("SIMILAR_TO", "CITES", "INTRODUCES", "USES", "EVALUATES_ON", "HAS_CODE")
 }

@@ -21,6 +21,7 @@ from neo4j import exceptions as neo4j_errors
 
 from paperkg.errors import Neo4jError
 from paperkg.graph import neo4j_cypher as cypher
+from paperkg.graph.model import relationship_type
 from paperkg.graph.snapshot import Snapshot
 
 __all__ = [
@@ -142,6 +143,12 @@ def _neo4j_value(value: Any) -> Any:
     return value
 
 
+def _key_value(snapshot: Snapshot, node: str) -> Any:
+    """The value of a node's MERGE key property (``Paper.id``, ``Method.key``, ``Repo.url``)."""
+    data = snapshot.graph.nodes[node]
+    return node if data["label"] == "Paper" else data[cypher.KEY_PROPERTY[data["label"]]]
+
+
 def _node_rows(snapshot: Snapshot, label: str) -> list[dict[str, Any]]:
     vectors = dict(zip(snapshot.embeddings.ids, snapshot.embeddings.vectors, strict=True))
     rows = []
@@ -151,15 +158,20 @@ def _node_rows(snapshot: Snapshot, label: str) -> list[dict[str, Any]]:
         props = {k: _neo4j_value(v) for k, v in data.items() if k != "label" and v is not None}
         if node in vectors:
             props["embedding"] = vectors[node].astype(float).tolist()
-        rows.append({"key": node, "props": props})
+        rows.append({"key": _key_value(snapshot, node), "props": props})
     return rows
 
 
-def _relationship_rows(snapshot: Snapshot, rel: str) -> list[dict[str, Any]]:
+def _relationship_rows(snapshot: Snapshot, rel: str, target: str) -> list[dict[str, Any]]:
+    graph = snapshot.graph
     return [
-        {"source": u, "target": v, "props": {k: _neo4j_value(x) for k, x in d.items()}}
-        for u, v, key, d in snapshot.graph.edges(keys=True, data=True)
-        if key == rel
+        {
+            "source": _key_value(snapshot, u),
+            "target": _key_value(snapshot, v),
+            "props": {k: _neo4j_value(x) for k, x in d.items()},
+        }
+        for u, v, key, d in graph.edges(keys=True, data=True)
+        if relationship_type(key) == rel and graph.nodes[v]["label"] == target
     ]
 
 
@@ -201,13 +213,17 @@ def push_snapshot(
         with driver.session(database=database) as session:
             for label, statement in cypher.MERGE_NODES.items():
                 rows = _node_rows(snapshot, label)
+                if not rows:
+                    continue
                 nodes[label] = _write_batches(
                     session, statement, rows, batch_size, push, progress, f"{label} nodes"
                 )
-            for rel, statement in cypher.MERGE_RELATIONSHIPS.items():
-                rows = _relationship_rows(snapshot, rel)
-                relationships[rel] = _write_batches(
-                    session, statement, rows, batch_size, push, progress, f"{rel} edges"
+            for (rel, target), statement in cypher.MERGE_RELATIONSHIPS.items():
+                rows = _relationship_rows(snapshot, rel, target)
+                if not rows:
+                    continue
+                relationships[rel] = relationships.get(rel, 0) + _write_batches(
+                    session, statement, rows, batch_size, push, progress, f"{rel} ({target})"
                 )
             deleted = sum(
                 _delete_until_done(session, statement, push, batch_size * 10)

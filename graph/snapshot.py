@@ -43,6 +43,8 @@ MANIFEST = "manifest.json"
 GRAPH = "graph.json"
 EMBEDDINGS = "embeddings.npz"
 INDEX = "index.faiss"
+#: node-link field names; "from"/"to" so an edge property called "source" (CITES) survives.
+_NODE_LINK = {"edges": "edges", "source": "from", "target": "to"}
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ def read_snapshot(out: str | Path) -> Snapshot:
     graph_path = _checked(out, manifest, GRAPH)
     try:
         data = json.loads(graph_path.read_text(encoding="utf-8"))
-        graph = nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
+        graph = nx.node_link_graph(data, directed=True, multigraph=True, **_NODE_LINK)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise SnapshotError(f"{graph_path} cannot be read ({exc}); {_rebuild_hint(out)}") from exc
     embeddings = _read_embeddings(_checked(out, manifest, EMBEDDINGS), out)
@@ -220,7 +222,7 @@ def write_snapshot(
     except OSError as exc:
         raise SnapshotError(f"cannot write a snapshot at {out}: {exc.strerror or exc}") from exc
     try:
-        data = nx.node_link_data(graph, edges="edges")
+        data = nx.node_link_data(graph, **_NODE_LINK)
         (tmp / GRAPH).write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), "utf-8")
         np.savez(
             tmp / EMBEDDINGS,

@@ -15,6 +15,10 @@ def snapshot_stats(manifest: dict[str, Any]) -> dict[str, Any]:
     return {
         "papers": nodes.get("Paper", 0),
         "similar_to": relationships.get("SIMILAR_TO", 0),
+        "methods": nodes.get("Method", 0),
+        "datasets": nodes.get("Dataset", 0),
+        "repos": nodes.get("Repo", 0),
+        "cites": relationships.get("CITES", 0),
         "sources": len(manifest.get("inputs", [])),
         "records": counts.get("records", 0),
         "model": manifest.get("model", {}).get("name"),

@@ -12,8 +12,10 @@ from typing import Any
 
 from paperkg.errors import PaperkgError
 from paperkg.graph.embeddings import DEFAULT_MODEL, Embedder, embed_texts
+from paperkg.graph.extraction import extract_corpus
+from paperkg.graph.gazetteer import load_gazetteer
 from paperkg.graph.knn import build_index, knn_edges
-from paperkg.graph.model import count_labels, count_types, paper_graph
+from paperkg.graph.model import add_extraction, count_labels, count_types, paper_graph
 from paperkg.graph.papers import merge_records
 from paperkg.graph.snapshot import Embeddings, read_cache, write_snapshot
 from paperkg.loaders import load_sources
@@ -34,6 +36,7 @@ class BuildOptions:
     format: str | None = None
     batch_size: int = 32
     device: str | None = None
+    gazetteers: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.k < 1:
@@ -55,6 +58,10 @@ class BuildReport:
     records: int
     papers: int
     similar_to: int
+    methods: int
+    datasets: int
+    repos: int
+    cites: int
     embedded: int
     reused: int
     model: str
@@ -91,9 +98,14 @@ def build(
     seconds: dict[str, float] = {}
 
     started = time.perf_counter()
+    gazetteer = load_gazetteer(options.gazetteers)
     loaded = load_sources(sources, fmt=options.format, progress=stage_progress(progress, "parse"))
     papers = merge_records(loaded.records)
     seconds["parse"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    extraction = extract_corpus(papers, gazetteer, progress=stage_progress(progress, "extract"))
+    seconds["extract"] = time.perf_counter() - started
 
     def load() -> Embedder:
         started = time.perf_counter()
@@ -115,6 +127,7 @@ def build(
     index = build_index(embedded.vectors)
     neighbours = knn_edges(index, embedded.vectors, options.k, options.min_score)
     graph = paper_graph(papers, neighbours)
+    add_extraction(graph, extraction)
     seconds["index"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -134,6 +147,7 @@ def build(
             "relationships": count_types(graph),
         },
         "versions": _versions(),
+        "gazetteers": list(options.gazetteers),
     }
     write_snapshot(
         out,
@@ -150,6 +164,10 @@ def build(
         records=len(loaded.records),
         papers=len(papers),
         similar_to=len(neighbours),
+        methods=manifest["counts"]["nodes"].get("Method", 0),
+        datasets=manifest["counts"]["nodes"].get("Dataset", 0),
+        repos=manifest["counts"]["nodes"].get("Repo", 0),
+        cites=manifest["counts"]["relationships"].get("CITES", 0),
         embedded=embedded.computed,
         reused=embedded.reused,
         model=model,

@@ -22,6 +22,7 @@ from paperkg.graph import (
     similar,
     snapshot_stats,
 )
+from paperkg.graph.lookup import entity_rows, find_paper, paper_profile
 from paperkg.graph.neo4j_store import Neo4jSettings, PushReport, connect, push_snapshot
 from paperkg.loaders import FORMATS
 from paperkg.render import ProgressBars, print_json, print_table
@@ -188,6 +189,13 @@ def main() -> None:
 )
 @click.option("--batch-size", type=int, default=32, show_default=True, help="Embedding batch size.")
 @click.option("--device", default=None, help="Torch device for embeddings, e.g. cpu or cuda.")
+@click.option(
+    "--gazetteer",
+    "gazetteers",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Extra known method/dataset names (JSON like graph/data/gazetteer.json); repeatable.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 @neo4j_options(required=False)
 @json_option
@@ -200,6 +208,7 @@ def build_command(
     fmt: str | None,
     batch_size: int,
     device: str | None,
+    gazetteers: tuple[Path, ...],
     quiet: bool,
     uri: str | None,
     user: str,
@@ -216,7 +225,13 @@ def build_command(
     into Neo4j, as `paperkg push` does.
     """
     options = BuildOptions(
-        k=k, min_score=min_score, model=model, format=fmt, batch_size=batch_size, device=device
+        k=k,
+        min_score=min_score,
+        model=model,
+        format=fmt,
+        batch_size=batch_size,
+        device=device,
+        gazetteers=tuple(str(g) for g in gazetteers),
     )
     if uri:  # a bad server fails now, not after minutes of embedding
         connect(_settings(uri, user, database)).close()
@@ -234,6 +249,10 @@ def build_command(
             ("records read", report.records),
             ("papers", report.papers),
             ("SIMILAR_TO edges", report.similar_to),
+            ("methods", report.methods),
+            ("datasets", report.datasets),
+            ("repos", report.repos),
+            ("CITES edges (from mentions)", report.cites),
             ("papers embedded", report.embedded),
             ("embeddings reused", report.reused),
         ],
@@ -309,6 +328,66 @@ def similar_command(query: str, out: Path, k: int, as_json: bool) -> None:
         ["#", "score", "title", "id"],
         [(rank, f"{hit.score:.3f}", hit.title, hit.id) for rank, hit in enumerate(hits, 1)],
     )
+
+
+@main.command("entities")
+@out_option
+@click.option(
+    "--kind",
+    type=click.Choice(["method", "dataset", "repo"]),
+    default=None,
+    help="Only this kind of entity.",
+)
+@click.option(
+    "--limit",
+    type=int,
+    default=50,
+    show_default=True,
+    help="Rows in the table (0: all); --json always gives all.",
+)
+@json_option
+def entities_command(out: Path, kind: str | None, limit: int, as_json: bool) -> None:
+    """Methods, datasets and code repositories in the graph, most-linked first, with the
+    papers that introduce them."""
+    rows = entity_rows(read_snapshot(out).graph, kind)
+    if as_json:
+        print_json([asdict(row) for row in rows])
+        return
+    shown = rows if limit <= 0 else rows[:limit]
+    print_table(
+        f"{len(rows)} entities" + (f" (showing {len(shown)})" if len(shown) < len(rows) else ""),
+        ["kind", "entity", "papers", "introduced by"],
+        [(r.kind, r.name, r.papers, "; ".join(t[:50] for t in r.introduced_by)) for r in shown],
+    )
+
+
+@main.command("paper")
+@click.argument("paper")
+@out_option
+@json_option
+def paper_command(paper: str, out: Path, as_json: bool) -> None:
+    """Everything the graph knows about PAPER (an id, a title, or a unique part of one):
+    entities, repos, links, similar papers, citations made and received."""
+    graph = read_snapshot(out).graph
+    profile = paper_profile(graph, find_paper(graph, paper))
+    if as_json:
+        print_json(asdict(profile))
+        return
+    click.echo(
+        f"{profile.title}\n{profile.id}  listed {profile.listed or '-'}  "
+        f"sources: {', '.join(profile.sources)}"
+    )
+    facts = [
+        ("introduces", ", ".join(profile.introduces)),
+        ("uses", ", ".join(profile.uses)),
+        ("evaluates on", ", ".join(profile.evaluates_on)),
+        ("code", ", ".join(profile.repos)),
+        ("links", ", ".join(profile.links)),
+        ("cites", "; ".join(f"{c['title']} (via {c['entity']})" for c in profile.cites)),
+        ("cited by", "; ".join(f"{c['title']} (via {c['entity']})" for c in profile.cited_by)),
+        ("similar", "; ".join(f"{s['title']} ({s['score']:.2f})" for s in profile.similar[:5])),
+    ]
+    print_table(None, ["", ""], [(name, value or "-") for name, value in facts])
 
 
 if __name__ == "__main__":

@@ -24,7 +24,11 @@ from rich.text import Text
 
 __all__ = ["ProgressBars", "print_json", "print_table"]
 
-_STAGE_LABELS = {"parse": "Reading sources", "embed": "Embedding papers"}
+_STAGE_LABELS = {
+    "parse": "Reading sources",
+    "extract": "Finding entities",
+    "embed": "Embedding papers",
+}
 
 
 class RateColumn(ProgressColumn):

@@ -1,0 +1,53 @@
+"""Running entity, link and citation extraction over a whole corpus of papers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from paperkg.graph.citations import MentionCitation, mention_citations
+from paperkg.graph.entities import (
+    PaperEntities,
+    corpus_gazetteer,
+    extract_entities,
+    introduced_names,
+)
+from paperkg.graph.gazetteer import Gazetteer
+from paperkg.graph.papers import Paper
+from paperkg.graph.urls import Link, Repo, find_links
+
+__all__ = ["Extraction", "extract_corpus"]
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Per paper id: its entities and its links; plus the mention citations between papers."""
+
+    entities: dict[str, PaperEntities]
+    links: dict[str, list[Repo | Link]]
+    citations: list[MentionCitation]
+
+
+def extract_corpus(
+    papers: Sequence[Paper],
+    gazetteer: Gazetteer,
+    progress: Callable[[int, int], None] | None = None,
+) -> Extraction:
+    """Two passes: collect the names papers introduce, then find every known or introduced
+    name in every paper, then infer who cites whom."""
+    introduced: dict[str, tuple[str, str]] = {}
+    for paper in papers:
+        for name, kind, _sentence in introduced_names(paper.title, paper.abstract):
+            key = gazetteer.key_of(name)
+            if key not in gazetteer.entries:
+                introduced.setdefault(key, (name, kind))
+    corpus = corpus_gazetteer(introduced.values())
+    entities: dict[str, PaperEntities] = {}
+    links: dict[str, list[Repo | Link]] = {}
+    for done, paper in enumerate(papers, start=1):
+        entities[paper.id] = extract_entities(paper.title, paper.abstract, gazetteer, corpus)
+        links[paper.id] = find_links(f"{paper.title}\n{paper.abstract}")
+        if progress is not None and (done % 200 == 0 or done == len(papers)):
+            progress(done, len(papers))
+    published = {paper.id: paper.published for paper in papers}
+    return Extraction(entities, links, mention_citations(entities, published))

@@ -1,0 +1,194 @@
+"""The curated list of known method and dataset names, and matching it against text.
+
+The list ships as package data (``graph/data/gazetteer.json``) and can be extended with a
+user file of the same shape (``--gazetteer``). Names match with case, hyphens, spaces and
+dots folded ("GPT-4o" = "gpt 4o"), except entries marked ``case_sensitive`` (names that are
+also ordinary words, like "SAM" or "Whisper"), which match only as spelled.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from paperkg.errors import InputError
+
+__all__ = ["Gazetteer", "GazetteerEntry", "Match", "entity_key", "load_gazetteer"]
+
+KINDS = ("method", "dataset")
+
+#: Size and variant suffixes that stay part of the family: "Llama-3-8B" is Llama 3.
+_SUFFIX = (
+    r"(?:[-\s](?:\d+(?:\.\d+)?[BMKbmk]|\d{2,3}|XXL|XL|Large|Base|Small|Tiny|Mini|Instruct|"
+    r"Chat|Turbo|large|base|small|tiny|mini|instruct|chat|Lite|Verified|(?:19|20)\d\d)"
+    r"(?![\w.]))*"
+)
+#: Hyphenated words that describe a use of the name rather than extend it ("LoRA-based").
+_DESCRIPTIVE = r"(?:based|style|like|guided|aware|driven|free|specific|only|level|inspired)\b"
+
+
+def entity_key(name: str) -> str:
+    """The identity of a name: NFKC, case-folded, everything but letters and digits dropped.
+
+    >>> entity_key("GPT-4o") == entity_key("gpt 4o") == entity_key("GPT4o")
+    True
+    """
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", name).casefold())
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    """One known name: its display ``name``, ``kind``, spellings and whether case matters."""
+
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    case_sensitive: bool = False
+
+    @property
+    def key(self) -> str:
+        return entity_key(self.name)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A known name found in text at ``start:end`` (``text`` is the spelling found)."""
+
+    entry: GazetteerEntry
+    start: int
+    end: int
+    text: str
+
+
+def _spelling_pattern(spelling: str) -> str:
+    """Letters and digits as written; hyphens, spaces and dots between them optional."""
+    chunks = [re.escape(c) for c in re.findall(r"[^\W_]+|[^\w\s.-]", spelling)]
+    return r"[\s.\-]?".join(chunks)
+
+
+class Gazetteer:
+    """Known names compiled into two regular expressions (case-folded and case-sensitive)."""
+
+    def __init__(self, entries: Iterable[GazetteerEntry]) -> None:
+        self.entries: dict[str, GazetteerEntry] = {}
+        self._by_spelling: dict[tuple[bool, str], GazetteerEntry] = {}
+        for entry in entries:
+            self.entries.setdefault(entry.key, entry)
+            for spelling in (entry.name, *entry.aliases):
+                key = entity_key(spelling) if not entry.case_sensitive else spelling
+                self._by_spelling.setdefault((entry.case_sensitive, key), entry)
+        self._folded = self._compile(False)
+        self._exact = self._compile(True)
+
+    def _compile(self, case_sensitive: bool) -> re.Pattern[str] | None:
+        spellings = sorted(
+            {
+                spelling
+                for entry in self.entries.values()
+                if entry.case_sensitive == case_sensitive
+                for spelling in (entry.name, *entry.aliases)
+            },
+            key=len,
+            reverse=True,
+        )
+        if not spellings:
+            return None
+        body = "|".join(_spelling_pattern(s) for s in spellings)
+        return re.compile(
+            rf"(?<![\w\-])(?:{body}){_SUFFIX}(?![\w])(?!-(?!{_DESCRIPTIVE})\w)",
+            0 if case_sensitive else re.IGNORECASE,
+        )
+
+    def _entry_for(self, found: str, case_sensitive: bool) -> GazetteerEntry | None:
+        stem = re.sub(_SUFFIX + "$", "", found) if found else found
+        for candidate in (found, stem):
+            key = candidate if case_sensitive else entity_key(candidate)
+            if case_sensitive:
+                entry = next(
+                    (
+                        e
+                        for (cs, s), e in self._by_spelling.items()
+                        if cs and _spelling_matches(s, candidate)
+                    ),
+                    None,
+                )
+            else:
+                entry = self._by_spelling.get((False, key))
+            if entry is not None:
+                return entry
+        return None
+
+    def find(self, text: str) -> Iterator[Match]:
+        """Known names in ``text``, longest first where they overlap, in text order."""
+        hits: list[Match] = []
+        for pattern, case_sensitive in ((self._folded, False), (self._exact, True)):
+            if pattern is None:
+                continue
+            for m in pattern.finditer(text):
+                entry = self._entry_for(m.group(0), case_sensitive)
+                if entry is not None:
+                    hits.append(Match(entry, m.start(), m.end(), m.group(0)))
+        hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+        end = -1
+        for hit in hits:
+            if hit.start >= end:
+                end = hit.end
+                yield hit
+
+    def key_of(self, name: str) -> str:
+        """The key a name gets: its gazetteer entry's when the whole name is known, else its own."""
+        for match in self.find(name):
+            if match.start == 0 and match.end == len(name.strip()):
+                return match.entry.key
+        return entity_key(name)
+
+
+def _spelling_matches(spelling: str, found: str) -> bool:
+    return re.fullmatch(_spelling_pattern(spelling), found) is not None
+
+
+def _entries(data: object, source: str) -> Iterator[GazetteerEntry]:
+    items = data.get("entries") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise InputError('expected an object with an "entries" list', path=source)
+    for index, item in enumerate(items):
+        where = f"entries[{index}]"
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise InputError(f'{where}: needs a "name" string', path=source)
+        kind = item.get("kind")
+        if kind not in KINDS:
+            raise InputError(
+                f'{where} ({item["name"]}): "kind" must be one of {KINDS}', path=source
+            )
+        aliases = item.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise InputError(
+                f'{where} ({item["name"]}): "aliases" must be a list of strings', path=source
+            )
+        if entity_key(item["name"]):
+            yield GazetteerEntry(
+                item["name"], kind, tuple(aliases), bool(item.get("case_sensitive", False))
+            )
+
+
+def load_gazetteer(extra: Iterable[str | Path] = ()) -> Gazetteer:
+    """The shipped gazetteer plus any user files (their entries win on the same key)."""
+    shipped = files("paperkg.graph").joinpath("data/gazetteer.json")
+    entries: list[GazetteerEntry] = []
+    for path in extra:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read gazetteer: {exc}", path=str(path)) from exc
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                f"not valid JSON ({exc.msg})", path=str(path), line=exc.lineno
+            ) from exc
+        entries.extend(_entries(data, str(path)))
+    entries.extend(_entries(json.loads(shipped.read_text(encoding="utf-8")), str(shipped)))
+    return Gazetteer(entries)
