@@ -3,6 +3,7 @@ which entities are there and who introduced them."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -11,7 +12,17 @@ from paperkg.errors import PaperkgError
 from paperkg.graph.model import DATASET, METHOD, PAPER, REPO, relationship_type
 from paperkg.graph.normalize import fold
 
-__all__ = ["EntityRow", "PaperProfile", "entity_rows", "find_paper", "paper_profile"]
+__all__ = [
+    "BridgeReport",
+    "ClusterRow",
+    "EntityRow",
+    "PaperProfile",
+    "bridge_report",
+    "cluster_rows",
+    "entity_rows",
+    "find_paper",
+    "paper_profile",
+]
 
 _KIND_LABELS = {"method": METHOD, "dataset": DATASET, "repo": REPO}
 
@@ -50,11 +61,11 @@ def find_paper(graph: nx.MultiDiGraph, query: str) -> str:
     """The id of the paper named by ``query``: an id, an exact (folded) title, or a unique
     title fragment."""
     query = query.strip()
-    if graph.nodes.get(query, {}).get("label") == PAPER:
+    if graph.nodes.get(query, {}).get("type") == PAPER:
         return query
     wanted = fold(query)
     papers = [
-        (n, fold(d.get("title", ""))) for n, d in graph.nodes(data=True) if d.get("label") == PAPER
+        (n, fold(d.get("title", ""))) for n, d in graph.nodes(data=True) if d.get("type") == PAPER
     ]
     exact = [n for n, title in papers if title == wanted]
     if exact:
@@ -73,7 +84,7 @@ def entity_rows(graph: nx.MultiDiGraph, kind: str | None = None) -> list[EntityR
     labels = {_KIND_LABELS[kind]} if kind else set(_KIND_LABELS.values())
     rows = []
     for node, data in graph.nodes(data=True):
-        if data.get("label") not in labels:
+        if data.get("type") not in labels:
             continue
         papers = {u for u, _v in graph.in_edges(node)}
         introduced = sorted(
@@ -81,7 +92,7 @@ def entity_rows(graph: nx.MultiDiGraph, kind: str | None = None) -> list[EntityR
             for u, _v, key in graph.in_edges(node, keys=True)
             if key == "INTRODUCES"
         )
-        label = data["label"]
+        label = data["type"]
         rows.append(
             EntityRow(
                 kind=label.lower(),
@@ -152,3 +163,117 @@ def paper_profile(graph: nx.MultiDiGraph, paper: str) -> PaperProfile:
             )
     profile.similar = sorted(similar, key=lambda s: s["rank"])
     return profile
+
+
+@dataclass(frozen=True)
+class ClusterRow:
+    """One cluster as ``paperkg clusters`` shows it."""
+
+    id: int
+    size: int
+    label: str
+    keywords: list[str]
+    methods: list[str]
+    datasets: list[str]
+    linked: dict[int, int]
+
+
+def cluster_rows(graph: nx.MultiDiGraph) -> list[ClusterRow]:
+    """Clusters by id (largest first; the unclustered group, -1, last) with their links."""
+    rows = []
+    for node, data in graph.nodes(data=True):
+        if data.get("type") != "Cluster":
+            continue
+        linked: dict[int, int] = {}
+        for u, v, key, edge in [
+            *graph.out_edges(node, keys=True, data=True),
+            *graph.in_edges(node, keys=True, data=True),
+        ]:
+            if key == "LINKS_TO":
+                other = v if u == node else u
+                linked[graph.nodes[other]["id"]] = edge["edges"]
+        rows.append(
+            ClusterRow(
+                data["id"],
+                data["size"],
+                data["label"],
+                data["keywords"],
+                data["methods"],
+                data["datasets"],
+                dict(sorted(linked.items(), key=lambda kv: -kv[1])),
+            )
+        )
+    rows.sort(key=lambda r: (r.id < 0, r.id))
+    return rows
+
+
+@dataclass(frozen=True)
+class BridgePaper:
+    """A paper linking clusters: its score and the clusters its links reach."""
+
+    id: str
+    title: str
+    cluster: int
+    bridge_score: float
+    betweenness: float
+    participation: float
+    joins: list[int]
+
+
+@dataclass(frozen=True)
+class BridgeEntity:
+    """A method, dataset or repo whose papers sit in several clusters."""
+
+    kind: str
+    name: str
+    clusters: list[int]
+    papers: int
+
+
+@dataclass(frozen=True)
+class BridgeReport:
+    """Top bridge papers and bridging entities."""
+
+    papers: list[BridgePaper]
+    entities: list[BridgeEntity]
+
+
+def bridge_report(graph: nx.MultiDiGraph, top: int = 10) -> BridgeReport:
+    """Papers with the highest bridge score (and the clusters their links join), and entities
+    spanning the most clusters."""
+    papers = []
+    for node, data in graph.nodes(data=True):
+        if data.get("type") != PAPER or "bridge_score" not in data:
+            continue
+        reach: Counter[int] = Counter()
+        for _u, target, key in graph.out_edges(node, keys=True):
+            if relationship_type(key) in ("SIMILAR_TO", "CITES"):
+                reach[graph.nodes[target].get("cluster", -1)] += 1
+        for source, _v, key in graph.in_edges(node, keys=True):
+            if relationship_type(key) in ("SIMILAR_TO", "CITES"):
+                reach[graph.nodes[source].get("cluster", -1)] += 1
+        joins = sorted(c for c in reach if c >= 0)
+        papers.append(
+            BridgePaper(
+                node,
+                data["title"],
+                data["cluster"],
+                data["bridge_score"],
+                data["betweenness"],
+                data["participation"],
+                joins,
+            )
+        )
+    papers.sort(key=lambda p: (-p.bridge_score, p.id))
+    entities = [
+        BridgeEntity(
+            data["type"].lower(),
+            data.get("name") or data.get("url"),
+            data["clusters"],
+            graph.in_degree(node),
+        )
+        for node, data in graph.nodes(data=True)
+        if data.get("bridging")
+    ]
+    entities.sort(key=lambda e: (-len(e.clusters), -e.papers, e.name.casefold()))
+    return BridgeReport(papers[:top], entities[:top])

@@ -1,6 +1,6 @@
-"""The graph model: a networkx MultiDiGraph whose node ``label`` and edge key follow Neo4j.
+"""The graph model: a networkx MultiDiGraph whose node ``type`` and edge key follow Neo4j.
 
-Nodes carry ``label`` (``Paper``, later ``Method``, ``Dataset``, ``Repo``, ``Cluster``) and
+Nodes carry ``type``, their Neo4j label (``Paper``, ``Method``, ``Dataset``, ``Repo``, ``Cluster``),
 their properties; an edge's key is its relationship type (``SIMILAR_TO``, ``CITES``, ...),
 so two papers can be linked once per type.
 """
@@ -57,7 +57,7 @@ def paper_graph(papers: Sequence[Paper], neighbours: Sequence[Neighbour]) -> nx.
     for paper in papers:
         graph.add_node(
             paper.id,
-            label=PAPER,
+            type=PAPER,
             title=paper.title,
             abstract=paper.abstract,
             sources=list(paper.sources),
@@ -87,7 +87,7 @@ def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
             if node not in graph:
                 graph.add_node(
                     node,
-                    label=_LABEL_OF_KIND[mention.kind],
+                    type=_LABEL_OF_KIND[mention.kind],
                     key=mention.key,
                     name=mention.name,
                     aliases=[],
@@ -105,7 +105,7 @@ def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
                 if node not in graph:
                     graph.add_node(
                         node,
-                        label=REPO,
+                        type=REPO,
                         url=item.url,
                         host=item.host,
                         owner=item.owner,
@@ -130,13 +130,13 @@ def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
 def papers_of(graph: nx.MultiDiGraph) -> Iterator[tuple[str, dict[str, Any]]]:
     """``(id, properties)`` of every Paper node."""
     for node, data in graph.nodes(data=True):
-        if data.get("label") == PAPER:
+        if data.get("type") == PAPER:
             yield node, data
 
 
 def count_labels(graph: nx.MultiDiGraph) -> dict[str, int]:
     """Number of nodes per label."""
-    return dict(sorted(Counter(data.get("label") for _n, data in graph.nodes(data=True)).items()))
+    return dict(sorted(Counter(data.get("type") for _n, data in graph.nodes(data=True)).items()))
 
 
 def count_types(graph: nx.MultiDiGraph) -> dict[str, int]:

@@ -48,6 +48,18 @@ SERVER_VERSION = (
     "RETURN name, versions[0] AS version, edition"
 )
 
+RELATIONSHIP_TYPES = (
+    "SIMILAR_TO",
+    "CITES",
+    "INTRODUCES",
+    "USES",
+    "EVALUATES_ON",
+    "HAS_CODE",
+    "IN_CLUSTER",
+    "LINKS_TO",
+)
+NODE_LABELS = ("Paper", "Method", "Dataset", "Repo", "Cluster")
+
 #: Property that identifies a node of each label (the MERGE key).
 KEY_PROPERTY = {"Paper": "id", "Method": "key", "Dataset": "key", "Repo": "url", "Cluster": "id"}
 
@@ -68,6 +80,10 @@ MERGE_NODES = {
     ),
     "Repo": (
         "UNWIND $rows AS row MERGE (n:Repo {url: row.key}) "
+        "SET n += row.props, n.paperkg_push = $push"
+    ),
+    "Cluster": (
+        "UNWIND $rows AS row MERGE (n:Cluster {id: row.key}) "
         "SET n += row.props, n.paperkg_push = $push"
     ),
 }
@@ -110,6 +126,16 @@ MERGE_RELATIONSHIPS = {
         "MATCH (a:Paper {id: row.source}) MATCH (b:Repo {url: row.target}) "
         "MERGE (a)-[r:HAS_CODE]->(b) SET r += row.props, r.paperkg_push = $push"
     ),
+    ("IN_CLUSTER", "Cluster"): (
+        "UNWIND $rows AS row "
+        "MATCH (a:Paper {id: row.source}) MATCH (b:Cluster {id: row.target}) "
+        "MERGE (a)-[r:IN_CLUSTER]->(b) SET r += row.props, r.paperkg_push = $push"
+    ),
+    ("LINKS_TO", "Cluster"): (
+        "UNWIND $rows AS row "
+        "MATCH (a:Cluster {id: row.source}) MATCH (b:Cluster {id: row.target}) "
+        "MERGE (a)-[r:LINKS_TO]->(b) SET r += row.props, r.paperkg_push = $push"
+    ),
 }
 
 #: Relationships of a type paperkg computes that this push did not write: stale, removed in
@@ -119,7 +145,7 @@ DELETE_STALE_RELATIONSHIPS = {
         f"MATCH ()-[r:{rel}]->() WHERE coalesce(r.paperkg_push, '') <> $push "
         "WITH r LIMIT $limit DELETE r RETURN count(*) AS n"
     )
-    for rel in ("SIMILAR_TO", "CITES", "INTRODUCES", "USES", "EVALUATES_ON", "HAS_CODE")
+    for rel in RELATIONSHIP_TYPES
 }
 
 #: Nodes of a paperkg label that the snapshot no longer has (``--prune``), in batches.
@@ -128,14 +154,8 @@ PRUNE_NODES = {
         f"MATCH (n:{label}) WHERE coalesce(n.paperkg_push, '') <> $push "
         "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
     )
-    for label in ("Paper", "Method", "Dataset", "Repo", "Cluster")
+    for label in NODE_LABELS
 }
 
-COUNT_LABEL = {
-    label: f"MATCH (n:{label}) RETURN count(n) AS n"
-    for label in ("Paper", "Method", "Dataset", "Repo", "Cluster")
-}
-COUNT_TYPE = {
-    rel: f"MATCH ()-[r:{rel}]->() RETURN count(r) AS n"
-    for rel in ("SIMILAR_TO", "CITES", "INTRODUCES", "USES", "EVALUATES_ON", "HAS_CODE")
-}
+COUNT_LABEL = {label: f"MATCH (n:{label}) RETURN count(n) AS n" for label in NODE_LABELS}
+COUNT_TYPE = {rel: f"MATCH ()-[r:{rel}]->() RETURN count(r) AS n" for rel in RELATIONSHIP_TYPES}

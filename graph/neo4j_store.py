@@ -146,16 +146,16 @@ def _neo4j_value(value: Any) -> Any:
 def _key_value(snapshot: Snapshot, node: str) -> Any:
     """The value of a node's MERGE key property (``Paper.id``, ``Method.key``, ``Repo.url``)."""
     data = snapshot.graph.nodes[node]
-    return node if data["label"] == "Paper" else data[cypher.KEY_PROPERTY[data["label"]]]
+    return node if data["type"] == "Paper" else data[cypher.KEY_PROPERTY[data["type"]]]
 
 
 def _node_rows(snapshot: Snapshot, label: str) -> list[dict[str, Any]]:
     vectors = dict(zip(snapshot.embeddings.ids, snapshot.embeddings.vectors, strict=True))
     rows = []
     for node, data in snapshot.graph.nodes(data=True):
-        if data.get("label") != label:
+        if data.get("type") != label:
             continue
-        props = {k: _neo4j_value(v) for k, v in data.items() if k != "label" and v is not None}
+        props = {k: _neo4j_value(v) for k, v in data.items() if k != "type" and v is not None}
         if node in vectors:
             props["embedding"] = vectors[node].astype(float).tolist()
         rows.append({"key": _key_value(snapshot, node), "props": props})
@@ -171,7 +171,7 @@ def _relationship_rows(snapshot: Snapshot, rel: str, target: str) -> list[dict[s
             "props": {k: _neo4j_value(x) for k, x in d.items()},
         }
         for u, v, key, d in graph.edges(keys=True, data=True)
-        if relationship_type(key) == rel and graph.nodes[v]["label"] == target
+        if relationship_type(key) == rel and graph.nodes[v]["type"] == target
     ]
 
 

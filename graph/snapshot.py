@@ -43,8 +43,9 @@ MANIFEST = "manifest.json"
 GRAPH = "graph.json"
 EMBEDDINGS = "embeddings.npz"
 INDEX = "index.faiss"
-#: node-link field names; "from"/"to" so an edge property called "source" (CITES) survives.
-_NODE_LINK = {"edges": "edges", "source": "from", "target": "to"}
+#: node-link field names, chosen so node and edge properties called "id" (Cluster) or
+#: "source" (CITES) survive the round trip.
+_NODE_LINK = {"edges": "edges", "source": "from", "target": "to", "name": "node"}
 
 
 @dataclass(frozen=True)

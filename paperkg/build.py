@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from paperkg.errors import PaperkgError
+from paperkg.graph.analytics import AnalyticsOptions, analyse
 from paperkg.graph.embeddings import DEFAULT_MODEL, Embedder, embed_texts
 from paperkg.graph.extraction import extract_corpus
 from paperkg.graph.gazetteer import load_gazetteer
@@ -37,6 +38,9 @@ class BuildOptions:
     batch_size: int = 32
     device: str | None = None
     gazetteers: tuple[str, ...] = ()
+    resolution: float = 1.0
+    min_cluster_size: int = 3
+    seed: int = 42
 
     def __post_init__(self) -> None:
         if self.k < 1:
@@ -44,6 +48,12 @@ class BuildOptions:
         if self.min_score is not None and not -1.0 <= self.min_score <= 1.0:
             raise PaperkgError(
                 f"--min-score must be a cosine between -1 and 1, got {self.min_score}"
+            )
+        if self.resolution <= 0:
+            raise PaperkgError(f"--resolution must be positive, got {self.resolution}")
+        if self.min_cluster_size < 1:
+            raise PaperkgError(
+                f"--min-cluster-size must be at least 1, got {self.min_cluster_size}"
             )
         if self.batch_size < 1:
             raise PaperkgError(f"--batch-size must be at least 1, got {self.batch_size}")
@@ -62,6 +72,7 @@ class BuildReport:
     datasets: int
     repos: int
     cites: int
+    clusters: int
     embedded: int
     reused: int
     model: str
@@ -131,6 +142,12 @@ def build(
     seconds["index"] = time.perf_counter() - started
 
     started = time.perf_counter()
+    analytics = analyse(
+        graph, AnalyticsOptions(options.resolution, options.min_cluster_size, options.seed)
+    )
+    seconds["analyse"] = time.perf_counter() - started
+
+    started = time.perf_counter()
     manifest: dict[str, Any] = {
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "model": {"name": model, "dimension": embedded.dimension},
@@ -148,6 +165,7 @@ def build(
         },
         "versions": _versions(),
         "gazetteers": list(options.gazetteers),
+        "analytics": analytics,
     }
     write_snapshot(
         out,
@@ -168,6 +186,7 @@ def build(
         datasets=manifest["counts"]["nodes"].get("Dataset", 0),
         repos=manifest["counts"]["nodes"].get("Repo", 0),
         cites=manifest["counts"]["relationships"].get("CITES", 0),
+        clusters=analytics["clusters"],
         embedded=embedded.computed,
         reused=embedded.reused,
         model=model,

@@ -22,9 +22,16 @@ from paperkg.graph import (
     similar,
     snapshot_stats,
 )
-from paperkg.graph.lookup import entity_rows, find_paper, paper_profile
+from paperkg.graph.lookup import (
+    bridge_report,
+    cluster_rows,
+    entity_rows,
+    find_paper,
+    paper_profile,
+)
 from paperkg.graph.neo4j_store import Neo4jSettings, PushReport, connect, push_snapshot
 from paperkg.loaders import FORMATS
+from paperkg.queries import export_catalog, find_query, load_catalog, run_query, typed_params
 from paperkg.render import ProgressBars, print_json, print_table
 
 
@@ -196,6 +203,27 @@ def main() -> None:
     type=click.Path(path_type=Path),
     help="Extra known method/dataset names (JSON like graph/data/gazetteer.json); repeatable.",
 )
+@click.option(
+    "--resolution",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Louvain resolution: higher gives more, smaller clusters.",
+)
+@click.option(
+    "--min-cluster-size",
+    type=int,
+    default=3,
+    show_default=True,
+    help="Smaller communities go to the 'unclustered' group (-1).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=42,
+    show_default=True,
+    help="Seed of every random step (Louvain, sampled betweenness).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 @neo4j_options(required=False)
 @json_option
@@ -209,6 +237,9 @@ def build_command(
     batch_size: int,
     device: str | None,
     gazetteers: tuple[Path, ...],
+    resolution: float,
+    min_cluster_size: int,
+    seed: int,
     quiet: bool,
     uri: str | None,
     user: str,
@@ -232,6 +263,9 @@ def build_command(
         batch_size=batch_size,
         device=device,
         gazetteers=tuple(str(g) for g in gazetteers),
+        resolution=resolution,
+        min_cluster_size=min_cluster_size,
+        seed=seed,
     )
     if uri:  # a bad server fails now, not after minutes of embedding
         connect(_settings(uri, user, database)).close()
@@ -253,6 +287,7 @@ def build_command(
             ("datasets", report.datasets),
             ("repos", report.repos),
             ("CITES edges (from mentions)", report.cites),
+            ("clusters", report.clusters),
             ("papers embedded", report.embedded),
             ("embeddings reused", report.reused),
         ],
@@ -388,6 +423,154 @@ def paper_command(paper: str, out: Path, as_json: bool) -> None:
         ("similar", "; ".join(f"{s['title']} ({s['score']:.2f})" for s in profile.similar[:5])),
     ]
     print_table(None, ["", ""], [(name, value or "-") for name, value in facts])
+
+
+@main.command("clusters")
+@out_option
+@json_option
+def clusters_command(out: Path, as_json: bool) -> None:
+    """Topic clusters: id, size, label (top keywords), top methods and datasets, and the
+    clusters each one links to most."""
+    rows = cluster_rows(read_snapshot(out).graph)
+    if as_json:
+        print_json([asdict(row) for row in rows])
+        return
+    print_table(
+        None,
+        ["id", "size", "label", "top methods", "top datasets", "linked to (edges)"],
+        [
+            (
+                r.id,
+                r.size,
+                r.label,
+                ", ".join(r.methods[:3]),
+                ", ".join(r.datasets[:3]),
+                ", ".join(f"{c} ({n})" for c, n in list(r.linked.items())[:3]),
+            )
+            for r in rows
+        ],
+    )
+
+
+@main.command("bridges")
+@out_option
+@click.option("--top", type=int, default=10, show_default=True, help="Rows per table.")
+@json_option
+def bridges_command(out: Path, top: int, as_json: bool) -> None:
+    """Papers and entities that connect clusters, with the clusters they join."""
+    report = bridge_report(read_snapshot(out).graph, top)
+    if as_json:
+        print_json(asdict(report))
+        return
+    print_table(
+        "Bridge papers",
+        ["score", "title", "cluster", "joins clusters"],
+        [
+            (f"{p.bridge_score:.3f}", p.title, p.cluster, ", ".join(map(str, p.joins)))
+            for p in report.papers
+        ],
+    )
+    print_table(
+        "Bridging entities",
+        ["kind", "entity", "clusters", "papers"],
+        [(e.kind, e.name, ", ".join(map(str, e.clusters)), e.papers) for e in report.entities],
+    )
+
+
+@main.group("query")
+def query_group() -> None:
+    """The Cypher query packs: list them, run one against Neo4j, export them for Browser."""
+
+
+@query_group.command("list")
+@click.option("--pack", default=None, help="Only the queries of this pack.")
+@json_option
+def query_list(pack: str | None, as_json: bool) -> None:
+    """Every query with its pack, description and parameters (type = default)."""
+    specs = [s for s in load_catalog() if pack is None or s.pack == pack]
+    if pack is not None and not specs:
+        raise click.ClickException(
+            f"no pack {pack!r}; packs: " + ", ".join(sorted({s.pack for s in load_catalog()}))
+        )
+    if as_json:
+        print_json([{**asdict(s), "source": s.source} for s in specs])
+        return
+    print_table(
+        f"{len(specs)} queries",
+        ["name", "pack", "description", "parameters"],
+        [
+            (
+                s.name,
+                s.pack,
+                s.description,
+                ", ".join(f"{p.name} {p.type} = {p.default!r}" for p in s.params),
+            )
+            for s in specs
+        ],
+    )
+
+
+def _param_pairs(values: tuple[str, ...]) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        name, sep, raw = value.partition("=")
+        if not sep or not name.strip():
+            raise click.UsageError(f"--param takes key=value, got {value!r}")
+        pairs[name.strip()] = raw
+    return pairs
+
+
+@query_group.command("run")
+@click.argument("name")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A query parameter; repeatable. Values are typed by the query header.",
+)
+@click.option(
+    "--neo4j",
+    "uri",
+    envvar="NEO4J_URI",
+    required=True,
+    help="Bolt URI of the Neo4j server (env NEO4J_URI).",
+)
+@click.option(
+    "--user",
+    envvar="NEO4J_USER",
+    default="neo4j",
+    show_default=True,
+    help="Neo4j user (env NEO4J_USER); the password is read from NEO4J_PASSWORD.",
+)
+@click.option(
+    "--database", envvar="NEO4J_DATABASE", default=None, help="Database name (env NEO4J_DATABASE)."
+)
+@json_option
+def query_run(
+    name: str, params: tuple[str, ...], uri: str, user: str, database: str | None, as_json: bool
+) -> None:
+    """Run query NAME (see `paperkg query list`) in a read transaction and show the rows."""
+    spec = find_query(name)
+    values = typed_params(spec, _param_pairs(params))
+    driver = connect(_settings(uri, user, database))
+    try:
+        result = run_query(driver, spec, values, database)
+    finally:
+        driver.close()
+    if as_json:
+        print_json([dict(zip(result.columns, row, strict=True)) for row in result.rows])
+        return
+    print_table(f"{spec.pack}/{spec.name}: {len(result.rows)} rows", result.columns, result.rows)
+
+
+@query_group.command("export")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+def query_export(folder: Path) -> None:
+    """Write every query as FOLDER/<pack>/<name>.cypher, with :param lines for its
+    defaults, ready to drag into Neo4j Browser's Favorites."""
+    written = export_catalog(load_catalog(), folder)
+    click.echo(f"{len(written)} queries written to {folder}")
 
 
 if __name__ == "__main__":

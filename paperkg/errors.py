@@ -4,14 +4,22 @@
      ├── InputError        a source path or file cannot be used (names the file and line)
      ├── ModelError        the embedding model cannot be loaded
      ├── SnapshotError     a snapshot directory is missing, damaged or cannot be written
-     └── Neo4jError        the Neo4j server cannot be reached, refuses us, or fails a write
+     ├── Neo4jError        the Neo4j server cannot be reached, refuses us, or fails a write
+     └── QueryError        an unknown query pack query, a bad parameter, or a failed query
 
 The CLI turns any ``PaperkgError`` into one line on stderr and exit status 1.
 """
 
 from __future__ import annotations
 
-__all__ = ["InputError", "ModelError", "Neo4jError", "PaperkgError", "SnapshotError"]
+__all__ = [
+    "InputError",
+    "ModelError",
+    "Neo4jError",
+    "PaperkgError",
+    "QueryError",
+    "SnapshotError",
+]
 
 
 class PaperkgError(Exception):
@@ -40,3 +48,7 @@ class SnapshotError(PaperkgError):
 
 class Neo4jError(PaperkgError):
     """Neo4j is unreachable, rejects the credentials or database, or a write fails."""
+
+
+class QueryError(PaperkgError):
+    """A query of the packs is unknown, gets a bad parameter, or fails on the server."""

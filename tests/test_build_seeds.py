@@ -21,7 +21,7 @@ def edge_set(graph: nx.MultiDiGraph) -> set[tuple]:
 
 def test_seeds_give_370_papers_each_with_a_similar_edge(seeds_snapshot: Path):
     snap = read_snapshot(seeds_snapshot)
-    papers = [n for n, d in snap.graph.nodes(data=True) if d["label"] == "Paper"]
+    papers = [n for n, d in snap.graph.nodes(data=True) if d["type"] == "Paper"]
     assert len(papers) == 370
     assert snap.manifest["counts"]["records"] == 460
     assert len(snap.manifest["inputs"]) == 5
@@ -42,7 +42,7 @@ def test_papers_in_several_pages_keep_every_source(seeds_snapshot: Path, seeds: 
     multi = [
         d
         for _n, d in snap.graph.nodes(data=True)
-        if d["label"] == "Paper" and len({s.rsplit(":", 1)[0] for s in d["sources"]}) > 1
+        if d["type"] == "Paper" and len({s.rsplit(":", 1)[0] for s in d["sources"]}) > 1
     ]
     assert len(multi) == 62
     assert sum(len(d.get("sources", [])) for _n, d in snap.graph.nodes(data=True)) == 460

@@ -86,7 +86,7 @@ def by_title(graph, start: str) -> str:
     (node,) = [
         n
         for n, d in graph.nodes(data=True)
-        if d.get("label") == "Paper" and d["title"].startswith(start)
+        if d.get("type") == "Paper" and d["title"].startswith(start)
     ]
     return node
 
@@ -94,9 +94,9 @@ def by_title(graph, start: str) -> str:
 def test_examples_introduced_entities_and_mention_citations(examples_graph):
     g = examples_graph
     names = {
-        d["name"]: d["label"]
+        d["name"]: d["type"]
         for _n, d in g.nodes(data=True)
-        if d.get("label") in {"Method", "Dataset"}
+        if d.get("type") in {"Method", "Dataset"}
     }
     for method in (
         "FoldLite",
@@ -130,9 +130,9 @@ def test_seeds_repos_citations_and_entity_keys(seeds_snapshot: Path):
     snap = read_snapshot(seeds_snapshot)
     g = snap.graph
     for node, data in g.nodes(data=True):
-        if data.get("label") == "Paper" and "github.com/" in data["abstract"].lower():
+        if data.get("type") == "Paper" and "github.com/" in data["abstract"].lower():
             assert any(k == "HAS_CODE" for _u, _v, k in g.out_edges(node, keys=True)), data["title"]
-        if data.get("label") == "Repo":
+        if data.get("type") == "Repo":
             url = data["url"]
             assert not url.endswith((".", ",", ";", ")", "]", ":")), url
             assert not any(c in url for c in "{} \t"), url
@@ -141,8 +141,8 @@ def test_seeds_repos_citations_and_entity_keys(seeds_snapshot: Path):
             assert u != v
     folded: dict[tuple[str, str], str] = {}
     for node, data in g.nodes(data=True):
-        if data.get("label") in {"Method", "Dataset"}:
-            key = (data["label"], entity_key(data["name"]))
+        if data.get("type") in {"Method", "Dataset"}:
+            key = (data["type"], entity_key(data["name"]))
             assert key not in folded, (node, folded.get(key))
             folded[key] = node
     counts = snap.manifest["counts"]

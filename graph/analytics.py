@@ -1,0 +1,138 @@
+"""Clusters, cluster labels, PageRank, betweenness and bridges, written onto the graph.
+
+Adds ``Cluster`` nodes with ``IN_CLUSTER`` edges from their papers and ``LINKS_TO {edges}``
+between clusters; sets ``cluster``, ``pagerank``, ``betweenness``, ``participation`` and
+``bridge_score`` on papers, and ``clusters`` / ``bridging`` on methods, datasets and repos.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from paperkg.graph.centrality import centrality
+from paperkg.graph.clusters import UNCLUSTERED, cluster_papers, keywords_by_cluster, most_common
+from paperkg.graph.model import CITES, DATASET, METHOD, PAPER, REPO, SIMILAR_TO, relationship_type
+from paperkg.graph.similarity_graph import CITATION_WEIGHT, paper_network
+
+__all__ = ["CLUSTER", "IN_CLUSTER", "LINKS_TO", "AnalyticsOptions", "analyse", "cluster_node_id"]
+
+CLUSTER, IN_CLUSTER, LINKS_TO = "Cluster", "IN_CLUSTER", "LINKS_TO"
+_ENTITY_TYPES = {METHOD, DATASET, REPO}
+
+
+@dataclass(frozen=True)
+class AnalyticsOptions:
+    """Knobs of the analytics; every stochastic step takes ``seed``."""
+
+    resolution: float = 1.0
+    min_cluster_size: int = 3
+    seed: int = 42
+
+
+def cluster_node_id(cluster: int) -> str:
+    return f"cluster:{cluster}"
+
+
+def _directed_papers(graph: nx.MultiDiGraph) -> nx.DiGraph:
+    directed = nx.DiGraph()
+    directed.add_nodes_from(n for n, d in graph.nodes(data=True) if d.get("type") == PAPER)
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        kind = relationship_type(key)
+        weight = CITATION_WEIGHT if kind == CITES else float(data.get("score", 0.0))
+        if kind in (CITES, SIMILAR_TO) and u != v and weight > 0:
+            old = directed.get_edge_data(u, v, {}).get("weight", 0.0)
+            directed.add_edge(u, v, weight=max(old, weight))
+    return directed
+
+
+def analyse(graph: nx.MultiDiGraph, options: AnalyticsOptions | None = None) -> dict[str, Any]:
+    """Compute clusters and centrality, store them on ``graph``, return the manifest record."""
+    options = options or AnalyticsOptions()
+    network = paper_network(graph)
+    clustering = cluster_papers(
+        network, resolution=options.resolution, min_size=options.min_cluster_size, seed=options.seed
+    )
+    assignment = clustering.assignment
+    scores = centrality(_directed_papers(graph), network, assignment, seed=options.seed)
+    for paper, cluster in assignment.items():
+        graph.nodes[paper].update(
+            cluster=cluster,
+            pagerank=scores.pagerank.get(paper, 0.0),
+            betweenness=scores.betweenness.get(paper, 0.0),
+            participation=scores.participation.get(paper, 0.0),
+            bridge_score=scores.bridge_score.get(paper, 0.0),
+        )
+    _add_clusters(graph, network, assignment)
+    _mark_bridging_entities(graph, assignment)
+    counts = Counter(assignment.values())
+    return {
+        "algorithm": "louvain (networkx)",
+        "resolution": options.resolution,
+        "seed": options.seed,
+        "min_cluster_size": options.min_cluster_size,
+        "modularity": clustering.modularity,
+        "clusters": len([c for c in counts if c != UNCLUSTERED]),
+        "unclustered": counts.get(UNCLUSTERED, 0),
+        "betweenness": "exact"
+        if scores.betweenness_sample is None
+        else f"sampled, {scores.betweenness_sample} sources, seed {options.seed}",
+    }
+
+
+def _add_clusters(graph: nx.MultiDiGraph, network: nx.Graph, assignment: dict[str, int]) -> None:
+    members: dict[int, list[str]] = defaultdict(list)
+    for paper, cluster in sorted(assignment.items()):
+        members[cluster].append(paper)
+    texts = {
+        cluster: [f"{graph.nodes[p]['title']}. {graph.nodes[p]['abstract']}" for p in papers]
+        for cluster, papers in members.items()
+        if cluster != UNCLUSTERED
+    }
+    keywords = keywords_by_cluster(texts)
+    for cluster, papers in sorted(members.items()):
+        entities: dict[str, list[str]] = {METHOD: [], DATASET: []}
+        for paper in papers:
+            for _u, target, key in graph.out_edges(paper, keys=True):
+                kind = graph.nodes[target].get("type")
+                if kind in entities and key != "INTRODUCES":
+                    entities[kind].append(graph.nodes[target]["name"])
+        words = keywords.get(cluster, [])
+        node = cluster_node_id(cluster)
+        graph.add_node(
+            node,
+            type=CLUSTER,
+            id=cluster,
+            size=len(papers),
+            label="unclustered" if cluster == UNCLUSTERED else ", ".join(words[:3]),
+            keywords=words,
+            methods=most_common(entities[METHOD]),
+            datasets=most_common(entities[DATASET]),
+        )
+        for paper in papers:
+            graph.add_edge(paper, node, key=IN_CLUSTER)
+    between: Counter[tuple[int, int]] = Counter()
+    for u, v in network.edges:
+        a, b = assignment[u], assignment[v]
+        if a != b and UNCLUSTERED not in (a, b):
+            between[(min(a, b), max(a, b))] += 1
+    for (a, b), count in sorted(between.items()):
+        graph.add_edge(cluster_node_id(a), cluster_node_id(b), key=LINKS_TO, edges=count)
+
+
+def _mark_bridging_entities(graph: nx.MultiDiGraph, assignment: dict[str, int]) -> None:
+    for node, data in graph.nodes(data=True):
+        if data.get("type") not in _ENTITY_TYPES:
+            continue
+        clusters = sorted(
+            {
+                assignment[u]
+                for u, _v in graph.in_edges(node)
+                if u in assignment and assignment[u] != UNCLUSTERED
+            }
+        )
+        data["clusters"] = clusters
+        data["bridging"] = len(clusters) >= 2

@@ -1,0 +1,150 @@
+"""The query packs: one ``.cypher`` file per query under ``packs/<pack>/``, each opening with
+a header the catalogue parses::
+
+    // name: top-bridges
+    // description: Papers that connect clusters ...
+    // param: limit int = 10
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from typing import Any
+
+from paperkg.errors import QueryError
+
+__all__ = ["Param", "QuerySpec", "find_query", "load_catalog", "parse_query", "typed_params"]
+
+TYPES = {"string": str, "int": int, "float": float, "bool": bool}
+_HEADER = re.compile(r"^//\s*(?P<field>name|description|param):\s*(?P<value>.*)$")
+_PARAM = re.compile(
+    r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>string|int|float|bool)\s*=\s*(?P<default>.+)$"
+)
+
+
+@dataclass(frozen=True)
+class Param:
+    """A query parameter: its name, type and default (a JSON literal in the header)."""
+
+    name: str
+    type: str
+    default: Any
+
+
+@dataclass(frozen=True)
+class QuerySpec:
+    """One query of a pack, parsed from its file."""
+
+    name: str
+    pack: str
+    description: str
+    params: tuple[Param, ...]
+    cypher: str
+    source: str = field(default="", compare=False)
+
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.params}
+
+
+def parse_query(text: str, pack: str, source: str) -> QuerySpec:
+    """Parse one ``.cypher`` file; a bad header raises ``QueryError`` naming file and line."""
+    fields: dict[str, str] = {}
+    params: list[Param] = []
+    body_start = 0
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        match = _HEADER.match(line.strip())
+        if not match:
+            body_start = number - 1
+            break
+        if match["field"] == "param":
+            params.append(_parse_param(match["value"].strip(), source, number))
+        else:
+            fields[match["field"]] = match["value"].strip()
+    else:
+        body_start = len(lines)
+    for required in ("name", "description"):
+        if not fields.get(required):
+            raise QueryError(f"{source}:1: the header needs a '// {required}:' line")
+    cypher = "\n".join(lines[body_start:]).strip()
+    if not cypher:
+        raise QueryError(f"{source}: no Cypher after the header")
+    return QuerySpec(fields["name"], pack, fields["description"], tuple(params), cypher, source)
+
+
+def _parse_param(value: str, source: str, line: int) -> Param:
+    match = _PARAM.match(value)
+    if not match:
+        raise QueryError(
+            f"{source}:{line}: expected '// param: NAME TYPE = DEFAULT', got {value!r}"
+        )
+    try:
+        default = json.loads(match["default"])
+    except json.JSONDecodeError as exc:
+        raise QueryError(f"{source}:{line}: default must be a JSON literal: {exc.msg}") from exc
+    kind = match["type"]
+    if not isinstance(default, TYPES[kind]) or (kind == "int" and isinstance(default, bool)):
+        raise QueryError(f"{source}:{line}: default {default!r} is not a {kind}")
+    return Param(match["name"], kind, default)
+
+
+def _packs_root() -> Traversable:
+    return files("paperkg.queries").joinpath("packs")
+
+
+def load_catalog() -> list[QuerySpec]:
+    """Every shipped query, sorted by pack then name."""
+    specs = []
+    for pack in sorted(_packs_root().iterdir(), key=lambda p: p.name):
+        if not pack.is_dir():
+            continue
+        for item in sorted(pack.iterdir(), key=lambda p: p.name):
+            if item.name.endswith(".cypher"):
+                source = f"queries/packs/{pack.name}/{item.name}"
+                specs.append(parse_query(item.read_text(encoding="utf-8"), pack.name, source))
+    return specs
+
+
+def find_query(name: str, catalog: list[QuerySpec] | None = None) -> QuerySpec:
+    """The query called ``name`` (or ``pack/name``)."""
+    catalog = catalog if catalog is not None else load_catalog()
+    for spec in catalog:
+        if name in (spec.name, f"{spec.pack}/{spec.name}"):
+            return spec
+    raise QueryError(
+        f"unknown query {name!r}; 'paperkg query list' shows the {len(catalog)} queries"
+    )
+
+
+def typed_params(spec: QuerySpec, given: dict[str, str]) -> dict[str, Any]:
+    """Defaults overlaid with ``given`` (strings from ``--param k=v``) converted to each type."""
+    declared = {p.name: p for p in spec.params}
+    values = spec.defaults()
+    for name, raw in given.items():
+        if name not in declared:
+            known = ", ".join(declared) or "none"
+            raise QueryError(f"query {spec.name!r} has no parameter {name!r} (parameters: {known})")
+        values[name] = _convert(spec.name, declared[name], raw)
+    return values
+
+
+def _convert(query: str, param: Param, raw: str) -> Any:
+    try:
+        if param.type == "int":
+            return int(raw)
+        if param.type == "float":
+            return float(raw)
+        if param.type == "bool":
+            lowered = raw.strip().lower()
+            if lowered not in {"true", "false", "1", "0", "yes", "no"}:
+                raise ValueError(raw)
+            return lowered in {"true", "1", "yes"}
+    except ValueError as exc:
+        raise QueryError(
+            f"query {query!r}: parameter {param.name!r} must be {param.type}, got {raw!r}"
+        ) from exc
+    return raw

@@ -1,0 +1,12 @@
+// name: semantic-search
+// description: Papers nearest to a paper's embedding through the vector index (cosine). Empty paper = the top-PageRank paper.
+// param: paper string = ""
+// param: limit int = 10
+MATCH (p:Paper)
+WHERE $paper = '' OR p.id = $paper OR toLower(p.title) CONTAINS toLower($paper)
+WITH p ORDER BY p.pagerank DESC LIMIT 1
+CALL db.index.vector.queryNodes('paper_embedding', $limit + 1, p.embedding) YIELD node, score
+WITH p, node, score WHERE node <> p
+RETURN p.title AS query_paper, node.title AS similar_paper, round(score, 4) AS score,
+       node.cluster AS cluster
+ORDER BY score DESC

@@ -1,0 +1,85 @@
+"""Running a pack query in a read transaction and making its values printable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import neo4j
+from neo4j import exceptions as neo4j_errors
+from neo4j.graph import Node, Relationship
+from neo4j.graph import Path as GraphPath
+
+from paperkg.errors import QueryError
+from paperkg.queries.catalog import QuerySpec
+
+__all__ = ["QueryResult", "export_catalog", "run_query"]
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """Column names and rows of plain values (nodes become their properties)."""
+
+    query: str
+    params: dict[str, Any]
+    columns: list[str]
+    rows: list[list[Any]]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Node):
+        return {k: v for k, v in value.items() if k not in {"embedding", "paperkg_push"}}
+    if isinstance(value, Relationship):
+        return {"type": value.type, **{k: v for k, v in value.items() if k != "paperkg_push"}}
+    if isinstance(value, GraphPath):
+        return [_plain(node) for node in value.nodes]
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    return value
+
+
+def _read(tx: neo4j.ManagedTransaction, cypher: str, params: dict[str, Any]) -> tuple[list, list]:
+    result = tx.run(cypher, params)
+    rows = [[_plain(v) for v in record.values()] for record in result]
+    return list(result.keys()), rows
+
+
+def run_query(
+    driver: neo4j.Driver, spec: QuerySpec, params: dict[str, Any], database: str | None = None
+) -> QueryResult:
+    """Run ``spec`` with ``params`` (values travel only as parameters) in a read transaction."""
+    try:
+        with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+            columns, rows = session.execute_read(_read, spec.cypher, params)
+    except neo4j_errors.ClientError as exc:
+        message = " ".join((exc.message or str(exc)).split())[:300]
+        raise QueryError(f"query {spec.name!r} failed on the server: {message}") from exc
+    return QueryResult(spec.name, params, columns, rows)
+
+
+def _browser_literal(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    return repr(value)
+
+
+def export_catalog(specs: list[QuerySpec], folder: Path) -> list[Path]:
+    """Write each query as ``<pack>/<name>.cypher`` for Neo4j Browser favourites: the header
+    as comments, one ``:param`` line per parameter with its default, then the query."""
+    written = []
+    for spec in specs:
+        target = folder / spec.pack / f"{spec.name}.cypher"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        lines = [f"// {spec.pack}/{spec.name}: {spec.description}"]
+        lines += [f":param {p.name} => {_browser_literal(p.default)};" for p in spec.params]
+        lines += [spec.cypher.rstrip().rstrip(";") + ";", ""]
+        target.write_text("\n".join(lines), encoding="utf-8")
+        written.append(target)
+    return written
