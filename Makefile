@@ -4,7 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench neo4j clean
+.PHONY: demo test lint bench neo4j browser screenshots clean
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 NEO4J_BOLT_PORT ?= 7687
 NEO4J_HTTP_PORT ?= 7474
@@ -18,13 +19,22 @@ $(STAMP): pyproject.toml
 
 ## demo: build the example corpus into ./paperkg-out and print its summary
 demo: $(STAMP)
-	$(BIN)/paperkg build examples --out paperkg-out
+	$(BIN)/paperkg build examples --out paperkg-out --html
 	$(BIN)/paperkg stats --out paperkg-out
 	$(BIN)/paperkg similar "protein structure prediction" --out paperkg-out -k 5
 
-## test: lint, then the whole test suite (real files, real model)
-test: $(STAMP) lint
+## test: lint, then the whole test suite (real files, real model, real Neo4j, real Chromium)
+test: $(STAMP) lint browser
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
+
+## browser: Debian's Chromium for the HTML view tests (Playwright drives it; no browser download)
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+		{ $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends chromium; }
+
+## screenshots: README pictures of the example views, by the test suite's browser harness
+screenshots: $(STAMP) browser
+	HF_HUB_OFFLINE=1 $(BIN)/python docs/screenshots.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -34,6 +44,8 @@ lint: $(STAMP)
 bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/build_seeds.py
 	$(BIN)/python benchmarks/neo4j_load.py
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/extraction_quality.py
+	$(BIN)/python benchmarks/views.py
 
 ## neo4j: a real local Neo4j 5.26 Community + APOC + Browser, no Docker (Ctrl-C stops it)
 neo4j:

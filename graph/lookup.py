@@ -71,8 +71,10 @@ def find_paper(graph: nx.MultiDiGraph, query: str) -> str:
     if exact:
         return exact[0]
     partial = [n for n, title in papers if wanted and wanted in title]
-    if len(partial) == 1:
-        return partial[0]
+    leading = [n for n, title in papers if wanted and title.startswith(wanted)]
+    for found in (partial, leading):
+        if len(found) == 1:
+            return found[0]
     if not partial:
         raise PaperkgError(f"no paper matches {query!r}: give a paper id or its title")
     names = "; ".join(graph.nodes[n]["title"][:60] for n in partial[:3])

@@ -213,8 +213,12 @@ def write_snapshot(
     embeddings: Embeddings,
     index: faiss.Index,
     manifest: dict[str, Any],
+    extra_files: dict[str, str] | None = None,
 ) -> None:
-    """Write a complete snapshot to ``out``, replacing any previous one only once all is written."""
+    """Write a complete snapshot to ``out``, replacing any previous one only once all is written.
+
+    ``extra_files`` (name -> text, e.g. ``overview.html``) are written and checksummed too.
+    """
     out = Path(out)
     _ensure_replaceable(out)
     try:
@@ -232,13 +236,17 @@ def write_snapshot(
             vectors=embeddings.vectors.astype(np.float32),
         )
         faiss.write_index(index, str(tmp / INDEX))
+        extra = extra_files or {}
+        for name, text in extra.items():
+            (tmp / name).write_text(text, encoding="utf-8")
+        names = (GRAPH, EMBEDDINGS, INDEX, *extra)
         files = {
             name: {"sha256": _sha256(tmp / name), "bytes": (tmp / name).stat().st_size}
-            for name in (GRAPH, EMBEDDINGS, INDEX)
+            for name in names
         }
         full = {"format": FORMAT, "format_version": FORMAT_VERSION, **manifest, "files": files}
         (tmp / MANIFEST).write_text(json.dumps(full, indent=2, sort_keys=True) + "\n", "utf-8")
-        for name in (GRAPH, EMBEDDINGS, INDEX, MANIFEST):
+        for name in (*names, MANIFEST):
             with (tmp / name).open("rb") as handle:
                 os.fsync(handle.fileno())
         _swap_into_place(tmp, out)

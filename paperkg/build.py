@@ -41,6 +41,7 @@ class BuildOptions:
     resolution: float = 1.0
     min_cluster_size: int = 3
     seed: int = 42
+    html: bool = False
 
     def __post_init__(self) -> None:
         if self.k < 1:
@@ -167,12 +168,18 @@ def build(
         "gazetteers": list(options.gazetteers),
         "analytics": analytics,
     }
+    extra = {}
+    if options.html:
+        from paperkg.viz import overview, render_html
+
+        extra["overview.html"] = render_html(overview(graph), seed=options.seed)
     write_snapshot(
         out,
         graph=graph,
         embeddings=Embeddings([p.id for p in papers], embedded.hashes, embedded.vectors),
         index=index,
         manifest=manifest,
+        extra_files=extra,
     )
     seconds["write"] = time.perf_counter() - started
 

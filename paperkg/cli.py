@@ -33,6 +33,7 @@ from paperkg.graph.neo4j_store import Neo4jSettings, PushReport, connect, push_s
 from paperkg.loaders import FORMATS
 from paperkg.queries import export_catalog, find_query, load_catalog, run_query, typed_params
 from paperkg.render import ProgressBars, print_json, print_table
+from paperkg.viz import bridges_view, cluster_view, overview, paper_view, render_html
 
 
 class PaperkgGroup(click.Group):
@@ -224,6 +225,7 @@ def main() -> None:
     show_default=True,
     help="Seed of every random step (Louvain, sampled betweenness).",
 )
+@click.option("--html", is_flag=True, help="Also write overview.html into the snapshot.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 @neo4j_options(required=False)
 @json_option
@@ -240,6 +242,7 @@ def build_command(
     resolution: float,
     min_cluster_size: int,
     seed: int,
+    html: bool,
     quiet: bool,
     uri: str | None,
     user: str,
@@ -266,6 +269,7 @@ def build_command(
         resolution=resolution,
         min_cluster_size=min_cluster_size,
         seed=seed,
+        html=html,
     )
     if uri:  # a bad server fails now, not after minutes of embedding
         connect(_settings(uri, user, database)).close()
@@ -571,6 +575,88 @@ def query_export(folder: Path) -> None:
     defaults, ready to drag into Neo4j Browser's Favorites."""
     written = export_catalog(load_catalog(), folder)
     click.echo(f"{len(written)} queries written to {folder}")
+
+
+@main.group("view")
+def view_group() -> None:
+    """Interactive HTML views (one self-contained file each, opens offline in any browser)."""
+
+
+def _write_page(html: str, output: Path) -> None:
+    tmp = output.with_name(f".{output.name}.tmp")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(html, encoding="utf-8")
+        os.replace(tmp, output)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
+    click.echo(f"wrote {output} ({output.stat().st_size / 1024:.0f} KiB)")
+
+
+def output_option(default: str) -> Any:
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=default,
+        show_default=True,
+        help="HTML file to write.",
+    )
+
+
+@view_group.command("overview")
+@out_option
+@output_option("overview.html")
+@click.option(
+    "--node-budget",
+    type=int,
+    default=1500,
+    show_default=True,
+    help="Above this many papers, clusters are drawn as single nodes.",
+)
+@click.option(
+    "--min-score",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Hide similarity edges below this cosine.",
+)
+def view_overview(out: Path, output: Path, node_budget: int, min_score: float) -> None:
+    """Every paper, coloured by cluster and sized by PageRank (clusters as nodes if large)."""
+    graph = read_snapshot(out).graph
+    _write_page(render_html(overview(graph, node_budget=node_budget, min_score=min_score)), output)
+
+
+@view_group.command("cluster")
+@click.argument("cluster", type=int)
+@out_option
+@output_option("cluster.html")
+def view_cluster(cluster: int, out: Path, output: Path) -> None:
+    """One cluster with its methods, datasets and repos."""
+    _write_page(render_html(cluster_view(read_snapshot(out).graph, cluster)), output)
+
+
+@view_group.command("paper")
+@click.argument("paper")
+@out_option
+@output_option("paper.html")
+@click.option("--depth", type=int, default=1, show_default=True, help="Hops around the paper.")
+def view_paper(paper: str, out: Path, output: Path, depth: int) -> None:
+    """PAPER's ego network: similar papers, citations both ways, entities and code."""
+    graph = read_snapshot(out).graph
+    _write_page(render_html(paper_view(graph, find_paper(graph, paper), depth)), output)
+
+
+@view_group.command("bridges")
+@out_option
+@output_option("bridges.html")
+@click.option(
+    "--top", type=int, default=15, show_default=True, help="Bridge papers and entities shown."
+)
+def view_bridges(out: Path, output: Path, top: int) -> None:
+    """Clusters as group nodes with the bridge papers and entities between them."""
+    _write_page(render_html(bridges_view(read_snapshot(out).graph, top)), output)
 
 
 if __name__ == "__main__":

@@ -1,1 +1,14 @@
-"""Self-contained pyvis HTML views of a built graph."""
+"""Self-contained interactive HTML views of a built graph (pyvis + an inlined vis-network)."""
+
+from paperkg.viz.html import PHYSICS_LIMIT, render_html
+from paperkg.viz.views import ViewGraph, bridges_view, cluster_view, overview, paper_view
+
+__all__ = [
+    "PHYSICS_LIMIT",
+    "ViewGraph",
+    "bridges_view",
+    "cluster_view",
+    "overview",
+    "paper_view",
+    "render_html",
+]

@@ -1,0 +1,45 @@
+"""Screenshots of the example corpus' views for the README, by the tests' browser harness."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from browser import browser, visit  # noqa: E402
+
+from paperkg.build import build  # noqa: E402
+from paperkg.graph import read_snapshot  # noqa: E402
+from paperkg.graph.lookup import find_paper  # noqa: E402
+from paperkg.viz import overview, paper_view, render_html  # noqa: E402
+
+IMAGES = ROOT / "docs" / "images"
+
+
+def main() -> None:
+    work = Path(tempfile.mkdtemp(prefix="paperkg-shots-"))
+    build([ROOT / "examples"], work / "kg")
+    graph = read_snapshot(work / "kg").graph
+    pages = {
+        "overview": render_html(overview(graph)),
+        "paper": render_html(paper_view(graph, find_paper(graph, "FoldLite: Fast"))),
+    }
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    with browser() as chromium:
+        for name, html in pages.items():
+            page_file = work / f"{name}.html"
+            page_file.write_text(html, encoding="utf-8")
+            seen = visit(chromium, page_file, width=1200, height=760)
+            if name == "paper":
+                seen.page.evaluate(
+                    "(id) => window.paperkgOpenPanel(id)", find_paper(graph, "FoldLite: Fast")
+                )
+            seen.page.wait_for_timeout(2500)
+            seen.page.screenshot(path=str(IMAGES / f"{name}.png"))
+            print(f"wrote {IMAGES / f'{name}.png'}")
+
+
+if __name__ == "__main__":
+    main()

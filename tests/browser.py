@@ -1,0 +1,75 @@
+"""A real headless Chromium (Debian's, driven by Playwright) for the HTML view tests and the
+README screenshots. Records console errors, network requests and dialogs of each page."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, sync_playwright
+
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def chromium_path() -> str:
+    """Debian's Chromium; its absence is a set-up failure (make test installs it)."""
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise RuntimeError("Chromium not found: apt-get install chromium (make test does this)")
+
+
+@dataclass
+class Visit:
+    """A loaded page and what it did while loading."""
+
+    page: Page
+    console_errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def visit(chromium: Browser, path: Path, *, width: int = 1280, height: int = 800) -> Visit:
+    """Open ``path`` as a file URL and wait until the network object exists."""
+    context = chromium.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    record = Visit(page)
+    page.on(
+        "console", lambda m: record.console_errors.append(m.text) if m.type == "error" else None
+    )
+    page.on("pageerror", lambda e: record.console_errors.append(str(e)))
+    page.on("request", lambda r: record.requests.append(r.url))
+
+    def on_dialog(dialog) -> None:  # a dialog means injected script ran
+        record.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.goto(path.resolve().as_uri())
+    page.wait_for_function("window.paperkgNetwork !== undefined", timeout=30_000)
+    page.wait_for_timeout(500)
+    return record

@@ -1,0 +1,236 @@
+"""Turning a ``ViewGraph`` into one self-contained HTML page.
+
+pyvis builds the vis-network node and edge records; paperkg's own template inlines the
+vis-network script and stylesheet that pyvis ships (no CDN, no ``../node_modules``), and
+adds the legend, a search box and a side panel. All input text reaches the page either as
+JSON through Jinja's ``tojson`` (``<``, ``>``, ``&`` and quotes escaped, so nothing can end
+the ``<script>``) or through autoescaped HTML; the page's script writes it with
+``textContent`` only, and links are kept only when they are http(s).
+"""
+
+from __future__ import annotations
+
+import math
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+import networkx as nx
+import pyvis
+from pyvis.network import Network
+
+from paperkg.viz.views import ViewGraph
+
+__all__ = ["PHYSICS_LIMIT", "render_html"]
+
+#: Views with more nodes get positions from networkx and physics off (vis.js would take
+#: minutes to settle around 1,500 nodes).
+PHYSICS_LIMIT = 300
+PALETTE = [
+    "#4e79a7",
+    "#f28e2b",
+    "#59a14f",
+    "#e15759",
+    "#76b7b2",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#86bcb6",
+    "#d37295",
+    "#8cd17d",
+]
+UNCLUSTERED_COLOR = "#b0b0b0"
+SHAPES = {
+    "Paper": "dot",
+    "Method": "diamond",
+    "Dataset": "square",
+    "Repo": "triangle",
+    "Cluster": "hexagon",
+}
+ENTITY_COLORS = {"Method": "#6f4e7c", "Dataset": "#2f6f5e", "Repo": "#555555"}
+EDGE_STYLE = {
+    "SIMILAR_TO": {"color": "#9aa5b1", "arrows": ""},
+    "CITES": {"color": "#d1495b", "arrows": "to"},
+    "USES": {"color": "#8e7cc3", "arrows": "to"},
+    "INTRODUCES": {"color": "#6a3d9a", "arrows": "to"},
+    "EVALUATES_ON": {"color": "#2f8f6e", "arrows": "to"},
+    "HAS_CODE": {"color": "#555555", "arrows": "to"},
+    "IN_CLUSTER": {"color": "#cccccc", "arrows": ""},
+    "LINKS_TO": {"color": "#7f8c8d", "arrows": ""},
+    "JOINS": {"color": "#f28e2b", "arrows": "to"},
+    "SPANS": {"color": "#8e7cc3", "arrows": "to"},
+}
+
+
+def _color(data: dict[str, Any]) -> str:
+    kind = data.get("type")
+    if kind in ENTITY_COLORS:
+        return ENTITY_COLORS[kind]
+    cluster = data.get("id") if kind == "Cluster" else data.get("cluster", -1)
+    if not isinstance(cluster, int) or cluster < 0:
+        return UNCLUSTERED_COLOR
+    return PALETTE[cluster % len(PALETTE)]
+
+
+def _safe_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def _shorten(text: str, size: int = 48) -> str:
+    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+def _node_text(node: str, data: dict[str, Any], cluster_labels: dict[int, str]) -> dict[str, Any]:
+    """Label, hover text and side-panel record of one node."""
+    kind = data.get("type", "")
+    if kind == "Paper":
+        links = (
+            [{"text": "arXiv", "url": f"https://arxiv.org/abs/{data['arxiv_id']}"}]
+            if data.get("arxiv_id")
+            else []
+        )
+        links += [{"text": url, "url": url} for url in data.get("links") or []]
+        cluster = data.get("cluster")
+        facts = [
+            ("Listed", data.get("listed") or data.get("published") or "-"),
+            (
+                "Cluster",
+                f"{cluster}: {cluster_labels.get(cluster, '-')}" if cluster is not None else "-",
+            ),
+            ("PageRank", f"{data.get('pagerank', 0.0):.4f}"),
+            ("Bridge score", f"{data.get('bridge_score', 0.0):.3f}"),
+        ]
+        return {
+            "label": _shorten(data["title"]),
+            "heading": data["title"],
+            "kind": kind,
+            "facts": facts,
+            "abstract": data.get("abstract", ""),
+            "links": links,
+        }
+    if kind == "Cluster":
+        facts = [
+            ("Papers", str(data.get("size"))),
+            ("Keywords", ", ".join(data["keywords"])),
+            ("Methods", ", ".join(data.get("methods", []))),
+            ("Datasets", ", ".join(data.get("datasets", []))),
+        ]
+        return {
+            "label": f"{data['id']}: {data['label']}",
+            "heading": f"Cluster {data['id']}",
+            "kind": kind,
+            "facts": facts,
+            "abstract": "",
+            "links": [],
+        }
+    name = data.get("name") or data.get("url") or node
+    links = [{"text": data["url"], "url": data["url"]}] if kind == "Repo" else []
+    facts = [("Kind", kind), ("Clusters", ", ".join(map(str, data.get("clusters", []))))]
+    return {
+        "label": _shorten(name, 30),
+        "heading": name,
+        "kind": kind,
+        "facts": facts,
+        "abstract": "",
+        "links": links,
+    }
+
+
+def _positions(view: ViewGraph, seed: int) -> dict[str, tuple[float, float]]:
+    layout = nx.Graph()
+    layout.add_nodes_from(view.nodes)
+    layout.add_edges_from((u, v) for u, v, _k, _d in view.edges)
+    spread = 1000 * math.sqrt(max(len(view.nodes), 1) / 100)
+    return {
+        n: (float(x) * spread, float(y) * spread)
+        for n, (x, y) in nx.spring_layout(layout, seed=seed, iterations=40).items()
+    }
+
+
+def render_html(view: ViewGraph, *, seed: int = 42) -> str:
+    """The whole page for ``view``, as one string (write it anywhere, open it offline)."""
+    shown = {d.get("cluster") for d in view.nodes.values() if d.get("type") == "Paper"}
+    shown |= {d["id"] for d in view.nodes.values() if d.get("type") == "Cluster"}
+    cluster_labels = {c: view.cluster_labels.get(c, "") for c in shown if isinstance(c, int)}
+    physics = len(view.nodes) <= PHYSICS_LIMIT
+    positions = {} if physics else _positions(view, seed)
+    top_rank = max((d.get("pagerank", 0.0) for d in view.nodes.values()), default=0.0) or 1.0
+    net = Network(directed=True, height="100%", width="100%")
+    meta: dict[str, dict[str, Any]] = {}
+    for node, data in view.nodes.items():
+        text = _node_text(node, data, cluster_labels)
+        text["links"] = [link for link in text["links"] if _safe_url(link["url"])]
+        meta[node] = text
+        kind = data.get("type", "")
+        if kind == "Paper":
+            size = 8 + 22 * math.sqrt(data.get("pagerank", 0.0) / top_rank)
+        elif kind == "Cluster":
+            size = 18 + 4 * math.sqrt(data.get("size", 1))
+        else:
+            size = 10
+        hover = "\n".join([text["heading"], *(f"{k}: {v}" for k, v in text["facts"])])
+        options: dict[str, Any] = {
+            "title": hover,
+            "size": size,
+            "shape": SHAPES.get(kind, "dot"),
+        }
+        if data.get("focus"):
+            options["borderWidth"] = 4
+        if node in positions:
+            options.update(x=positions[node][0], y=positions[node][1], physics=False)
+        show_label = kind != "Paper" or len(view.nodes) <= 60 or data.get("focus")
+        net.add_node(
+            node, label=text["label"] if show_label else " ", color=_color(data), **options
+        )
+    for source, target, kind, props in view.edges:
+        style = EDGE_STYLE.get(kind, {"color": "#999999", "arrows": ""})
+        width = 1.0
+        if kind == "SIMILAR_TO":
+            width = 0.5 + 4 * max(float(props.get("score", 0.0)) - 0.3, 0.0)
+        elif kind == "LINKS_TO":
+            width = 1 + math.log1p(props.get("edges", 1))
+        net.add_edge(
+            source,
+            target,
+            color=style["color"],
+            arrows=style["arrows"],
+            width=width,
+            title=kind + (f" {props['score']:.3f}" if "score" in props else ""),
+        )
+    nodes, edges, _heading, _height, _width, _options = net.get_network_data()
+    legend = [
+        {
+            "color": PALETTE[c % len(PALETTE)] if c >= 0 else UNCLUSTERED_COLOR,
+            "text": f"{c}: {label}" if label else f"cluster {c}",
+        }
+        for c, label in sorted(cluster_labels.items())
+        if isinstance(c, int)
+    ]
+    template = _environment().get_template("view.html")
+    return template.render(
+        title=view.title,
+        notes=view.notes,
+        nodes=nodes,
+        edges=edges,
+        meta=meta,
+        legend=legend,
+        physics=physics,
+        vis_js=_asset("vis-network.min.js"),
+        vis_css=_asset("vis-network.css"),
+    )
+
+
+def _environment() -> jinja2.Environment:
+    loader = jinja2.FileSystemLoader(str(files("paperkg.viz").joinpath("templates")))
+    return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+def _asset(name: str) -> str:
+    """A vis-network file from the copy pyvis ships, for inlining."""
+    return (Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")

@@ -1,0 +1,181 @@
+"""Which nodes and edges each HTML view shows: overview, one cluster, one paper, bridges.
+
+A view is a small ``ViewGraph`` cut from the built graph; ``viz.html`` turns it into a page.
+Above ``node_budget`` papers the overview shows clusters as super-nodes with their top
+papers instead of every paper, and says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from paperkg.errors import PaperkgError
+from paperkg.graph.lookup import bridge_report
+from paperkg.graph.model import relationship_type
+
+__all__ = ["ViewGraph", "bridges_view", "cluster_view", "overview", "paper_view"]
+
+DEFAULT_BUDGET = 1500
+
+
+@dataclass
+class ViewGraph:
+    """Nodes (id -> properties incl. ``type``) and edges (source, target, type, props)."""
+
+    title: str
+    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    edges: list[tuple[str, str, str, dict[str, Any]]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    cluster_labels: dict[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, graph: nx.MultiDiGraph, title: str) -> ViewGraph:
+        """An empty view that knows the graph's cluster labels (for the legend)."""
+        labels = {
+            d["id"]: d["label"] for _n, d in graph.nodes(data=True) if d.get("type") == "Cluster"
+        }
+        return cls(title, cluster_labels=labels)
+
+    def add(self, graph: nx.MultiDiGraph, node: str, **extra: Any) -> None:
+        if node not in self.nodes:
+            self.nodes[node] = {**graph.nodes[node], **extra}
+
+    def link(self, source: str, target: str, kind: str, props: dict[str, Any]) -> None:
+        if source in self.nodes and target in self.nodes and source != target:
+            self.edges.append((source, target, kind, dict(props)))
+
+
+def _papers(graph: nx.MultiDiGraph) -> list[str]:
+    return [n for n, d in graph.nodes(data=True) if d.get("type") == "Paper"]
+
+
+def _paper_edges(graph: nx.MultiDiGraph, view: ViewGraph, max_rank: int, min_score: float) -> None:
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        kind = relationship_type(key)
+        if kind == "SIMILAR_TO" and (data["rank"] > max_rank or data["score"] < min_score):
+            continue
+        if kind in ("SIMILAR_TO", "CITES"):
+            view.link(u, v, kind, data)
+
+
+def overview(
+    graph: nx.MultiDiGraph,
+    *,
+    node_budget: int = DEFAULT_BUDGET,
+    max_rank: int = 3,
+    min_score: float = 0.0,
+    top_per_cluster: int = 5,
+) -> ViewGraph:
+    """Every paper coloured by cluster (or, above the budget, clusters and their top papers)."""
+    papers = _papers(graph)
+    view = ViewGraph.of(graph, "paperkg overview")
+    if len(papers) <= node_budget:
+        for paper in papers:
+            view.add(graph, paper)
+        _paper_edges(graph, view, max_rank, min_score)
+        view.notes.append(
+            f"{len(papers)} papers; similarity edges: each paper's {max_rank} nearest"
+            + (f" with cosine >= {min_score}" if min_score > 0 else "")
+        )
+        return view
+    threshold = max(min_score, 0.5)
+    for node, data in graph.nodes(data=True):
+        if data.get("type") == "Cluster":
+            view.add(graph, node)
+    by_cluster: dict[int, list[str]] = {}
+    for paper in papers:
+        by_cluster.setdefault(graph.nodes[paper].get("cluster", -1), []).append(paper)
+    for members in by_cluster.values():
+        members.sort(key=lambda p: -graph.nodes[p].get("pagerank", 0.0))
+        for paper in members[:top_per_cluster]:
+            view.add(graph, paper)
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        if key == "LINKS_TO" or (key == "IN_CLUSTER" and u in view.nodes):
+            view.link(u, v, key, data)
+    _paper_edges(graph, view, max_rank, threshold)
+    view.notes.append(
+        f"{len(papers)} papers is more than the {node_budget}-node budget: clusters are shown "
+        f"as single nodes sized by their paper count, with their {top_per_cluster} top papers "
+        f"by PageRank; similarity edges below cosine {threshold} are dropped"
+    )
+    return view
+
+
+def cluster_view(graph: nx.MultiDiGraph, cluster: int) -> ViewGraph:
+    """One cluster's papers with their methods, datasets and repos."""
+    node = f"cluster:{cluster}"
+    if node not in graph:
+        known = sorted(d["id"] for _n, d in graph.nodes(data=True) if d.get("type") == "Cluster")
+        raise PaperkgError(f"no cluster {cluster}; clusters: {', '.join(map(str, known))}")
+    view = ViewGraph.of(graph, f"Cluster {cluster}: {graph.nodes[node]['label']}")
+    members = [u for u, _v, key in graph.in_edges(node, keys=True) if key == "IN_CLUSTER"]
+    for paper in members:
+        view.add(graph, paper)
+    for paper in members:
+        for _u, target, key, data in graph.out_edges(paper, keys=True, data=True):
+            kind = relationship_type(key)
+            if kind in ("USES", "INTRODUCES", "EVALUATES_ON", "HAS_CODE"):
+                view.add(graph, target)
+                view.link(paper, target, kind, data)
+    _paper_edges(graph, view, 3, 0.0)
+    view.notes.append(f"{len(members)} papers of cluster {cluster} with their entities and code")
+    return view
+
+
+def paper_view(graph: nx.MultiDiGraph, paper: str, depth: int = 1) -> ViewGraph:
+    """A paper's ego network: similar papers, citations both ways, entities, repos."""
+    if depth < 1:
+        raise PaperkgError(f"--depth must be at least 1, got {depth}")
+    view = ViewGraph.of(graph, f"Paper: {graph.nodes[paper]['title']}")
+    view.add(graph, paper, focus=True)
+    frontier = {paper}
+    for _level in range(depth):
+        reached: set[str] = set()
+        for node in frontier:
+            for u, v, key, data in [
+                *graph.out_edges(node, keys=True, data=True),
+                *graph.in_edges(node, keys=True, data=True),
+            ]:
+                kind = relationship_type(key)
+                if kind in ("IN_CLUSTER", "LINKS_TO"):
+                    continue
+                other = v if u == node else u
+                if graph.nodes[other].get("type") == "Paper":
+                    reached.add(other)
+                view.add(graph, other)
+                view.link(u, v, kind, data)
+        frontier = reached - {paper}
+    view.notes.append(f"depth {depth}: similar papers, citations both ways, entities and code")
+    return view
+
+
+def bridges_view(graph: nx.MultiDiGraph, top: int = 15) -> ViewGraph:
+    """Clusters as group nodes, with the top bridge papers and bridging entities between them."""
+    view = ViewGraph.of(graph, "Bridges between clusters")
+    for node, data in graph.nodes(data=True):
+        if data.get("type") == "Cluster" and data["id"] >= 0:
+            view.add(graph, node)
+    report = bridge_report(graph, top)
+    for bridge in report.papers:
+        view.add(graph, bridge.id)
+        for cluster in bridge.joins:
+            view.link(bridge.id, f"cluster:{cluster}", "JOINS", {})
+    by_name = {
+        (d.get("name") or d.get("url")): n for n, d in graph.nodes(data=True) if d.get("bridging")
+    }
+    for entity in report.entities:
+        node = by_name[entity.name]
+        view.add(graph, node)
+        for cluster in entity.clusters:
+            view.link(node, f"cluster:{cluster}", "SPANS", {})
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        if key == "LINKS_TO":
+            view.link(u, v, key, data)
+    view.notes.append(
+        f"top {len(report.papers)} bridge papers and {len(report.entities)} "
+        "bridging entities; cluster nodes sized by paper count"
+    )
+    return view
