@@ -14,7 +14,7 @@ from paperkg.graph.entities import (
 )
 from paperkg.graph.gazetteer import Gazetteer
 from paperkg.graph.papers import Paper
-from paperkg.graph.urls import Link, Repo, find_links
+from paperkg.graph.urls import Link, Repo, classify_url, clean_url, find_links
 
 __all__ = ["Extraction", "extract_corpus"]
 
@@ -46,7 +46,9 @@ def extract_corpus(
     links: dict[str, list[Repo | Link]] = {}
     for done, paper in enumerate(papers, start=1):
         entities[paper.id] = extract_entities(paper.title, paper.abstract, gazetteer, corpus)
-        links[paper.id] = find_links(f"{paper.title}\n{paper.abstract}")
+        found = find_links(f"{paper.title}\n{paper.abstract}")
+        named = [classify_url(clean_url(url)) for url in paper.repos]
+        links[paper.id] = list({item.url: item for item in [*found, *named]}.values())
         if progress is not None and (done % 200 == 0 or done == len(papers)):
             progress(done, len(papers))
     published = {paper.id: paper.published for paper in papers}

@@ -110,7 +110,9 @@ def entity_rows(graph: nx.MultiDiGraph, kind: str | None = None) -> list[EntityR
 
 def _entity_name(graph: nx.MultiDiGraph, node: str) -> str:
     data = graph.nodes[node]
-    return data.get("name") or data.get("url") or node
+    if data.get("type") == REPO:
+        return data["url"]
+    return data.get("name") or node
 
 
 def paper_profile(graph: nx.MultiDiGraph, paper: str) -> PaperProfile:
@@ -121,7 +123,7 @@ def paper_profile(graph: nx.MultiDiGraph, paper: str) -> PaperProfile:
         data["title"],
         data["abstract"],
         data["sources"],
-        data.get("listed"),
+        data.get("listed") or data.get("published"),
         data.get("links") or [],
     )
     by_relation = {

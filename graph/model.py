@@ -67,6 +67,7 @@ def paper_graph(papers: Sequence[Paper], neighbours: Sequence[Neighbour]) -> nx.
             doi=paper.doi,
             url=paper.url,
             authors=list(paper.authors),
+            keywords=list(paper.keywords),
         )
     for edge in neighbours:
         graph.add_edge(

@@ -26,6 +26,8 @@ class Paper:
     doi: str | None = None
     url: str | None = None
     authors: list[str] = field(default_factory=list)
+    repos: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -115,4 +117,6 @@ def _merge_group(group: list[PaperRecord]) -> Paper:
         doi=doi,
         url=next((r.url for r in group if r.url), None),
         authors=authors,
+        repos=sorted({repo for r in group for repo in r.repos}),
+        keywords=sorted({word for r in group for word in r.keywords}),
     )

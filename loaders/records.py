@@ -27,6 +27,10 @@ class PaperRecord:
     doi: str | None = None
     url: str | None = None
     authors: tuple[str, ...] = field(default_factory=tuple)
+    #: Code or model repositories the source names outright (not found in the text).
+    repos: tuple[str, ...] = field(default_factory=tuple)
+    #: Subject labels from the source: arXiv categories, AI keywords.
+    keywords: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def source(self) -> str:

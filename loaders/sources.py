@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from paperkg.errors import InputError
-from paperkg.loaders import hf_listing
+from paperkg.loaders import arxiv_jsonl, hf_daily, hf_listing
 from paperkg.loaders.records import PaperRecord
-from paperkg.loaders.text_file import read_text
+from paperkg.loaders.text_file import file_sha256, read_head, read_text
 
 __all__ = [
     "FOLDER_SUFFIXES",
     "FORMATS",
+    "Format",
     "InputFile",
     "LoadResult",
     "detect_format",
@@ -21,12 +22,49 @@ __all__ = [
     "load_sources",
 ]
 
-Parser = Callable[[str, str], Iterator[PaperRecord]]
-Sniffer = Callable[[str], bool]
 
-#: Formats in detection order: name -> (sniff, parse).
-FORMATS: dict[str, tuple[Sniffer, Parser]] = {
-    hf_listing.FORMAT: (hf_listing.sniff, hf_listing.parse),
+@dataclass(frozen=True)
+class Format:
+    """An input format: ``sniff`` judges the first 64 KiB of text, ``read`` yields records
+    from a file (streaming where the format allows it)."""
+
+    name: str
+    sniff: Callable[[str], bool]
+    read: Callable[[Path], Iterator[PaperRecord]]
+    description: str
+
+
+def _read_listing(path: Path) -> Iterator[PaperRecord]:
+    return hf_listing.parse(read_text(path)[0], str(path))
+
+
+def _read_json(parse: Callable[[str, str], Iterator[PaperRecord]]):
+    return lambda path: parse(read_text(path)[0], str(path))
+
+
+#: Formats in detection order.
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format(
+            hf_daily.FORMAT,
+            hf_daily.sniff,
+            _read_json(hf_daily.parse),
+            "Hugging Face daily papers API JSON",
+        ),
+        Format(
+            arxiv_jsonl.FORMAT,
+            arxiv_jsonl.sniff,
+            arxiv_jsonl.read,
+            "arXiv metadata snapshot, JSON lines",
+        ),
+        Format(
+            hf_listing.FORMAT,
+            hf_listing.sniff,
+            _read_listing,
+            "Hugging Face papers listing page saved as text",
+        ),
+    )
 }
 
 #: Files picked up when a folder is named; a file named directly is always read.
@@ -92,10 +130,18 @@ def expand_sources(sources: Iterable[str | Path]) -> list[Path]:
 
 def detect_format(text: str, path: str) -> str:
     """The name of the format ``text`` is in, judged from its content."""
-    for name, (sniff, _parse) in FORMATS.items():
-        if sniff(text):
+    for name, candidate in FORMATS.items():
+        if candidate.sniff(text):
             return name
-    # No format matched: let the closest one say where the file stopped making sense.
+    if text.lstrip().startswith(("{", "[")):
+        raise InputError(
+            "JSON, but not a format paperkg reads (known: "
+            + "; ".join(f.description for f in FORMATS.values())
+            + ")",
+            path=path,
+            line=1,
+        )
+    # Not JSON: let the listing loader say where the file stopped making sense.
     list(hf_listing.parse(text, path))
     raise InputError("not a format paperkg reads", path=path, line=1)
 
@@ -117,9 +163,9 @@ def load_sources(
     records: list[PaperRecord] = []
     files: list[InputFile] = []
     for done, path in enumerate(paths, start=1):
-        text, digest = read_text(path)
-        name = fmt or detect_format(text, str(path))
-        found = list(FORMATS[name][1](text, str(path)))
+        digest = file_sha256(path)
+        name = fmt or detect_format(read_head(path), str(path))
+        found = list(FORMATS[name].read(path))
         if not found:
             raise InputError("no papers found in the file", path=str(path))
         records.extend(found)
