@@ -7,8 +7,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from paperkg.graph.entities import INTRODUCES, PaperEntities
+from paperkg.graph.papers import Paper, identity_keys
 
-__all__ = ["MentionCitation", "introducers_of", "mention_citations"]
+__all__ = [
+    "MentionCitation",
+    "MetadataCitation",
+    "introducers_of",
+    "mention_citations",
+    "metadata_citations",
+]
 
 
 @dataclass(frozen=True)
@@ -58,3 +65,33 @@ def introducers_of(entities: Mapping[str, PaperEntities]) -> dict[str, Sequence[
         for key in sorted(entities[paper].introduced()):
             found.setdefault(key, []).append(paper)
     return found
+
+
+@dataclass(frozen=True)
+class MetadataCitation:
+    """``source`` cites ``target`` according to a metadata source's reference list."""
+
+    source: str
+    target: str
+    origin: str
+
+
+def metadata_citations(papers: Sequence[Paper]) -> list[MetadataCitation]:
+    """Citations between papers of the corpus, from reference lists and cited-by lists
+    (Semantic Scholar, OpenAlex), matched by any identity key. References to works outside
+    the corpus are dropped; never a paper to itself."""
+    owner: dict[str, str] = {}
+    for paper in papers:
+        for key in identity_keys(paper):
+            owner.setdefault(key, paper.id)
+    found: set[tuple[str, str, str]] = set()
+    for paper in papers:
+        for origin, key in paper.references:
+            target = owner.get(key)
+            if target and target != paper.id:
+                found.add((paper.id, target, origin))
+        for origin, key in paper.cited_by:
+            citing = owner.get(key)
+            if citing and citing != paper.id:
+                found.add((citing, paper.id, origin))
+    return [MetadataCitation(*item) for item in sorted(found)]

@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from paperkg.graph.citations import MentionCitation, mention_citations
+from paperkg.graph.citations import (
+    MentionCitation,
+    MetadataCitation,
+    mention_citations,
+    metadata_citations,
+)
 from paperkg.graph.entities import (
     PaperEntities,
     corpus_gazetteer,
@@ -26,6 +31,7 @@ class Extraction:
     entities: dict[str, PaperEntities]
     links: dict[str, list[Repo | Link]]
     citations: list[MentionCitation]
+    metadata_citations: list[MetadataCitation]
 
 
 def extract_corpus(
@@ -52,4 +58,6 @@ def extract_corpus(
         if progress is not None and (done % 200 == 0 or done == len(papers)):
             progress(done, len(papers))
     published = {paper.id: paper.published for paper in papers}
-    return Extraction(entities, links, mention_citations(entities, published))
+    return Extraction(
+        entities, links, mention_citations(entities, published), metadata_citations(papers)
+    )

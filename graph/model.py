@@ -68,6 +68,8 @@ def paper_graph(papers: Sequence[Paper], neighbours: Sequence[Neighbour]) -> nx.
             url=paper.url,
             authors=list(paper.authors),
             keywords=list(paper.keywords),
+            s2_id=paper.s2_id,
+            openalex_id=paper.openalex_id,
         )
     for edge in neighbours:
         graph.add_edge(
@@ -117,6 +119,10 @@ def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
             else:
                 pages.append(item.url)
         graph.nodes[paper_id]["links"] = pages
+    for cited in extraction.metadata_citations:
+        graph.add_edge(
+            cited.source, cited.target, key=f"{CITES}:{cited.origin}", source=cited.origin
+        )
     for citation in extraction.citations:
         graph.add_edge(
             citation.source,

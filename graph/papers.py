@@ -9,7 +9,7 @@ from datetime import date
 from paperkg.graph.normalize import fold, title_key
 from paperkg.loaders.records import PaperRecord
 
-__all__ = ["Paper", "merge_records", "paper_text"]
+__all__ = ["Paper", "identity_keys", "merge_records", "paper_text"]
 
 
 @dataclass
@@ -28,6 +28,11 @@ class Paper:
     authors: list[str] = field(default_factory=list)
     repos: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
+    s2_id: str | None = None
+    openalex_id: str | None = None
+    #: ``(source, identity key)`` of works cited, and of works citing this one.
+    references: list[tuple[str, str]] = field(default_factory=list)
+    cited_by: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -66,6 +71,26 @@ def _identity_keys(record: PaperRecord) -> list[str]:
         keys.append(f"arxiv:{record.arxiv_id.lower()}")
     if record.doi:
         keys.append(f"doi:{record.doi.lower()}")
+    if record.s2_id:
+        keys.append(f"s2:{record.s2_id.lower()}")
+    if record.openalex_id:
+        keys.append(f"openalex:{record.openalex_id.lower()}")
+    return keys
+
+
+def identity_keys(paper: Paper) -> list[str]:
+    """Every key a reference may use to name ``paper``."""
+    keys = [f"title:{title_key(paper.title)}"]
+    keys += [
+        f"{scheme}:{value.lower()}"
+        for scheme, value in (
+            ("arxiv", paper.arxiv_id),
+            ("doi", paper.doi),
+            ("s2", paper.s2_id),
+            ("openalex", paper.openalex_id),
+        )
+        if value
+    ]
     return keys
 
 
@@ -119,4 +144,10 @@ def _merge_group(group: list[PaperRecord]) -> Paper:
         authors=authors,
         repos=sorted({repo for r in group for repo in r.repos}),
         keywords=sorted({word for r in group for word in r.keywords}),
+        s2_id=next((r.s2_id for r in group if r.s2_id), None),
+        openalex_id=next((r.openalex_id for r in group if r.openalex_id), None),
+        references=sorted(
+            {(r.citation_source or "metadata", k) for r in group for k in r.references}
+        ),
+        cited_by=sorted({(r.citation_source or "metadata", k) for r in group for k in r.cited_by}),
     )

@@ -31,6 +31,14 @@ class PaperRecord:
     repos: tuple[str, ...] = field(default_factory=tuple)
     #: Subject labels from the source: arXiv categories, AI keywords.
     keywords: tuple[str, ...] = field(default_factory=tuple)
+    s2_id: str | None = None
+    openalex_id: str | None = None
+    #: Identity keys (``arxiv:…``, ``doi:…``, ``s2:…``, ``openalex:…``) of works this paper
+    #: cites, and of works citing it, as the metadata source lists them.
+    references: tuple[str, ...] = field(default_factory=tuple)
+    cited_by: tuple[str, ...] = field(default_factory=tuple)
+    #: Name of the metadata source the references come from (``semantic_scholar``, ``openalex``).
+    citation_source: str | None = None
 
     @property
     def source(self) -> str:

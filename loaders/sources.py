@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from paperkg.errors import InputError
-from paperkg.loaders import arxiv_jsonl, hf_daily, hf_listing
+from paperkg.loaders import arxiv_jsonl, hf_daily, hf_listing, openalex, semantic_scholar
 from paperkg.loaders.records import PaperRecord
 from paperkg.loaders.text_file import file_sha256, read_head, read_text
 
@@ -52,6 +52,13 @@ FORMATS: dict[str, Format] = {
             _read_json(hf_daily.parse),
             "Hugging Face daily papers API JSON",
         ),
+        Format(
+            semantic_scholar.FORMAT,
+            semantic_scholar.sniff,
+            _read_json(semantic_scholar.parse),
+            "Semantic Scholar Graph API paper JSON",
+        ),
+        Format(openalex.FORMAT, openalex.sniff, _read_json(openalex.parse), "OpenAlex works JSON"),
         Format(
             arxiv_jsonl.FORMAT,
             arxiv_jsonl.sniff,

@@ -1,0 +1,95 @@
+"""One graph from listing-free sources: HF daily JSON, arXiv JSON lines, Semantic Scholar and
+OpenAlex fixtures of our own text naming the same papers, with reference lists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA
+from paperkg.build import BuildOptions, build
+from paperkg.errors import InputError
+from paperkg.graph import read_snapshot
+from paperkg.loaders import load_sources
+from paperkg.loaders.openalex import abstract_text
+
+FORMATS = DATA / "formats"
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory, embedder):
+    out = tmp_path_factory.mktemp("mixed") / "kg"
+    build([FORMATS], out, BuildOptions(k=2, min_cluster_size=1), embedder=embedder)
+    return read_snapshot(out).graph
+
+
+def test_every_format_is_detected():
+    formats = {Path(f.path).name: f.format for f in load_sources([FORMATS]).files}
+    assert formats == {
+        "arxiv.jsonl": "arxiv-jsonl",
+        "hf_daily.json": "hf-daily",
+        "openalex.json": "openalex",
+        "s2.json": "semantic-scholar",
+    }
+
+
+def test_one_node_per_paper_with_all_ids_and_sources(mixed):
+    papers = {n: d for n, d in mixed.nodes(data=True) if d["type"] == "Paper"}
+    assert sorted(papers) == [
+        "arxiv:2603.01001",
+        "arxiv:2603.01002",
+        "arxiv:2603.01003",
+        "arxiv:2603.02002",
+    ]
+    routelet = papers["arxiv:2603.01001"]
+    assert (routelet["s2_id"], routelet["openalex_id"]) == ("aaa111", "w1001")
+    assert routelet["doi"] == "10.5555/routelet.2026"
+    assert {s.rsplit(":", 1)[0].rsplit("/", 1)[1] for s in routelet["sources"]} == {
+        "hf_daily.json",
+        "arxiv.jsonl",
+        "s2.json",
+        "openalex.json",
+    }
+
+
+def test_cites_edges_are_exactly_what_the_reference_lists_say(mixed):
+    cites = {
+        (u, v, d["source"])
+        for u, v, k, d in mixed.edges(keys=True, data=True)
+        if k.startswith("CITES")
+    }
+    assert cites == {
+        ("arxiv:2603.01001", "arxiv:2603.02002", "semantic_scholar"),  # S2 references
+        ("arxiv:2603.01002", "arxiv:2603.01001", "semantic_scholar"),  # S2 citations list
+        ("arxiv:2603.01001", "arxiv:2603.01003", "openalex"),
+        ("arxiv:2603.01003", "arxiv:2603.01001", "openalex"),
+        ("arxiv:2603.01002", "arxiv:2603.01001", "mention"),  # mentions RouteLet
+    }
+    assert not any(d.get("stub") for _n, d in mixed.nodes(data=True))
+
+
+def test_openalex_abstract_is_rebuilt_in_order():
+    assert abstract_text({"world": [1], "hello": [0], "again": [3], "hello,": [2]}) == (
+        "hello world hello, again"
+    )
+    assert abstract_text(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('[{"paperId": "x", "title": 5}]', "entry [0]: field 'title' must be a non-empty string"),
+        ('{"paperId": "x", "title": "A"}\n{"paperId": "y"}\n', "line 2: field 'title'"),
+        (
+            '{"results": [{"id": "https://openalex.org/W1", "display_name": null}]}',
+            "entry [0]: needs a 'display_name' or 'title' string",
+        ),
+    ],
+)
+def test_broken_metadata_records(tmp_path: Path, content: str, message: str):
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_sources([path])
+    assert caught.value.path == str(path) and message in str(caught.value)
