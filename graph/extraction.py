@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from paperkg.graph.citations import (
     MentionCitation,
@@ -12,6 +13,9 @@ from paperkg.graph.citations import (
     metadata_citations,
 )
 from paperkg.graph.entities import (
+    EVALUATES_ON,
+    INTRODUCES,
+    USES,
     PaperEntities,
     corpus_gazetteer,
     extract_entities,
@@ -57,7 +61,38 @@ def extract_corpus(
         links[paper.id] = list({item.url: item for item in [*found, *named]}.values())
         if progress is not None and (done % 200 == 0 or done == len(papers)):
             progress(done, len(papers))
+    _settle_kinds(entities, gazetteer)
     published = {paper.id: paper.published for paper in papers}
     return Extraction(
         entities, links, mention_citations(entities, published), metadata_citations(papers)
     )
+
+
+def _settle_kinds(entities: dict[str, PaperEntities], gazetteer: Gazetteer) -> None:
+    """One kind and one display name per entity key across the corpus: the gazetteer's when
+    the name is known, else the introducing paper's, else the kind most papers suggest."""
+    votes: dict[str, Counter[str]] = {}
+    names: dict[str, str] = {}
+    for paper in sorted(entities):
+        for mention in entities[paper].mentions:
+            weight = 100 if mention.relation == INTRODUCES else 1
+            votes.setdefault(mention.key, Counter())[mention.kind] += weight
+            if mention.relation == INTRODUCES or mention.key not in names:
+                names.setdefault(mention.key, mention.name)
+    settled: dict[str, tuple[str, str, bool]] = {}
+    for key, counter in votes.items():
+        known = gazetteer.entries.get(key)
+        if known is not None:
+            settled[key] = (known.kind, known.name, True)
+        else:
+            kind = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+            settled[key] = (kind, names[key], False)
+    for found in entities.values():
+        for index, mention in enumerate(found.mentions):
+            kind, name, known = settled[mention.key]
+            relation = mention.relation
+            if relation != INTRODUCES:
+                relation = EVALUATES_ON if kind == "dataset" else USES
+            found.mentions[index] = replace(
+                mention, kind=kind, name=name, relation=relation, known=known
+            )

@@ -101,7 +101,7 @@ def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
                 aliases.append(mention.name)
             graph.add_edge(paper_id, node, key=mention.relation, evidence=mention.sentence)
     for paper_id in sorted(extraction.links):
-        pages = []
+        pages, code = [], []
         for item in extraction.links[paper_id]:
             if isinstance(item, Repo):
                 node = f"repo:{item.url}"
@@ -116,9 +116,11 @@ def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
                         kind=item.kind,
                     )
                 graph.add_edge(paper_id, node, key=HAS_CODE)
+                code.append(item.url)
             else:
                 pages.append(item.url)
         graph.nodes[paper_id]["links"] = pages
+        graph.nodes[paper_id]["code"] = code
     for cited in extraction.metadata_citations:
         graph.add_edge(
             cited.source, cited.target, key=f"{CITES}:{cited.origin}", source=cited.origin

@@ -19,6 +19,7 @@ __all__ = [
     "PRUNE_NODES",
     "SERVER_VERSION",
     "VECTOR_INDEX",
+    "VECTOR_INDEX_DIMENSION",
 ]
 
 #: Uniqueness constraint per label on its key property; also the lookup index for MERGE.
@@ -41,6 +42,11 @@ VECTOR_INDEX = (
     "CREATE VECTOR INDEX paper_embedding IF NOT EXISTS FOR (n:Paper) ON n.embedding "
     "OPTIONS {indexConfig: {`vector.dimensions`: $dimension, "
     "`vector.similarity_function`: 'cosine'}}"
+)
+
+VECTOR_INDEX_DIMENSION = (
+    "SHOW VECTOR INDEXES YIELD name, options WHERE name = 'paper_embedding' "
+    "RETURN options.indexConfig['vector.dimensions'] AS dimension"
 )
 
 SERVER_VERSION = (

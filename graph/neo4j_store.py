@@ -128,6 +128,14 @@ def create_schema(driver: neo4j.Driver, dimension: int, database: str | None = N
             session.run(statement).consume()
         session.run(cypher.FULLTEXT_INDEX).consume()
         session.run(cypher.VECTOR_INDEX, dimension=dimension).consume()
+        found = session.run(cypher.VECTOR_INDEX_DIMENSION).single()
+        existing = found["dimension"] if found else None
+        if existing is not None and int(existing) != dimension:
+            raise Neo4jError(
+                f"the database's vector index paper_embedding has {existing} dimensions but "
+                f"this snapshot's model has {dimension}; drop it in Neo4j Browser with "
+                "'DROP INDEX paper_embedding' (or use another --database), then push again"
+            )
         session.run("CALL db.awaitIndexes(300)").consume()
 
 
@@ -199,17 +207,17 @@ def push_snapshot(
 ) -> PushReport:
     """Write every node and relationship of ``snapshot`` to Neo4j.
 
-    Relationships paperkg computes (``SIMILAR_TO`` ...) mirror the snapshot: ones left from an
-    earlier push that this snapshot no longer has are deleted. Nodes are never deleted unless
-    ``prune`` is set, which removes paperkg nodes the snapshot does not hold.
+    Everything paperkg computes mirrors the snapshot: relationships, and Method, Dataset,
+    Repo and Cluster nodes left from an earlier push that this snapshot no longer has are
+    deleted. Paper nodes are deleted only with ``prune``.
     """
     if batch_size < 1:
-        raise Neo4jError(f"--batch-size must be at least 1, got {batch_size}")
+        raise Neo4jError(f"--neo4j-batch-size must be at least 1, got {batch_size}")
     push = _push_id(snapshot)
     nodes: dict[str, int] = {}
     relationships: dict[str, int] = {}
-    create_schema(driver, int(snapshot.manifest["model"]["dimension"]), database)
     try:
+        create_schema(driver, int(snapshot.manifest["model"]["dimension"]), database)
         with driver.session(database=database) as session:
             for label, statement in cypher.MERGE_NODES.items():
                 rows = _node_rows(snapshot, label)
@@ -229,13 +237,12 @@ def push_snapshot(
                 _delete_until_done(session, statement, push, batch_size * 10)
                 for statement in cypher.DELETE_STALE_RELATIONSHIPS.values()
             )
-            pruned = (
-                sum(
-                    _delete_until_done(session, statement, push, batch_size * 10)
-                    for statement in cypher.PRUNE_NODES.values()
-                )
-                if prune
-                else 0
+            # Methods, datasets, repos and clusters are computed from the papers by every
+            # build: the ones this snapshot no longer has always go. Papers only with --prune.
+            pruned = sum(
+                _delete_until_done(session, statement, push, batch_size * 10)
+                for label, statement in cypher.PRUNE_NODES.items()
+                if prune or label != "Paper"
             )
     except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
         raise _translate(exc, Neo4jSettings(uri=uri or "the server", database=database)) from exc

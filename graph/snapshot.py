@@ -173,11 +173,14 @@ def _ensure_replaceable(out: Path) -> None:
     """Refuse to replace a folder that is not a snapshot: it may be the user's own files."""
     if out.exists() and not out.is_dir():
         raise SnapshotError(f"--out {out} is a file; give a folder for the snapshot")
-    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
-        raise SnapshotError(
-            f"--out {out} is a folder with other files in it, not a paperkg snapshot; "
-            "choose an empty or new folder"
-        )
+    if out.is_dir() and any(out.iterdir()):
+        try:
+            read_manifest(out)
+        except SnapshotError as exc:
+            raise SnapshotError(
+                f"--out {out} is a folder with other files in it, not a paperkg snapshot; "
+                "choose an empty or new folder"
+            ) from exc
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -202,7 +205,11 @@ def _swap_into_place(tmp: Path, out: Path) -> None:
     old = out.with_name(f".{out.name}.old")
     shutil.rmtree(old, ignore_errors=True)
     os.rename(out, old)
-    os.rename(tmp, out)
+    try:
+        os.rename(tmp, out)
+    except OSError:
+        os.rename(old, out)  # put the previous snapshot back
+        raise
     shutil.rmtree(old)
 
 
@@ -220,6 +227,7 @@ def write_snapshot(
     ``extra_files`` (name -> text, e.g. ``overview.html``) are written and checksummed too.
     """
     out = Path(out)
+    out = out.resolve()  # "--out ." has no name to build a sibling temp folder from
     _ensure_replaceable(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -250,8 +258,9 @@ def write_snapshot(
             with (tmp / name).open("rb") as handle:
                 os.fsync(handle.fileno())
         _swap_into_place(tmp, out)
-    except OSError as exc:
-        raise SnapshotError(f"cannot write a snapshot at {out}: {exc.strerror or exc}") from exc
+    except (OSError, RuntimeError) as exc:  # faiss reports write failures as RuntimeError
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise SnapshotError(f"cannot write a snapshot at {out}: {reason}") from exc
     finally:
         with contextlib.suppress(OSError):
             shutil.rmtree(tmp)

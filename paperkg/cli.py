@@ -5,15 +5,26 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
+import httpx
 
 from paperkg import __version__
 from paperkg.build import BuildOptions, build
 from paperkg.errors import PaperkgError
+from paperkg.fetch import (
+    FetchConfig,
+    fetch_arxiv,
+    fetch_hf_daily,
+    fetch_openalex,
+    fetch_s2,
+    make_client,
+)
 from paperkg.graph import (
     DEFAULT_MODEL,
     DEFAULT_OUT,
@@ -87,7 +98,7 @@ def neo4j_options(required: bool) -> Any:
             click.option(
                 "--neo4j-batch-size",
                 "neo4j_batch",
-                type=int,
+                type=click.IntRange(min=1),
                 default=1000,
                 show_default=True,
                 help="Rows per UNWIND write transaction.",
@@ -109,15 +120,14 @@ def _settings(uri: str, user: str, database: str | None) -> Neo4jSettings:
     password = os.environ.get("NEO4J_PASSWORD")
     if password is None:
         if not sys.stdin.isatty():
-            raise click.UsageError("set NEO4J_PASSWORD (no terminal to ask for the password)")
+            raise click.ClickException(
+                "set NEO4J_PASSWORD: there is no terminal to ask for the Neo4j password"
+            )
         password = click.prompt(f"Password for {user} at {uri}", hide_input=True)
     return Neo4jSettings(uri=uri, user=user, password=password, database=database)
 
 
-def _push(
-    out: Path, uri: str, user: str, database: str | None, batch: int, prune: bool, quiet: bool
-) -> PushReport:
-    settings = _settings(uri, user, database)
+def _push(out: Path, settings: Neo4jSettings, batch: int, prune: bool, quiet: bool) -> PushReport:
     snapshot = read_snapshot(out)
     driver = connect(settings)
     try:
@@ -125,11 +135,11 @@ def _push(
             return push_snapshot(
                 driver,
                 snapshot,
-                database=database,
+                database=settings.database,
                 batch_size=batch,
                 prune=prune,
                 progress=bars,
-                uri=uri,
+                uri=settings.uri,
             )
     finally:
         driver.close()
@@ -160,8 +170,10 @@ def json_option(func: Any) -> Any:
 def main() -> None:
     """Turn research-paper feeds into a citation-and-similarity knowledge graph.
 
-    Build a snapshot with `paperkg build SOURCES`, then explore it with `stats` and
-    `similar`. Every command reads the snapshot in --out (default ./paperkg-out).
+    Build a snapshot with `paperkg build SOURCES`, explore it with `stats`, `similar`,
+    `paper`, `entities`, `clusters`, `bridges` and `view` (they read the snapshot in --out,
+    default ./paperkg-out), load it into Neo4j with `push`, and run the Cypher packs there
+    with `query`.
     """
 
 
@@ -271,11 +283,12 @@ def build_command(
         seed=seed,
         html=html,
     )
-    if uri:  # a bad server fails now, not after minutes of embedding
-        connect(_settings(uri, user, database)).close()
+    settings = _settings(uri, user, database) if uri else None
+    if settings is not None:  # a bad server fails now, not after minutes of embedding
+        connect(settings).close()
     with ProgressBars(enabled=not (quiet or as_json)) as bars:
         report = build(list(sources), out, options, progress=bars)
-    pushed = _push(out, uri, user, database, neo4j_batch, prune, quiet or as_json) if uri else None
+    pushed = _push(out, settings, neo4j_batch, prune, quiet or as_json) if settings else None
     if as_json:
         print_json({**asdict(report), "neo4j": asdict(pushed) if pushed else None})
         return
@@ -324,7 +337,7 @@ def push_command(
     safe and completes an interrupted push. Relationships paperkg computes mirror the
     snapshot; nodes are deleted only with --prune.
     """
-    report = _push(out, uri, user, database, neo4j_batch, prune, quiet or as_json)
+    report = _push(out, _settings(uri, user, database), neo4j_batch, prune, quiet or as_json)
     if as_json:
         print_json(asdict(report))
         return
@@ -458,7 +471,9 @@ def clusters_command(out: Path, as_json: bool) -> None:
 
 @main.command("bridges")
 @out_option
-@click.option("--top", type=int, default=10, show_default=True, help="Rows per table.")
+@click.option(
+    "--top", type=click.IntRange(min=1), default=10, show_default=True, help="Rows per table."
+)
 @json_option
 def bridges_command(out: Path, top: int, as_json: bool) -> None:
     """Papers and entities that connect clusters, with the clusters they join."""
@@ -641,7 +656,13 @@ def view_cluster(cluster: int, out: Path, output: Path) -> None:
 @click.argument("paper")
 @out_option
 @output_option("paper.html")
-@click.option("--depth", type=int, default=1, show_default=True, help="Hops around the paper.")
+@click.option(
+    "--depth",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Hops around the paper.",
+)
 def view_paper(paper: str, out: Path, output: Path, depth: int) -> None:
     """PAPER's ego network: similar papers, citations both ways, entities and code."""
     graph = read_snapshot(out).graph
@@ -657,6 +678,166 @@ def view_paper(paper: str, out: Path, output: Path, depth: int) -> None:
 def view_bridges(out: Path, output: Path, top: int) -> None:
     """Clusters as group nodes with the bridge papers and entities between them."""
     _write_page(render_html(bridges_view(read_snapshot(out).graph, top)), output)
+
+
+@main.group("fetch")
+def fetch_group() -> None:
+    """Download raw API responses into --into, ready for `paperkg build DIR`.
+
+    Requests are paced per host, retried with backoff on 429/5xx/timeouts and, with
+    --cache, answered from disk when repeated. PAPERKG_MAILTO adds a contact to the
+    User-Agent (and OpenAlex's polite pool); S2_API_KEY is sent to Semantic Scholar.
+    """
+
+
+def fetch_options(func: Any) -> Any:
+    options = [
+        click.option(
+            "--into",
+            type=click.Path(path_type=Path, file_okay=False),
+            default="paperkg-fetched",
+            show_default=True,
+            help="Folder the downloaded file is written to.",
+        ),
+        click.option(
+            "--cache",
+            type=click.Path(path_type=Path, file_okay=False),
+            default=None,
+            envvar="PAPERKG_FETCH_CACHE",
+            help="Cache folder: a repeated request is answered from it (env PAPERKG_FETCH_CACHE).",
+        ),
+        click.option(
+            "--retries",
+            type=click.IntRange(0, 10),
+            default=4,
+            show_default=True,
+            help="Retries after a 429, 5xx, timeout or connection error.",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0.1),
+            default=30.0,
+            show_default=True,
+            help="Seconds to wait for each response.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _ids(values: tuple[str, ...]) -> list[str]:
+    ids = [part.strip() for value in values for part in value.split(",") if part.strip()]
+    if not ids:
+        raise click.UsageError("--ids needs at least one id")
+    return ids
+
+
+def _fetch(
+    cache: Path | None,
+    retries: int,
+    timeout: float,
+    call: Callable[[FetchConfig, httpx.Client], Path],
+) -> None:
+    env = os.environ
+    defaults = FetchConfig()
+    config = FetchConfig(
+        hf_base=env.get("PAPERKG_HF_BASE") or defaults.hf_base,
+        arxiv_base=env.get("PAPERKG_ARXIV_BASE") or defaults.arxiv_base,
+        s2_base=env.get("PAPERKG_S2_BASE") or defaults.s2_base,
+        openalex_base=env.get("PAPERKG_OPENALEX_BASE") or defaults.openalex_base,
+        email=env.get("PAPERKG_MAILTO") or None,
+        s2_api_key=env.get("S2_API_KEY") or None,
+        max_retries=retries,
+        timeout=timeout,
+        cache_dir=cache,
+    )
+    with make_client(config) as client:
+        path = call(config, client)
+    click.echo(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
+
+
+@fetch_group.command("hf-daily")
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    required=True,
+    help="The day's page to fetch (YYYY-MM-DD).",
+)
+@fetch_options
+def fetch_hf_daily_command(
+    day: datetime, into: Path, cache: Path | None, retries: int, timeout: float
+) -> None:
+    """Hugging Face daily papers of one day, saved as served (hf-daily-DATE.json)."""
+    _fetch(cache, retries, timeout, lambda c, http: fetch_hf_daily(day.date(), into, c, http))
+
+
+@fetch_group.command("arxiv")
+@click.option(
+    "--ids",
+    multiple=True,
+    required=True,
+    metavar="IDS",
+    help="arXiv ids, comma-separated or repeated (2401.01234, hep-th/9901001).",
+)
+@fetch_options
+def fetch_arxiv_command(
+    ids: tuple[str, ...], into: Path, cache: Path | None, retries: int, timeout: float
+) -> None:
+    """arXiv metadata from the export API, as snapshot JSON lines (arxiv-<hash>.jsonl)."""
+    wanted = _ids(ids)
+    _fetch(cache, retries, timeout, lambda c, http: fetch_arxiv(wanted, into, c, http))
+
+
+@fetch_group.command("s2")
+@click.option(
+    "--ids",
+    multiple=True,
+    required=True,
+    metavar="IDS",
+    help="arXiv:2401.01234, DOI:10.1234/x, CorpusId:123 or bare arXiv ids/DOIs; "
+    "comma-separated or repeated.",
+)
+@click.option(
+    "--with-references",
+    is_flag=True,
+    help="Also fetch each paper's references and citations (ids and titles).",
+)
+@fetch_options
+def fetch_s2_command(
+    ids: tuple[str, ...],
+    with_references: bool,
+    into: Path,
+    cache: Path | None,
+    retries: int,
+    timeout: float,
+) -> None:
+    """Semantic Scholar papers through the batch endpoint (s2-<hash>.json)."""
+    wanted = _ids(ids)
+    _fetch(
+        cache,
+        retries,
+        timeout,
+        lambda c, http: fetch_s2(wanted, into, c, http, with_references=with_references),
+    )
+
+
+@fetch_group.command("openalex")
+@click.option(
+    "--ids",
+    multiple=True,
+    required=True,
+    metavar="IDS",
+    help="OpenAlex work ids (W2741809807) or DOIs; comma-separated or repeated.",
+)
+@fetch_options
+def fetch_openalex_command(
+    ids: tuple[str, ...], into: Path, cache: Path | None, retries: int, timeout: float
+) -> None:
+    """OpenAlex works by id or DOI (openalex-<hash>.json)."""
+    wanted = _ids(ids)
+    _fetch(cache, retries, timeout, lambda c, http: fetch_openalex(wanted, into, c, http))
 
 
 if __name__ == "__main__":

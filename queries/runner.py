@@ -59,6 +59,9 @@ def run_query(
     except neo4j_errors.ClientError as exc:
         message = " ".join((exc.message or str(exc)).split())[:300]
         raise QueryError(f"query {spec.name!r} failed on the server: {message}") from exc
+    except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
+        message = " ".join(str(exc).split())[:300] or type(exc).__name__
+        raise QueryError(f"query {spec.name!r} could not run: {message}") from exc
     return QueryResult(spec.name, params, columns, rows)
 
 
@@ -76,7 +79,10 @@ def export_catalog(specs: list[QuerySpec], folder: Path) -> list[Path]:
     written = []
     for spec in specs:
         target = folder / spec.pack / f"{spec.name}.cypher"
-        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise QueryError(f"cannot write queries into {folder}: {exc.strerror or exc}") from exc
         lines = [f"// {spec.pack}/{spec.name}: {spec.description}"]
         lines += [f":param {p.name} => {_browser_literal(p.default)};" for p in spec.params]
         lines += [spec.cypher.rstrip().rstrip(";") + ";", ""]

@@ -149,3 +149,22 @@ def test_subprocess_error_has_no_traceback(tmp_path: Path):
         f"Error: {tmp_path / 'nothing'}: no such file or folder"
     ]
     assert not (tmp_path / "o").exists()
+
+
+def test_a_folder_with_some_other_manifest_json_is_not_replaced(tmp_path: Path):
+    app = tmp_path / "web-app"
+    app.mkdir()
+    (app / "manifest.json").write_text('{"name": "my extension"}')
+    (app / "index.js").write_text("console.log('mine')")
+    result = run("build", LISTING / "basic.txt", "--out", app, "-q")
+    assert result.exit_code == 1 and "not a paperkg snapshot" in result.stderr
+    assert sorted(p.name for p in app.iterdir()) == ["index.js", "manifest.json"]
+
+
+def test_out_dot_builds_into_the_current_folder(tmp_path: Path, monkeypatch, examples_out: Path):
+    work = tmp_path / "here"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    result = run("build", LISTING / "basic.txt", "--out", ".", "-q", "-k", "2")
+    assert result.exit_code == 0, result.output
+    assert (work / "manifest.json").is_file() and (work / "graph.json").is_file()

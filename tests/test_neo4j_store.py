@@ -139,12 +139,16 @@ def test_prune_removes_papers_the_snapshot_no_longer_has(
     small = tmp_path / "small"
     build([sorted(seeds.glob("*.txt"))[0]], small, embedder=embedder)
     kept = push(neo4j_driver, small)
-    assert kept.pruned_nodes == 0
-    assert neo4j_counts(neo4j_driver)["nodes"]["Paper"] == 370
-    assert neo4j_counts(neo4j_driver)["relationships"] == counts_of(small)["relationships"]
+    found = neo4j_counts(neo4j_driver)
+    assert found["nodes"]["Paper"] == 370  # papers stay without --prune
+    small_counts = counts_of(small)
+    assert {k: v for k, v in found["nodes"].items() if k != "Paper"} == {
+        k: v for k, v in small_counts["nodes"].items() if k != "Paper"
+    }  # computed nodes mirror the snapshot
+    assert found["relationships"] == small_counts["relationships"]
+    assert kept.pruned_nodes > 0
     pruned = push(neo4j_driver, small, prune=True)
-    full, kept_nodes = counts_of(seeds_snapshot)["nodes"], counts_of(small)["nodes"]
-    assert pruned.pruned_nodes == sum(full.values()) - sum(kept_nodes.values())
+    assert pruned.pruned_nodes == 370 - small_counts["nodes"]["Paper"]
     assert neo4j_counts(neo4j_driver) == counts_of(small)
 
 
@@ -180,10 +184,20 @@ def test_hostile_text_lands_byte_for_byte(neo4j_driver, tmp_path: Path):
         embeddings=Embeddings([p.id for p in papers], ["h"] * len(papers), vectors),
         manifest={"model": {"name": "test", "dimension": 8}, "counts": {}},
     )
-    push(neo4j_driver, out)
-    records, _, _ = neo4j_driver.execute_query(
-        "MATCH (p:Paper) RETURN p.id AS id, p.title AS title, p.abstract AS abstract"
+    neo4j_driver.execute_query(
+        "CREATE VECTOR INDEX paper_embedding IF NOT EXISTS FOR (n:Paper) ON n.embedding "
+        "OPTIONS {indexConfig: {`vector.dimensions`: 384}}"
     )
+    with pytest.raises(Neo4jError, match="has 384 dimensions but this snapshot's model has 8"):
+        push(neo4j_driver, out)
+    neo4j_driver.execute_query("DROP INDEX paper_embedding IF EXISTS")
+    try:
+        push(neo4j_driver, out)
+        records, _, _ = neo4j_driver.execute_query(
+            "MATCH (p:Paper) RETURN p.id AS id, p.title AS title, p.abstract AS abstract"
+        )
+    finally:
+        neo4j_driver.execute_query("DROP INDEX paper_embedding IF EXISTS")
     stored = {r["id"]: (r["title"], r["abstract"]) for r in records}
     assert stored == {p.id: (p.title, p.abstract) for p in papers}
 

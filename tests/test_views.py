@@ -94,6 +94,7 @@ def test_search_focuses_the_node_and_click_opens_the_panel(chromium, examples_gr
     assert page.inner_text("#panel-title") == title
 
     page.evaluate("document.getElementById('panel').classList.remove('open')")
+    page.wait_for_timeout(800)  # let vis.js resize the canvas to the wider page
     other = find_paper(graph, "FoldLite: Fast")
     point = page.evaluate(
         """(id) => {

@@ -95,6 +95,7 @@ def _node_text(node: str, data: dict[str, Any], cluster_labels: dict[int, str]) 
             if data.get("arxiv_id")
             else []
         )
+        links += [{"text": f"code: {url}", "url": url} for url in data.get("code") or []]
         links += [{"text": url, "url": url} for url in data.get("links") or []]
         cluster = data.get("cluster")
         facts = [

@@ -1,0 +1,643 @@
+"""Download the raw API responses paperkg's loaders read, one file per fetch.
+
+Sources: Hugging Face daily papers (saved as served), arXiv's export API (Atom, converted to
+the arXiv metadata snapshot's JSON lines), the Semantic Scholar batch endpoint and OpenAlex
+works. Nothing is parsed into a graph here: ``paperkg build`` reads the saved files like any
+other source.
+
+Every request goes through :func:`_request`, which sends a polite User-Agent, keeps a minimum
+interval between requests to the same host, retries 429, 5xx, timeouts and connection errors
+with exponential backoff (honouring ``Retry-After``, capped by ``FetchConfig.max_sleep``),
+answers repeats from an on-disk cache keyed by sha256 of method, URL and body, and fails with
+one actionable line. Output files are written atomically and named deterministically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+import httpx
+
+from paperkg import __version__
+from paperkg.errors import PaperkgError
+
+__all__ = [
+    "ARXIV_BATCH",
+    "OPENALEX_BATCH",
+    "S2_BATCH",
+    "FetchConfig",
+    "Pacer",
+    "fetch_arxiv",
+    "fetch_hf_daily",
+    "fetch_openalex",
+    "fetch_s2",
+    "make_client",
+]
+
+PROJECT_URL = "https://example.invalid/paperkg"
+
+#: Ids per request (arXiv asks for modest id_lists; S2's batch takes up to 500; OpenAlex OR
+#: filters take up to 100 values, 50 keeps URLs short).
+ARXIV_BATCH = 100
+S2_BATCH = 500
+OPENALEX_BATCH = 50
+
+S2_FIELDS = ("paperId", "externalIds", "title", "abstract", "year", "publicationDate", "authors")
+S2_LINK_FIELDS = tuple(
+    f"{kind}.{name}" for kind in ("references", "citations") for name in S2_FIELDS[:3]
+)
+
+_ATOM = "{http://www.w3.org/2005/Atom}"
+_ARXIV = "{http://arxiv.org/schemas/atom}"
+_ARXIV_NEW = re.compile(r"\d{4}\.\d{4,5}(v\d+)?")
+_ARXIV_OLD = re.compile(r"[a-z][a-z.-]*(\.[A-Z]{2})?/\d{7}(v\d+)?")
+_ARXIV_ABS = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?P<version>v\d+)?$")
+_S2_PREFIXES = ("arxiv", "doi", "corpusid", "mag", "acl", "pmid", "pmcid", "url")
+_S2_PAPER_ID = re.compile(r"[0-9a-f]{40}")
+_OPENALEX_WORK = re.compile(r"W\d+", re.IGNORECASE)
+_DOI = re.compile(r"10\.\d{4,9}/\S+")
+_RETRYABLE = frozenset({429, 500, 502, 503, 504})
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class FetchConfig:
+    """Everything a fetch needs to know; the CLI fills the keys and email from the env.
+
+    ``min_interval`` is the least time in seconds between two requests to one host, raised per
+    host by ``host_intervals`` (arXiv asks for 3 s). ``max_retries`` is how many times a
+    request is repeated after the first try; the n-th retry waits ``backoff_base * 2**n``
+    seconds, or what ``Retry-After`` says, never more than ``max_sleep``.
+    """
+
+    hf_base: str = "https://huggingface.co"
+    arxiv_base: str = "https://export.arxiv.org"
+    s2_base: str = "https://api.semanticscholar.org"
+    openalex_base: str = "https://api.openalex.org"
+    email: str | None = None
+    s2_api_key: str | None = None
+    user_agent: str | None = None
+    min_interval: float = 1.0
+    host_intervals: Mapping[str, float] = field(default_factory=lambda: {"export.arxiv.org": 3.0})
+    max_retries: int = 4
+    backoff_base: float = 1.0
+    max_sleep: float = 60.0
+    timeout: float = 30.0
+    cache_dir: Path | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("min_interval", "backoff_base", "max_sleep", "max_retries"):
+            if getattr(self, name) < 0:
+                raise PaperkgError(f"fetch setting {name} must be >= 0, got {getattr(self, name)}")
+        if self.timeout <= 0:
+            raise PaperkgError(f"fetch setting timeout must be > 0, got {self.timeout}")
+
+    def agent(self) -> str:
+        """The User-Agent sent with every request."""
+        if self.user_agent:
+            return self.user_agent
+        contact = f"; mailto:{self.email}" if self.email else ""
+        return f"paperkg/{__version__} (+{PROJECT_URL}{contact})"
+
+    def interval(self, host: str) -> float:
+        return max(self.min_interval, self.host_intervals.get(host, 0.0))
+
+
+@dataclass
+class Pacer:
+    """When each host was last asked. Pass one ``Pacer`` to several fetches to keep the
+    per-host interval between them too; each fetch makes its own otherwise."""
+
+    last: dict[str, float] = field(default_factory=dict)
+
+    def wait(self, host: str, interval: float) -> None:
+        due = self.last.get(host, -math.inf) + interval
+        now = time.monotonic()
+        if due > now:
+            time.sleep(due - now)
+        self.last[host] = time.monotonic()
+
+
+def make_client(config: FetchConfig) -> httpx.Client:
+    """The client the CLI hands to the fetchers (close it when done)."""
+    return httpx.Client(
+        timeout=config.timeout, follow_redirects=True, headers={"User-Agent": config.agent()}
+    )
+
+
+# --------------------------------------------------------------------------- the one helper
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _server_says(response: httpx.Response) -> str:
+    """The server's own error message, if it gave a short one."""
+    try:
+        data = response.json()
+    except ValueError:
+        text = response.text if "html" not in response.headers.get("content-type", "") else ""
+        return _one_line(text) if text.strip() else ""
+    if isinstance(data, dict):
+        for key in ("error", "message", "detail"):
+            if isinstance(data.get(key), str) and data[key].strip():
+                return _one_line(data[key])
+    return ""
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date)."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to a hidden temp file beside ``path``, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _cache_path(config: FetchConfig, key: str) -> Path | None:
+    return None if config.cache_dir is None else Path(config.cache_dir) / f"{key}.body"
+
+
+def _request(
+    client: httpx.Client,
+    config: FetchConfig,
+    pacer: Pacer,
+    method: str,
+    url: str,
+    *,
+    params: Mapping[str, str] | None = None,
+    body: Any = None,
+    headers: Mapping[str, str] | None = None,
+    parse: Callable[[bytes], T],
+    hint: str,
+) -> T:
+    """Send one request (paced, retried, cached) and return ``parse(body)``.
+
+    ``parse`` raises ``ValueError`` for a body of the wrong shape. Only a body that parses is
+    cached, so a damaged answer is never replayed.
+    """
+    query = urlencode(params or {}, safe=",:/|@")
+    full = f"{url}?{query}" if query else url
+    content = None if body is None else json.dumps(body, separators=(",", ":")).encode()
+    key = hashlib.sha256(b"\n".join((method.encode(), full.encode(), content or b""))).hexdigest()
+    cached = _cache_path(config, key)
+    if cached is not None and cached.is_file():
+        try:
+            return parse(cached.read_bytes())
+        except (OSError, ValueError):
+            pass  # unreadable or damaged entry: ask again
+    send = {"User-Agent": config.agent(), "Accept": "application/json, application/atom+xml"}
+    if content is not None:
+        send["Content-Type"] = "application/json"
+    send.update(headers or {})
+    try:
+        host = httpx.URL(full).host
+    except httpx.InvalidURL as exc:
+        raise PaperkgError(f"{method} {full}: not a valid URL ({exc}); check the base URL") from exc
+    attempts = config.max_retries + 1
+    last = ""
+    for attempt in range(attempts):
+        pacer.wait(host, config.interval(host))
+        delay = config.backoff_base * 2**attempt
+        try:
+            response = client.request(
+                method,
+                full,
+                content=content,
+                headers=send,
+                timeout=config.timeout,
+                follow_redirects=True,
+            )
+        except httpx.TimeoutException:
+            last = f"timed out after {config.timeout:g} s"
+        except httpx.UnsupportedProtocol as exc:
+            raise PaperkgError(f"{method} {full}: {exc}; the base URL needs http(s)://") from exc
+        except httpx.TransportError as exc:
+            last = f"connection failed ({type(exc).__name__}: {_one_line(str(exc), 80)})"
+        except httpx.RequestError as exc:
+            raise PaperkgError(f"{method} {full} failed: {_one_line(str(exc))}; {hint}") from exc
+        else:
+            status = response.status_code
+            if response.is_success:
+                data = response.content
+                try:
+                    value = parse(data)
+                except ValueError as exc:
+                    raise PaperkgError(
+                        f"{method} {full} answered HTTP {status} with an unexpected body "
+                        f"({_one_line(str(exc), 120)}); check the base URL"
+                    ) from exc
+                if cached is not None:
+                    try:
+                        _write_atomic(cached, data)
+                    except OSError as exc:
+                        raise PaperkgError(
+                            f"cannot write the fetch cache {cached}: {exc.strerror or exc}; "
+                            "pick another --cache folder"
+                        ) from exc
+                return value
+            if status not in _RETRYABLE:
+                says = _server_says(response)
+                raise PaperkgError(
+                    f"{method} {full} failed: HTTP {status} {response.reason_phrase}"
+                    + (f" ({says})" if says else "")
+                    + f"; {hint}"
+                )
+            last = f"HTTP {status} {response.reason_phrase}"
+            waited = _retry_after(response.headers.get("Retry-After"))
+            if waited is not None:
+                delay = waited
+        if attempt + 1 < attempts:
+            time.sleep(min(delay, config.max_sleep))
+    raise PaperkgError(
+        f"{method} {full} still failing after {attempts} attempts (last: {last}); "
+        "the service is busy or down: try again later, or allow more retries"
+    )
+
+
+# --------------------------------------------------------------------------- shared bits
+
+
+def _base(url: str) -> str:
+    return url.rstrip("/")
+
+
+def _digest(parts: Iterable[str]) -> str:
+    """A short, stable name part for a list of ids (same ids, same order: same file)."""
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _json_value(data: bytes) -> Any:
+    try:
+        return json.loads(data)
+    except UnicodeDecodeError as exc:
+        raise ValueError("not UTF-8") from exc
+
+
+def _json_list(data: bytes) -> list[Any]:
+    value = _json_value(data)
+    if not isinstance(value, list):
+        raise ValueError(f"expected a JSON list, got a {type(value).__name__}")
+    return value
+
+
+def _save(out_dir: Path | str, name: str, data: bytes) -> Path:
+    path = Path(out_dir) / name
+    try:
+        _write_atomic(path, data)
+    except OSError as exc:
+        raise PaperkgError(
+            f"cannot write {path}: {exc.strerror or exc}; pick a writable --into folder"
+        ) from exc
+    return path
+
+
+def _dump(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+def _need_ids(ids: Sequence[str], what: str) -> None:
+    if not ids:
+        raise PaperkgError(f"no {what} ids given: pass at least one with --ids")
+
+
+# --------------------------------------------------------------------------- Hugging Face
+
+
+def fetch_hf_daily(
+    day: date,
+    out_dir: Path | str,
+    config: FetchConfig,
+    client: httpx.Client,
+    *,
+    pacer: Pacer | None = None,
+) -> Path:
+    """Save the Hugging Face daily papers of ``day`` as served: ``hf-daily-YYYY-MM-DD.json``."""
+    url = f"{_base(config.hf_base)}/api/daily_papers"
+
+    def parse(data: bytes) -> tuple[bytes, list[Any]]:
+        entries = _json_list(data)
+        if not all(isinstance(e, dict) and isinstance(e.get("paper"), dict) for e in entries):
+            raise ValueError("entries without a 'paper' object")
+        return data, entries
+
+    data, entries = _request(
+        client,
+        config,
+        pacer or Pacer(),
+        "GET",
+        url,
+        params={"date": day.isoformat()},
+        parse=parse,
+        hint="check the date (YYYY-MM-DD, not in the future)",
+    )
+    if not entries:
+        raise PaperkgError(
+            f"GET {url}?date={day.isoformat()} listed no papers; daily pages exist for "
+            "weekdays up to today, pick another --date"
+        )
+    return _save(out_dir, f"hf-daily-{day.isoformat()}.json", data)
+
+
+# --------------------------------------------------------------------------- arXiv
+
+
+def _arxiv_id(raw: str) -> str:
+    text = raw.strip()
+    match = _ARXIV_ABS.search(text)
+    if match:
+        text = match.group("id") + (match.group("version") or "")
+    elif text.lower().startswith("arxiv:"):
+        text = text[len("arxiv:") :]
+    if not (_ARXIV_NEW.fullmatch(text) or _ARXIV_OLD.fullmatch(text)):
+        raise PaperkgError(
+            f"not an arXiv id: {raw!r}; use the form 2401.01234 (or hep-th/9901001), "
+            "optionally with a version like v2"
+        )
+    return text
+
+
+def _atom(data: bytes) -> ET.Element:
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise ValueError(f"not XML: {exc}") from exc
+    if root.tag != f"{_ATOM}feed":
+        raise ValueError(f"expected an Atom feed, got <{root.tag}>")
+    return root
+
+
+def _text(entry: ET.Element, tag: str) -> str:
+    found = entry.find(tag)
+    return (found.text or "").strip() if found is not None else ""
+
+
+def _rfc2822(stamp: str) -> str | None:
+    """``2024-01-02T10:00:00Z`` -> ``Tue, 02 Jan 2024 10:00:00 GMT`` (the snapshot's form)."""
+    try:
+        when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return format_datetime(when.astimezone(UTC), usegmt=True)
+
+
+def _arxiv_record(entry: ET.Element, url: str) -> dict[str, Any] | None:
+    """One Atom entry in the metadata snapshot's shape; None for an empty entry."""
+    raw_id = _text(entry, f"{_ATOM}id")
+    if "/api/errors" in raw_id:
+        raise PaperkgError(
+            f"GET {url}: arXiv rejected the query ({_one_line(_text(entry, f'{_ATOM}summary'))})"
+            "; check the ids"
+        )
+    match = _ARXIV_ABS.search(raw_id)
+    title, abstract = _text(entry, f"{_ATOM}title"), _text(entry, f"{_ATOM}summary")
+    if not match or not title or not abstract:
+        return None
+    version = match.group("version") or "v1"
+    published, updated = _text(entry, f"{_ATOM}published"), _text(entry, f"{_ATOM}updated")
+    versions = [{"version": "v1", "created": _rfc2822(published)}]
+    if version != "v1":
+        versions.append({"version": version, "created": _rfc2822(updated or published)})
+    primary = entry.find(f"{_ARXIV}primary_category")
+    terms = [primary.get("term", "")] if primary is not None else []
+    terms += [c.get("term", "") for c in entry.findall(f"{_ATOM}category")]
+    authors = [_text(a, f"{_ATOM}name") for a in entry.findall(f"{_ATOM}author")]
+    return {
+        "id": match.group("id"),
+        "authors": ", ".join(a for a in authors if a),
+        "title": title,
+        "comments": _text(entry, f"{_ARXIV}comment") or None,
+        "journal-ref": _text(entry, f"{_ARXIV}journal_ref") or None,
+        "doi": _text(entry, f"{_ARXIV}doi") or None,
+        "categories": " ".join(_unique(t for t in terms if t)),
+        "abstract": abstract,
+        "versions": versions,
+        "update_date": (updated or published)[:10] or None,
+    }
+
+
+def fetch_arxiv(
+    ids: Sequence[str],
+    out_dir: Path | str,
+    config: FetchConfig,
+    client: httpx.Client,
+    *,
+    pacer: Pacer | None = None,
+) -> Path:
+    """Fetch arXiv metadata for ``ids`` and save it as snapshot JSON lines:
+    ``arxiv-<digest of the ids>.jsonl``. Ids arXiv does not know are left out."""
+    wanted = _unique(_arxiv_id(i) for i in ids)
+    _need_ids(wanted, "arXiv")
+    url = f"{_base(config.arxiv_base)}/api/query"
+    pacer = pacer or Pacer()
+    records: dict[str, dict[str, Any]] = {}
+    for chunk in _chunks(wanted, ARXIV_BATCH):
+        params = {"id_list": ",".join(chunk), "max_results": str(len(chunk))}
+        feed = _request(
+            client,
+            config,
+            pacer,
+            "GET",
+            url,
+            params=params,
+            parse=_atom,
+            hint="check the arXiv ids",
+        )
+        shown = f"{url}?{urlencode(params, safe=',:/|@')}"
+        for entry in feed.findall(f"{_ATOM}entry"):
+            record = _arxiv_record(entry, shown)
+            if record is not None:
+                records.setdefault(record["id"], record)
+    if not records:
+        raise PaperkgError(
+            f"GET {url}: arXiv knows none of the {len(wanted)} ids asked for; check --ids"
+        )
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records.values())
+    return _save(out_dir, f"arxiv-{_digest(wanted)}.jsonl", lines.encode())
+
+
+# --------------------------------------------------------------------------- Semantic Scholar
+
+
+def _s2_id(raw: str) -> str:
+    """``arXiv:…``, ``DOI:…``, ``CorpusId:…`` and friends pass through; a bare arXiv id or DOI
+    gets its prefix; a 40-hex S2 paper id passes as is."""
+    text = raw.strip()
+    prefix, sep, rest = text.partition(":")
+    if sep and prefix.lower() in _S2_PREFIXES and rest.strip():
+        return text
+    if _S2_PAPER_ID.fullmatch(text.lower()):
+        return text.lower()
+    if _DOI.fullmatch(text):
+        return f"DOI:{text}"
+    if _ARXIV_NEW.fullmatch(text) or _ARXIV_OLD.fullmatch(text):
+        return f"arXiv:{text}"
+    raise PaperkgError(
+        f"not a Semantic Scholar id: {raw!r}; use arXiv:2401.01234, DOI:10.1234/x, "
+        "CorpusId:123 or a 40-hex paper id"
+    )
+
+
+def fetch_s2(
+    ids: Sequence[str],
+    out_dir: Path | str,
+    config: FetchConfig,
+    client: httpx.Client,
+    with_references: bool = False,
+    *,
+    pacer: Pacer | None = None,
+) -> Path:
+    """Fetch Semantic Scholar papers (optionally with their references and citations) through
+    the batch endpoint and save the list, unknown ids dropped: ``s2-<digest>.json``."""
+    wanted = _unique(_s2_id(i) for i in ids)
+    _need_ids(wanted, "Semantic Scholar")
+    fields = S2_FIELDS + (S2_LINK_FIELDS if with_references else ())
+    url = f"{_base(config.s2_base)}/graph/v1/paper/batch"
+    headers = {"x-api-key": config.s2_api_key} if config.s2_api_key else {}
+    hint = (
+        "check the ids and the S2 API key (env S2_API_KEY)"
+        if config.s2_api_key
+        else "check the ids; an S2 API key (env S2_API_KEY) raises the rate limit"
+    )
+    pacer = pacer or Pacer()
+    papers: list[dict[str, Any]] = []
+    for chunk in _chunks(wanted, S2_BATCH):
+        found = _request(
+            client,
+            config,
+            pacer,
+            "POST",
+            url,
+            params={"fields": ",".join(fields)},
+            body={"ids": list(chunk)},
+            headers=headers,
+            parse=_json_list,
+            hint=hint,
+        )
+        papers.extend(p for p in found if isinstance(p, dict))
+    if not papers:
+        raise PaperkgError(
+            f"POST {url}: Semantic Scholar knows none of the {len(wanted)} ids; check --ids"
+        )
+    name = _digest([*wanted, "with-references" if with_references else "papers"])
+    return _save(out_dir, f"s2-{name}.json", _dump(papers))
+
+
+# --------------------------------------------------------------------------- OpenAlex
+
+
+def _openalex_key(raw: str) -> tuple[str, str]:
+    """``("openalex", "W123")`` or ``("doi", "10.1234/x")`` for one user-given id."""
+    text = raw.strip()
+    lowered = text.lower()
+    for prefix in ("https://openalex.org/", "http://openalex.org/", "openalex:"):
+        if lowered.startswith(prefix):
+            text = text[len(prefix) :]
+            break
+    if _OPENALEX_WORK.fullmatch(text):
+        return "openalex", text.upper()
+    lowered = text.lower()
+    for prefix in ("https://doi.org/", "http://doi.org/", "doi:"):
+        if lowered.startswith(prefix):
+            lowered = lowered[len(prefix) :]
+            break
+    if _DOI.fullmatch(lowered) and not set(lowered) & {",", "|"}:
+        return "doi", lowered
+    raise PaperkgError(
+        f"not an OpenAlex work id or DOI: {raw!r}; use W2741809807 or 10.1234/x "
+        "(DOIs with ',' or '|' cannot go in an OpenAlex filter)"
+    )
+
+
+def _openalex_results(data: bytes) -> list[Any]:
+    value = _json_value(data)
+    if not isinstance(value, dict) or not isinstance(value.get("results"), list):
+        raise ValueError("expected an object with a 'results' list")
+    return value["results"]
+
+
+def fetch_openalex(
+    ids: Sequence[str],
+    out_dir: Path | str,
+    config: FetchConfig,
+    client: httpx.Client,
+    *,
+    pacer: Pacer | None = None,
+) -> Path:
+    """Fetch OpenAlex works by work id or DOI and save the ``results``:
+    ``openalex-<digest>.json``. ``mailto`` joins the polite pool when an email is set."""
+    keys = _unique(f"{k}:{v}" for k, v in map(_openalex_key, ids))
+    _need_ids(keys, "OpenAlex")
+    url = f"{_base(config.openalex_base)}/works"
+    pacer = pacer or Pacer()
+    works: dict[str, dict[str, Any]] = {}
+    for kind in ("openalex", "doi"):
+        values = [k.partition(":")[2] for k in keys if k.startswith(f"{kind}:")]
+        for chunk in _chunks(values, OPENALEX_BATCH):
+            params = {"filter": f"{kind}:{'|'.join(chunk)}", "per-page": str(len(chunk))}
+            if config.email:
+                params["mailto"] = config.email
+            found = _request(
+                client,
+                config,
+                pacer,
+                "GET",
+                url,
+                params=params,
+                parse=_openalex_results,
+                hint="check the work ids and DOIs",
+            )
+            for work in found:
+                if isinstance(work, dict) and isinstance(work.get("id"), str):
+                    works.setdefault(work["id"], work)
+    if not works:
+        raise PaperkgError(f"GET {url}: OpenAlex knows none of the {len(keys)} ids; check --ids")
+    return _save(out_dir, f"openalex-{_digest(keys)}.json", _dump(list(works.values())))
