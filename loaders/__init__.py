@@ -1,5 +1,6 @@
 """Input loaders: one module per source format, each yielding ``PaperRecord``s."""
 
+from paperkg.loaders.filters import RecordFilter
 from paperkg.loaders.records import PaperRecord
 from paperkg.loaders.sources import (
     FORMATS,
@@ -15,6 +16,7 @@ __all__ = [
     "InputFile",
     "LoadResult",
     "PaperRecord",
+    "RecordFilter",
     "detect_format",
     "expand_sources",
     "load_sources",

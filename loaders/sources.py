@@ -8,6 +8,7 @@ from pathlib import Path
 
 from paperkg.errors import InputError
 from paperkg.loaders import arxiv_jsonl, hf_daily, hf_listing, openalex, semantic_scholar
+from paperkg.loaders.filters import RecordFilter
 from paperkg.loaders.records import PaperRecord
 from paperkg.loaders.text_file import file_sha256, read_head, read_text
 
@@ -158,11 +159,13 @@ def load_sources(
     *,
     fmt: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    keep: RecordFilter | None = None,
 ) -> LoadResult:
     """Read every source file, detect (or force with ``fmt``) its format, and parse it.
 
     Everything is read before anything is returned, so a bad file fails the whole load
     before any output is written. ``progress(done, total)`` is called after each file.
+    ``keep`` drops records outside the asked categories and dates as they stream by.
     """
     if fmt is not None and fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; known formats: {', '.join(FORMATS)}")
@@ -172,11 +175,18 @@ def load_sources(
     for done, path in enumerate(paths, start=1):
         digest = file_sha256(path)
         name = fmt or detect_format(read_head(path), str(path))
-        found = list(FORMATS[name].read(path))
-        if not found:
+        seen = 0
+        found = []
+        for record in FORMATS[name].read(path):
+            seen += 1
+            if keep is None or keep.accepts(record):
+                found.append(record)
+        if not seen:
             raise InputError("no papers found in the file", path=str(path))
         records.extend(found)
         files.append(InputFile(str(path), name, digest, len(found)))
         if progress is not None:
             progress(done, len(paths))
+    if keep is not None and keep.active and not records:
+        raise InputError("no papers match --category/--since/--until in the sources given")
     return LoadResult(records, files)

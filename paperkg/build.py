@@ -19,7 +19,7 @@ from paperkg.graph.knn import build_index, knn_edges
 from paperkg.graph.model import add_extraction, count_labels, count_types, paper_graph
 from paperkg.graph.papers import merge_records
 from paperkg.graph.snapshot import Embeddings, read_cache, write_snapshot
-from paperkg.loaders import load_sources
+from paperkg.loaders import RecordFilter, load_sources
 from paperkg.progress import Progress, stage_progress
 
 __all__ = ["BuildOptions", "BuildReport", "build"]
@@ -42,6 +42,7 @@ class BuildOptions:
     min_cluster_size: int = 3
     seed: int = 42
     html: bool = False
+    keep: RecordFilter = field(default_factory=RecordFilter)
 
     def __post_init__(self) -> None:
         if self.k < 1:
@@ -111,7 +112,9 @@ def build(
 
     started = time.perf_counter()
     gazetteer = load_gazetteer(options.gazetteers)
-    loaded = load_sources(sources, fmt=options.format, progress=stage_progress(progress, "parse"))
+    loaded = load_sources(
+        sources, fmt=options.format, progress=stage_progress(progress, "parse"), keep=options.keep
+    )
     papers = merge_records(loaded.records)
     seconds["parse"] = time.perf_counter() - started
 

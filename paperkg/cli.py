@@ -41,7 +41,7 @@ from paperkg.graph.lookup import (
     paper_profile,
 )
 from paperkg.graph.neo4j_store import Neo4jSettings, PushReport, connect, push_snapshot
-from paperkg.loaders import FORMATS
+from paperkg.loaders import FORMATS, RecordFilter
 from paperkg.queries import export_catalog, find_query, load_catalog, run_query, typed_params
 from paperkg.render import ProgressBars, print_json, print_table
 from paperkg.viz import bridges_view, cluster_view, overview, paper_view, render_html
@@ -237,6 +237,24 @@ def main() -> None:
     show_default=True,
     help="Seed of every random step (Louvain, sampled betweenness).",
 )
+@click.option(
+    "--category",
+    "categories",
+    multiple=True,
+    help="Keep papers with this arXiv category (cs.CL) or archive (cs); repeatable.",
+)
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Keep papers published on or after this date (YYYY-MM-DD).",
+)
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Keep papers published on or before this date (YYYY-MM-DD).",
+)
 @click.option("--html", is_flag=True, help="Also write overview.html into the snapshot.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 @neo4j_options(required=False)
@@ -254,6 +272,9 @@ def build_command(
     resolution: float,
     min_cluster_size: int,
     seed: int,
+    categories: tuple[str, ...],
+    since: datetime | None,
+    until: datetime | None,
     html: bool,
     quiet: bool,
     uri: str | None,
@@ -282,6 +303,11 @@ def build_command(
         min_cluster_size=min_cluster_size,
         seed=seed,
         html=html,
+        keep=RecordFilter(
+            categories=tuple(categories),
+            since=since.date() if since else None,
+            until=until.date() if until else None,
+        ),
     )
     settings = _settings(uri, user, database) if uri else None
     if settings is not None:  # a bad server fails now, not after minutes of embedding

@@ -125,3 +125,51 @@ def test_arxiv_jsonl_streams_200k_lines_in_bounded_memory(tmp_path: Path):
     assert count == 200_000
     assert path.stat().st_size > 60_000_000
     assert peak < 5_000_000, f"peak traced memory {peak} bytes: the loader is not streaming"
+
+
+def test_category_and_date_filters_keep_only_what_is_asked():
+    from paperkg.loaders import RecordFilter
+
+    path = FORMATS / "arxiv.jsonl"
+    by_category = load_sources([path], keep=RecordFilter(categories=("cs.CL",))).records
+    assert [r.arxiv_id for r in by_category] == ["2603.01001"]
+    by_archive = load_sources([path], keep=RecordFilter(categories=("q-bio",))).records
+    assert [r.arxiv_id for r in by_archive] == ["2603.02002"]
+    by_date = load_sources([path], keep=RecordFilter(since=date(2026, 3, 3))).records
+    assert [r.arxiv_id for r in by_date] == ["2603.02002"]
+    both = RecordFilter(categories=("cs",), until=date(2026, 3, 2))
+    assert [r.arxiv_id for r in load_sources([path], keep=both).records] == ["2603.01001"]
+    with pytest.raises(InputError, match="no papers match --category/--since/--until"):
+        load_sources([path], keep=RecordFilter(categories=("math.AG",)))
+
+
+def test_cli_build_with_filters(tmp_path: Path):
+    from click.testing import CliRunner
+
+    from paperkg.cli import main
+
+    out = tmp_path / "kg"
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            str(FORMATS / "arxiv.jsonl"),
+            "--out",
+            str(out),
+            "--category",
+            "cs.LG",
+            "--since",
+            "2026-03-01",
+            "-k",
+            "1",
+            "--json",
+            "-q",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["papers"] == 1
+    bad = CliRunner().invoke(
+        main,
+        ["build", str(FORMATS / "arxiv.jsonl"), "--out", str(tmp_path / "x"), "--since", "March"],
+    )
+    assert bad.exit_code == 2 and "--since" in bad.output
