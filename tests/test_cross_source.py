@@ -93,3 +93,23 @@ def test_broken_metadata_records(tmp_path: Path, content: str, message: str):
     with pytest.raises(InputError) as caught:
         load_sources([path])
     assert caught.value.path == str(path) and message in str(caught.value)
+
+
+def test_co_citation_and_coupling_queries_on_the_merged_graph(neo4j_driver, tmp_path, embedder):
+    from paperkg.graph.neo4j_store import push_snapshot
+    from paperkg.queries import find_query, run_query
+
+    out = tmp_path / "kg"
+    build([FORMATS], out, BuildOptions(k=2, min_cluster_size=1), embedder=embedder)
+    push_snapshot(neo4j_driver, read_snapshot(out))
+    spec = find_query("co-citation")
+    rows = run_query(neo4j_driver, spec, spec.defaults()).rows
+    papers = {frozenset(row[1:3]) for row in rows if row[0] == "papers"}
+    assert papers == {frozenset({"Graph Rewiring for Molecules", "A Protein Pocket Atlas"})}
+    spec = find_query("bibliographic-coupling")
+    coupled = {
+        frozenset(row[:2]): row[2] for row in run_query(neo4j_driver, spec, spec.defaults()).rows
+    }
+    assert coupled == {
+        frozenset({"Retrieval Heads Explain Long-Context Failures", "A Protein Pocket Atlas"}): 1
+    }
