@@ -85,6 +85,7 @@ def paper_graph(papers: Sequence[Paper], neighbours: Sequence[Neighbour]) -> nx.
 def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
     """Method, Dataset and Repo nodes, the paper-to-entity relations, links and CITES edges."""
     for paper_id in sorted(extraction.entities):
+        graph.nodes[paper_id]["entities"] = [m.name for m in extraction.entities[paper_id].mentions]
         for mention in extraction.entities[paper_id].mentions:
             node = entity_node_id(mention.kind, mention.key)
             if node not in graph:

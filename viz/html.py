@@ -104,6 +104,7 @@ def _node_text(node: str, data: dict[str, Any], cluster_labels: dict[int, str]) 
                 "Cluster",
                 f"{cluster}: {cluster_labels.get(cluster, '-')}" if cluster is not None else "-",
             ),
+            ("Entities", ", ".join((data.get("entities") or [])[:6]) or "-"),
             ("PageRank", f"{data.get('pagerank', 0.0):.4f}"),
             ("Bridge score", f"{data.get('bridge_score', 0.0):.3f}"),
         ]
