@@ -232,6 +232,7 @@ def write_snapshot(
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+        tmp.chmod(0o755)  # mkdtemp's 0700 would carry over to the snapshot folder
     except OSError as exc:
         raise SnapshotError(f"cannot write a snapshot at {out}: {exc.strerror or exc}") from exc
     try:

@@ -54,3 +54,7 @@ def test_a_newer_format_asks_for_an_upgrade(snap: Path):
     (snap / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(SnapshotError, match="newer than this paperkg reads"):
         read_snapshot(snap)
+
+
+def test_snapshot_folder_is_readable_by_others(seeds_snapshot: Path):
+    assert seeds_snapshot.stat().st_mode & 0o755 == 0o755
