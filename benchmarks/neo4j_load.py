@@ -17,47 +17,19 @@ from pathlib import Path
 import neo4j
 import numpy as np
 from report import ROOT, median, write_section
+from synthetic import synthetic_papers
 
 sys.path.insert(0, str(ROOT / "tests"))
 from neo4j_server import LocalNeo4j
 
-from paperkg.graph import Embeddings, Paper, build_index, knn_edges, paper_graph, write_snapshot
+from paperkg.graph import Embeddings, build_index, knn_edges, paper_graph, write_snapshot
 from paperkg.graph.neo4j_store import push_snapshot
 from paperkg.graph.snapshot import read_snapshot
-
-WORDS = [
-    "graph",
-    "retrieval",
-    "protein",
-    "speech",
-    "robot",
-    "diffusion",
-    "transformer",
-    "benchmark",
-    "sparse",
-    "contrastive",
-    "latent",
-    "policy",
-    "token",
-    "embedding",
-    "kernel",
-    "quantized",
-    "federated",
-    "causal",
-]
 
 
 def synthetic(out: Path, papers: int, k: int = 10, dimension: int = 384, seed: int = 0) -> None:
     rng = np.random.default_rng(seed)
-    items = [
-        Paper(
-            id=f"title:{i:08x}",
-            title=" ".join(rng.choice(WORDS, 8)) + f" {i}",
-            abstract=" ".join(rng.choice(WORDS, 160)),
-            sources=[f"synthetic.txt:{2 * i + 1}"],
-        )
-        for i in range(papers)
-    ]
+    items = synthetic_papers(papers, rng)
     vectors = rng.normal(size=(papers, dimension)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     index = build_index(vectors)

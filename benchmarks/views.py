@@ -15,29 +15,14 @@ from pathlib import Path
 
 import numpy as np
 from report import ROOT, median, write_section
+from synthetic import synthetic_papers
 
 from paperkg.build import build
-from paperkg.graph import Paper, build_index, knn_edges, paper_graph, read_snapshot
+from paperkg.graph import build_index, knn_edges, paper_graph, read_snapshot
 from paperkg.graph.analytics import analyse
 from paperkg.viz import PHYSICS_LIMIT, overview, render_html
 
 SEEDS = ROOT.parent / "shared" / "seeds"
-WORDS = [
-    "graph",
-    "retrieval",
-    "protein",
-    "speech",
-    "robot",
-    "diffusion",
-    "transformer",
-    "benchmark",
-    "sparse",
-    "contrastive",
-    "latent",
-    "policy",
-    "token",
-    "embedding",
-]
 
 
 def synthetic_graph(papers: int, topics: int = 20, seed: int = 0):
@@ -46,15 +31,9 @@ def synthetic_graph(papers: int, topics: int = 20, seed: int = 0):
     topic = rng.integers(0, topics, papers)
     vectors = (centroids[topic] + 0.9 * rng.normal(size=(papers, 384))).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    items = [
-        Paper(
-            id=f"title:{i:08x}",
-            title=" ".join(rng.choice(WORDS, 7)) + f" {i}",
-            abstract=" ".join(rng.choice(WORDS, 150)),
-            sources=[f"synthetic:{i}"],
-        )
-        for i in range(papers)
-    ]
+    items = synthetic_papers(
+        papers, rng, vocabulary=14, title_words=7, abstract_words=150, source="synthetic:{i}"
+    )
     graph = paper_graph(items, knn_edges(build_index(vectors), vectors, 10))
     started = time.perf_counter()
     analyse(graph)
