@@ -8,14 +8,24 @@ between clusters; sets ``cluster``, ``pagerank``, ``betweenness``, ``participati
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import networkx as nx
 
 from paperkg.graph.centrality import centrality
+from paperkg.graph.cluster_changes import follow_clusters
 from paperkg.graph.clusters import UNCLUSTERED, cluster_papers, keywords_by_cluster, most_common
-from paperkg.graph.model import CITES, DATASET, METHOD, PAPER, REPO, SIMILAR_TO, relationship_type
+from paperkg.graph.model import (
+    CITES,
+    DATASET,
+    METHOD,
+    REPO,
+    SIMILAR_TO,
+    is_paper,
+    relationship_type,
+)
 from paperkg.graph.similarity_graph import CITATION_WEIGHT, paper_network
 
 __all__ = ["CLUSTER", "IN_CLUSTER", "LINKS_TO", "AnalyticsOptions", "analyse", "cluster_node_id"]
@@ -39,24 +49,44 @@ def cluster_node_id(cluster: int) -> str:
 
 def _directed_papers(graph: nx.MultiDiGraph) -> nx.DiGraph:
     directed = nx.DiGraph()
-    directed.add_nodes_from(n for n, d in graph.nodes(data=True) if d.get("type") == PAPER)
+    directed.add_nodes_from(n for n, d in graph.nodes(data=True) if is_paper(d))
     for u, v, key, data in graph.edges(keys=True, data=True):
         kind = relationship_type(key)
         weight = CITATION_WEIGHT if kind == CITES else float(data.get("score", 0.0))
-        if kind in (CITES, SIMILAR_TO) and u != v and weight > 0:
+        inside = u in directed and v in directed and u != v
+        if kind in (CITES, SIMILAR_TO) and inside and weight > 0:
             old = directed.get_edge_data(u, v, {}).get("weight", 0.0)
             directed.add_edge(u, v, weight=max(old, weight))
     return directed
 
 
-def analyse(graph: nx.MultiDiGraph, options: AnalyticsOptions | None = None) -> dict[str, Any]:
-    """Compute clusters and centrality, store them on ``graph``, return the manifest record."""
+def analyse(
+    graph: nx.MultiDiGraph,
+    options: AnalyticsOptions | None = None,
+    previous: Mapping[str, int] | None = None,
+    next_id: int | None = None,
+) -> dict[str, Any]:
+    """Compute clusters and centrality, store them on ``graph``, return the manifest record.
+
+    With ``previous`` (paper id -> cluster id of the snapshot being updated) clusters keep
+    the ids of the clusters they continue, and the record lists what changed.
+    """
     options = options or AnalyticsOptions()
     network = paper_network(graph)
     clustering = cluster_papers(
         network, resolution=options.resolution, min_size=options.min_cluster_size, seed=options.seed
     )
     assignment = clustering.assignment
+    changes: dict[str, Any] | None = None
+    if previous is not None:
+        following = follow_clusters(previous, assignment, next_id)
+        assignment, next_id = following.assignment, following.next_id
+        changes = {
+            "events": [asdict(change) for change in following.changes],
+            "unchanged": following.unchanged,
+        }
+    else:
+        next_id = max(assignment.values(), default=UNCLUSTERED) + 1
     scores = centrality(_directed_papers(graph), network, assignment, seed=options.seed)
     for paper, cluster in assignment.items():
         graph.nodes[paper].update(
@@ -77,6 +107,8 @@ def analyse(graph: nx.MultiDiGraph, options: AnalyticsOptions | None = None) -> 
         "modularity": clustering.modularity,
         "clusters": len([c for c in counts if c != UNCLUSTERED]),
         "unclustered": counts.get(UNCLUSTERED, 0),
+        "next_id": next_id,
+        "changes": changes,
         "betweenness": "exact"
         if scores.betweenness_sample is None
         else f"sampled, {scores.betweenness_sample} sources, seed {options.seed}",

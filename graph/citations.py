@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from paperkg.graph.entities import INTRODUCES, PaperEntities
 from paperkg.graph.papers import Paper, identity_keys
+from paperkg.loaders.records import WorkRef
 
 __all__ = [
+    "ExternalWork",
     "MentionCitation",
     "MetadataCitation",
+    "external_citations",
     "introducers_of",
     "mention_citations",
     "metadata_citations",
@@ -76,22 +79,98 @@ class MetadataCitation:
     origin: str
 
 
-def metadata_citations(papers: Sequence[Paper]) -> list[MetadataCitation]:
-    """Citations between papers of the corpus, from reference lists and cited-by lists
-    (Semantic Scholar, OpenAlex), matched by any identity key. References to works outside
-    the corpus are dropped; never a paper to itself."""
+def _owners(papers: Sequence[Paper]) -> dict[str, str]:
     owner: dict[str, str] = {}
     for paper in papers:
         for key in identity_keys(paper):
             owner.setdefault(key, paper.id)
-    found: set[tuple[str, str, str]] = set()
+    return owner
+
+
+def _resolve(work: WorkRef, owner: Mapping[str, str]) -> str | None:
+    return next((owner[key] for key in work.keys if key in owner), None)
+
+
+def _listed(papers: Sequence[Paper]) -> Iterator[tuple[str, str, WorkRef, bool]]:
+    """``(paper id, origin, work, cites)`` per reference (``cites``) or cited-by entry."""
     for paper in papers:
-        for origin, key in paper.references:
-            target = owner.get(key)
-            if target and target != paper.id:
-                found.add((paper.id, target, origin))
-        for origin, key in paper.cited_by:
-            citing = owner.get(key)
-            if citing and citing != paper.id:
-                found.add((citing, paper.id, origin))
+        for origin, work in paper.references:
+            yield paper.id, origin, work, True
+        for origin, work in paper.cited_by:
+            yield paper.id, origin, work, False
+
+
+def metadata_citations(papers: Sequence[Paper]) -> list[MetadataCitation]:
+    """Citations between papers of the corpus, from reference lists and cited-by lists
+    (Semantic Scholar, OpenAlex), matched by any identity key. References to works outside
+    the corpus are dropped here (see ``external_citations``); never a paper to itself."""
+    owner = _owners(papers)
+    found: set[tuple[str, str, str]] = set()
+    for paper, origin, work, cites in _listed(papers):
+        other = _resolve(work, owner)
+        if other and other != paper:
+            found.add((paper, other, origin) if cites else (other, paper, origin))
     return [MetadataCitation(*item) for item in sorted(found)]
+
+
+@dataclass(frozen=True)
+class ExternalWork:
+    """A work outside the corpus that corpus papers cite or are cited by: a stub node."""
+
+    id: str
+    keys: tuple[str, ...]
+    title: str | None
+
+
+#: Which identity key names a stub, best first (the same order paper ids use).
+_ID_SCHEMES = ("arxiv", "doi", "s2", "openalex")
+
+
+def external_citations(
+    papers: Sequence[Paper],
+) -> tuple[list[ExternalWork], list[MetadataCitation]]:
+    """Works outside the corpus named in reference and cited-by lists, and the citations
+    linking them to corpus papers. Entries sharing any key are one work, so an S2 reference
+    and an OpenAlex one to the same DOI give one stub."""
+    owner = _owners(papers)
+    outside = [
+        (paper, origin, work, cites)
+        for paper, origin, work, cites in _listed(papers)
+        if _resolve(work, owner) is None
+    ]
+    parent: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for _paper, _origin, work, _cites in outside:
+        for key in work.keys[1:]:
+            a, b = find(work.keys[0]), find(key)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    groups: dict[str, tuple[set[str], list[str]]] = {}
+    for _paper, _origin, work, _cites in outside:
+        keys, titles = groups.setdefault(find(work.keys[0]), (set(), []))
+        keys.update(work.keys)
+        if work.title:
+            titles.append(work.title)
+    stub_of: dict[str, str] = {}
+    works: list[ExternalWork] = []
+    for root, (keys, titles) in sorted(groups.items()):
+        ranked = sorted(keys, key=lambda k: (_scheme_rank(k), k))
+        works.append(ExternalWork(ranked[0], tuple(ranked), titles[0] if titles else None))
+        stub_of[root] = ranked[0]
+    found: set[tuple[str, str, str]] = set()
+    for paper, origin, work, cites in outside:
+        stub = stub_of[find(work.keys[0])]
+        found.add((paper, stub, origin) if cites else (stub, paper, origin))
+    works.sort(key=lambda work: work.id)
+    return works, [MetadataCitation(*item) for item in sorted(found)]
+
+
+def _scheme_rank(key: str) -> int:
+    scheme = key.split(":", 1)[0]
+    return _ID_SCHEMES.index(scheme) if scheme in _ID_SCHEMES else len(_ID_SCHEMES)

@@ -249,7 +249,12 @@ _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|et al|vs|cf|Fig|Eq|Sec|approx|resp)
 
 @dataclass(frozen=True)
 class EntityMention:
-    """One named entity in one paper: what it is, how the paper relates to it, and where."""
+    """One named entity in one paper: what it is, how the paper relates to it, and where.
+
+    ``source`` says who names the relation: ``"text"`` (found in the title or abstract, with
+    ``sentence`` as evidence) or ``"pwc"`` (Papers with Code says so; ``sentence`` is the
+    text evidence when the text names it too, else empty).
+    """
 
     key: str
     name: str
@@ -257,6 +262,7 @@ class EntityMention:
     relation: str
     sentence: str
     known: bool = False
+    source: str = "text"
 
 
 @dataclass

@@ -1,10 +1,16 @@
-"""Running entity, link and citation extraction over a whole corpus of papers."""
+"""Running entity, link and citation extraction over a whole corpus of papers.
+
+Curated sources (Papers with Code) join in here: the methods a paper's record lists, and the
+catalogue entries (``EntityRecord``) of methods and datasets, keyed like text mentions
+(``Gazetteer.key_of``) so one name is one node whoever names it.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from paperkg.graph.citations import (
     MentionCitation,
@@ -16,61 +22,224 @@ from paperkg.graph.entities import (
     EVALUATES_ON,
     INTRODUCES,
     USES,
+    EntityMention,
     PaperEntities,
     corpus_gazetteer,
     extract_entities,
     introduced_names,
 )
 from paperkg.graph.gazetteer import Gazetteer
+from paperkg.graph.normalize import fold, title_key
 from paperkg.graph.papers import Paper
 from paperkg.graph.urls import Link, Repo, classify_url, clean_url, find_links
+from paperkg.loaders.records import EntityRecord
 
-__all__ = ["Extraction", "extract_corpus"]
+__all__ = ["CodeSource", "CuratedEntity", "Extraction", "extract_corpus"]
+
+#: ``source`` of what Papers with Code says, and of what the title and abstract say.
+PWC, TEXT = "pwc", "text"
+
+
+@dataclass(frozen=True)
+class CuratedEntity:
+    """What a curated source says about a method or dataset of the graph."""
+
+    name: str
+    kind: str
+    full_name: str | None = None
+    description: str | None = None
+    url: str | None = None
+    homepage: str | None = None
+    source: str = PWC
+
+    def filled_from(self, other: CuratedEntity) -> CuratedEntity:
+        """This entry with its empty fields taken from ``other`` (name and kind stay)."""
+        return replace(
+            self,
+            full_name=self.full_name or other.full_name,
+            description=self.description or other.description,
+            url=self.url or other.url,
+            homepage=self.homepage or other.homepage,
+        )
+
+
+@dataclass(frozen=True)
+class CodeSource:
+    """Who links a paper to a repository: ``pwc`` (with PwC's ``official`` flag), ``text``
+    (a URL in the title or abstract) or ``metadata`` (a feed field such as HF githubRepo)."""
+
+    source: str
+    official: bool | None = None
 
 
 @dataclass(frozen=True)
 class Extraction:
-    """Per paper id: its entities and its links; plus the mention citations between papers."""
+    """Per paper id: its entities and its links; plus the mention citations between papers.
+
+    ``curated``: entity key -> what Papers with Code says, for every method and dataset of
+    the graph it names. ``code``: paper id -> repository URL -> who links it.
+    """
 
     entities: dict[str, PaperEntities]
     links: dict[str, list[Repo | Link]]
     citations: list[MentionCitation]
     metadata_citations: list[MetadataCitation]
+    curated: dict[str, CuratedEntity] = field(default_factory=dict)
+    code: dict[str, dict[str, CodeSource]] = field(default_factory=dict)
 
 
 def extract_corpus(
     papers: Sequence[Paper],
     gazetteer: Gazetteer,
     progress: Callable[[int, int], None] | None = None,
+    catalogue: Sequence[EntityRecord] = (),
 ) -> Extraction:
     """Two passes: collect the names papers introduce, then find every known or introduced
-    name in every paper, then infer who cites whom."""
+    name in every paper, then infer who cites whom.
+
+    Papers with Code joins in: each paper's ``methods`` are ``USES`` it; a ``catalogue``
+    entry naming a corpus paper (by PwC id or folded title) is ``INTRODUCES``d by it, and
+    its name is looked for in every paper like other introduced names; entries whose key
+    the graph holds anyway describe that node; the others are left out.
+    """
+    key_of = lru_cache(maxsize=None)(gazetteer.key_of)
+    introductions = _catalogue_introductions(papers, catalogue, key_of)
     introduced: dict[str, tuple[str, str]] = {}
     for paper in papers:
         for name, kind, _sentence in introduced_names(paper.title, paper.abstract):
-            key = gazetteer.key_of(name)
+            key = key_of(name)
             if key not in gazetteer.entries:
                 introduced.setdefault(key, (name, kind))
+    for _paper, key, entry in introductions:
+        if key not in gazetteer.entries:
+            introduced.setdefault(key, (entry.name, entry.kind))
     corpus = corpus_gazetteer(introduced.values())
     entities: dict[str, PaperEntities] = {}
     links: dict[str, list[Repo | Link]] = {}
+    code: dict[str, dict[str, CodeSource]] = {}
     for done, paper in enumerate(papers, start=1):
         entities[paper.id] = extract_entities(paper.title, paper.abstract, gazetteer, corpus)
         found = find_links(f"{paper.title}\n{paper.abstract}")
         named = [classify_url(clean_url(url)) for url in paper.repos]
         links[paper.id] = list({item.url: item for item in [*found, *named]}.values())
+        code[paper.id] = _code_sources(paper, found, links[paper.id])
         if progress is not None and (done % 200 == 0 or done == len(papers)):
             progress(done, len(papers))
-    _settle_kinds(entities, gazetteer)
+    curated = _add_curated(papers, entities, catalogue, introductions, key_of)
+    _settle_kinds(entities, gazetteer, {key: (c.kind, c.name) for key, c in curated.items()})
     published = {paper.id: paper.published for paper in papers}
+    # Mention citations need a sentence of the citing paper: a use only PwC lists has none.
+    evidenced = {
+        paper: PaperEntities([m for m in found.mentions if m.relation == INTRODUCES or m.sentence])
+        for paper, found in entities.items()
+    }
     return Extraction(
-        entities, links, mention_citations(entities, published), metadata_citations(papers)
+        entities,
+        links,
+        mention_citations(evidenced, published),
+        metadata_citations(papers),
+        curated,
+        code,
     )
 
 
-def _settle_kinds(entities: dict[str, PaperEntities], gazetteer: Gazetteer) -> None:
+def _code_sources(
+    paper: Paper, found: Sequence[Repo | Link], linked: Sequence[Repo | Link]
+) -> dict[str, CodeSource]:
+    """Who links each repository of a paper: PwC first, then the text, else the metadata."""
+    official: dict[str, bool] = {}
+    for link in paper.code_links:
+        item = classify_url(clean_url(link.url))
+        official[item.url] = official.get(item.url, False) or link.official
+    in_text = {item.url for item in found}
+    sources = {}
+    for item in linked:
+        if not isinstance(item, Repo):
+            continue
+        if item.url in official:
+            sources[item.url] = CodeSource(PWC, official[item.url])
+        else:
+            sources[item.url] = CodeSource(TEXT if item.url in in_text else "metadata")
+    return sources
+
+
+def _catalogue_introductions(
+    papers: Sequence[Paper], catalogue: Sequence[EntityRecord], key_of: Callable[[str], str]
+) -> list[tuple[str, str, EntityRecord]]:
+    """``(paper id, entity key, entry)`` for catalogue entries naming a corpus paper as the
+    one introducing them: by Papers with Code id, else by folded title."""
+    by_pwc = {paper.pwc_id.lower(): paper.id for paper in papers if paper.pwc_id}
+    by_title = {title_key(paper.title): paper.id for paper in papers if fold(paper.title)}
+    found = []
+    for entry in catalogue:
+        paper = by_pwc.get((entry.paper_pwc_id or "").lower())
+        if paper is None and entry.paper_title and fold(entry.paper_title):
+            paper = by_title.get(title_key(entry.paper_title))
+        if paper is not None and key_of(entry.name):
+            found.append((paper, key_of(entry.name), entry))
+    return found
+
+
+def _add_curated(
+    papers: Sequence[Paper],
+    entities: dict[str, PaperEntities],
+    catalogue: Sequence[EntityRecord],
+    introductions: Sequence[tuple[str, str, EntityRecord]],
+    key_of: Callable[[str], str],
+) -> dict[str, CuratedEntity]:
+    """Add the relations PwC gives to ``entities`` and return what it says about every
+    entity the graph holds: the papers' ``methods`` (USES), the catalogue's introductions
+    (INTRODUCES), and catalogue descriptions of entities present anyway."""
+    described: dict[str, CuratedEntity] = {}
+    for entry in catalogue:
+        key = key_of(entry.name)
+        if not key:
+            continue
+        info = CuratedEntity(
+            entry.name, entry.kind, entry.full_name, entry.description, entry.url, entry.homepage
+        )
+        described[key] = described[key].filled_from(info) if key in described else info
+    curated: dict[str, CuratedEntity] = {}
+    for paper in papers:
+        for name in paper.methods:
+            key = key_of(name)
+            if key:
+                curated.setdefault(key, described.get(key) or CuratedEntity(name, "method"))
+                _add_mention(entities[paper.id], EntityMention(key, name, "method", USES, ""))
+    for paper, key, entry in introductions:
+        curated.setdefault(key, described[key])
+        _add_mention(entities[paper], EntityMention(key, entry.name, entry.kind, INTRODUCES, ""))
+    present = {m.key for found in entities.values() for m in found.mentions}
+    for key, info in described.items():
+        if key in present:
+            curated[key] = curated[key].filled_from(info) if key in curated else info
+    return curated
+
+
+def _add_mention(found: PaperEntities, mention: EntityMention) -> None:
+    """A relation PwC gives: marks the text's mention of the same entity (keeping its
+    evidence), turns a text use into the introduction PwC names, or is added."""
+    mention = replace(mention, source=PWC)
+    for index, existing in enumerate(found.mentions):
+        if existing.key != mention.key:
+            continue
+        if mention.relation == INTRODUCES:
+            found.mentions[index] = replace(existing, relation=INTRODUCES, source=PWC)
+        elif existing.relation != INTRODUCES:
+            found.mentions[index] = replace(existing, source=PWC)
+        return
+    found.mentions.append(mention)
+
+
+def _settle_kinds(
+    entities: dict[str, PaperEntities],
+    gazetteer: Gazetteer,
+    curated: Mapping[str, tuple[str, str]] | None = None,
+) -> None:
     """One kind and one display name per entity key across the corpus: the gazetteer's when
-    the name is known, else the introducing paper's, else the kind most papers suggest."""
+    the name is known, else the curated source's (``curated``: key -> kind, name), else the
+    introducing paper's, else the kind most papers suggest."""
+    curated = curated or {}
     votes: dict[str, Counter[str]] = {}
     names: dict[str, str] = {}
     for paper in sorted(entities):
@@ -84,6 +253,8 @@ def _settle_kinds(entities: dict[str, PaperEntities], gazetteer: Gazetteer) -> N
         known = gazetteer.entries.get(key)
         if known is not None:
             settled[key] = (known.kind, known.name, True)
+        elif key in curated:
+            settled[key] = (*curated[key], False)
         else:
             kind = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
             settled[key] = (kind, names[key], False)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from paperkg.errors import PaperkgError
-from paperkg.graph.model import DATASET, METHOD, PAPER, REPO, relationship_type
+from paperkg.graph.model import DATASET, METHOD, PAPER, REPO, is_paper, relationship_type
 from paperkg.graph.normalize import fold
 
 __all__ = [
@@ -61,12 +61,10 @@ def find_paper(graph: nx.MultiDiGraph, query: str) -> str:
     """The id of the paper named by ``query``: an id, an exact (folded) title, or a unique
     title fragment."""
     query = query.strip()
-    if graph.nodes.get(query, {}).get("type") == PAPER:
+    if is_paper(graph.nodes.get(query, {})):
         return query
     wanted = fold(query)
-    papers = [
-        (n, fold(d.get("title", ""))) for n, d in graph.nodes(data=True) if d.get("type") == PAPER
-    ]
+    papers = [(n, fold(d.get("title", ""))) for n, d in graph.nodes(data=True) if is_paper(d)]
     exact = [n for n, title in papers if title == wanted]
     if exact:
         return exact[0]
@@ -183,7 +181,7 @@ class ClusterRow:
 
 
 def cluster_rows(graph: nx.MultiDiGraph) -> list[ClusterRow]:
-    """Clusters by id (largest first; the unclustered group, -1, last) with their links."""
+    """Clusters, largest first (the unclustered group, -1, last), with their links."""
     rows = []
     for node, data in graph.nodes(data=True):
         if data.get("type") != "Cluster":
@@ -207,7 +205,7 @@ def cluster_rows(graph: nx.MultiDiGraph) -> list[ClusterRow]:
                 dict(sorted(linked.items(), key=lambda kv: -kv[1])),
             )
         )
-    rows.sort(key=lambda r: (r.id < 0, r.id))
+    rows.sort(key=lambda r: (r.id < 0, -r.size, r.id))
     return rows
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import networkx as nx
 
+from paperkg.graph.citations import ExternalWork, MetadataCitation
 from paperkg.graph.extraction import Extraction
 from paperkg.graph.knn import Neighbour
 from paperkg.graph.papers import Paper
@@ -26,10 +27,12 @@ __all__ = [
     "PAPER",
     "REPO",
     "SIMILAR_TO",
+    "add_external_works",
     "add_extraction",
     "count_labels",
     "count_types",
     "entity_node_id",
+    "is_paper",
     "paper_graph",
     "papers_of",
     "relationship_type",
@@ -70,6 +73,7 @@ def paper_graph(papers: Sequence[Paper], neighbours: Sequence[Neighbour]) -> nx.
             keywords=list(paper.keywords),
             s2_id=paper.s2_id,
             openalex_id=paper.openalex_id,
+            pwc_id=paper.pwc_id,
         )
     for edge in neighbours:
         graph.add_edge(
@@ -82,13 +86,24 @@ def paper_graph(papers: Sequence[Paper], neighbours: Sequence[Neighbour]) -> nx.
     return graph
 
 
+#: Who names a link, most trusted first: a curated source, the paper's text, feed metadata.
+_SOURCE_RANK = {"pwc": 0, "text": 1, "metadata": 2}
+
+
 def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
-    """Method, Dataset and Repo nodes, the paper-to-entity relations, links and CITES edges."""
+    """Method, Dataset and Repo nodes, the paper-to-entity relations, links and CITES edges.
+
+    Entity and repo nodes and their edges carry ``source``: ``"pwc"`` when Papers with Code
+    names them (curated wins), else ``"text"`` (or ``"metadata"`` for a repo only a feed
+    field names); PwC's ``HAS_CODE`` also carries ``official``. Edges keep the text's
+    sentence as ``evidence`` whenever the text names the relation too.
+    """
     for paper_id in sorted(extraction.entities):
         graph.nodes[paper_id]["entities"] = [m.name for m in extraction.entities[paper_id].mentions]
         for mention in extraction.entities[paper_id].mentions:
             node = entity_node_id(mention.kind, mention.key)
             if node not in graph:
+                curated = extraction.curated.get(mention.key)
                 graph.add_node(
                     node,
                     type=_LABEL_OF_KIND[mention.kind],
@@ -96,16 +111,30 @@ def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
                     name=mention.name,
                     aliases=[],
                     known=mention.known,
+                    source=curated.source if curated else "text",
                 )
+                if curated is not None:
+                    details = {
+                        "full_name": curated.full_name,
+                        "description": curated.description,
+                        "url": curated.url,
+                        "homepage": curated.homepage,
+                    }
+                    graph.nodes[node].update({k: v for k, v in details.items() if v})
             aliases = graph.nodes[node]["aliases"]
             if mention.name not in aliases and mention.name != graph.nodes[node]["name"]:
                 aliases.append(mention.name)
-            graph.add_edge(paper_id, node, key=mention.relation, evidence=mention.sentence)
+            edge: dict[str, Any] = {"source": mention.source}
+            if mention.sentence:
+                edge["evidence"] = mention.sentence
+            graph.add_edge(paper_id, node, key=mention.relation, **edge)
     for paper_id in sorted(extraction.links):
         pages, code = [], []
         for item in extraction.links[paper_id]:
             if isinstance(item, Repo):
                 node = f"repo:{item.url}"
+                named = extraction.code.get(paper_id, {}).get(item.url)
+                source = named.source if named else "text"
                 if node not in graph:
                     graph.add_node(
                         node,
@@ -115,8 +144,14 @@ def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
                         owner=item.owner,
                         name=item.name,
                         kind=item.kind,
+                        source=source,
                     )
-                graph.add_edge(paper_id, node, key=HAS_CODE)
+                elif _SOURCE_RANK[source] < _SOURCE_RANK[graph.nodes[node]["source"]]:
+                    graph.nodes[node]["source"] = source
+                edge = {"source": source}
+                if named is not None and named.official is not None:
+                    edge["official"] = named.official
+                graph.add_edge(paper_id, node, key=HAS_CODE, **edge)
                 code.append(item.url)
             else:
                 pages.append(item.url)
@@ -137,10 +172,30 @@ def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
         )
 
 
+def add_external_works(
+    graph: nx.MultiDiGraph, works: Sequence[ExternalWork], citations: Sequence[MetadataCitation]
+) -> None:
+    """``Paper {stub: true}`` nodes for works outside the corpus, with their CITES edges, so
+    co-citation and bibliographic coupling see shared references the corpus does not hold."""
+    for work in works:
+        graph.add_node(
+            work.id, type=PAPER, stub=True, title=work.title or work.id, keys=list(work.keys)
+        )
+    for cited in citations:
+        graph.add_edge(
+            cited.source, cited.target, key=f"{CITES}:{cited.origin}", source=cited.origin
+        )
+
+
+def is_paper(data: dict[str, Any]) -> bool:
+    """True for a paper of the corpus; False for stubs of outside works and other nodes."""
+    return data.get("type") == PAPER and not data.get("stub")
+
+
 def papers_of(graph: nx.MultiDiGraph) -> Iterator[tuple[str, dict[str, Any]]]:
-    """``(id, properties)`` of every Paper node."""
+    """``(id, properties)`` of every paper of the corpus (stubs left out)."""
     for node, data in graph.nodes(data=True):
-        if data.get("type") == PAPER:
+        if is_paper(data):
             yield node, data
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from paperkg.graph.normalize import fold, title_key
-from paperkg.loaders.records import PaperRecord
+from paperkg.loaders.records import CodeLink, PaperRecord, WorkRef
 
 __all__ = ["Paper", "identity_keys", "merge_records", "paper_text"]
 
@@ -30,9 +30,14 @@ class Paper:
     keywords: list[str] = field(default_factory=list)
     s2_id: str | None = None
     openalex_id: str | None = None
-    #: ``(source, identity key)`` of works cited, and of works citing this one.
-    references: list[tuple[str, str]] = field(default_factory=list)
-    cited_by: list[tuple[str, str]] = field(default_factory=list)
+    #: ``(source, work)`` of works cited, and of works citing this one.
+    references: list[tuple[str, WorkRef]] = field(default_factory=list)
+    cited_by: list[tuple[str, WorkRef]] = field(default_factory=list)
+    #: Method names a curated source (Papers with Code) says the paper uses.
+    methods: list[str] = field(default_factory=list)
+    #: Repositories a curated source links, one per URL (official when any record says so).
+    code_links: list[CodeLink] = field(default_factory=list)
+    pwc_id: str | None = None
 
     @property
     def text(self) -> str:
@@ -75,6 +80,8 @@ def _identity_keys(record: PaperRecord) -> list[str]:
         keys.append(f"s2:{record.s2_id.lower()}")
     if record.openalex_id:
         keys.append(f"openalex:{record.openalex_id.lower()}")
+    if record.pwc_id:
+        keys.append(f"pwc:{record.pwc_id.lower()}")
     return keys
 
 
@@ -88,6 +95,7 @@ def identity_keys(paper: Paper) -> list[str]:
             ("doi", paper.doi),
             ("s2", paper.s2_id),
             ("openalex", paper.openalex_id),
+            ("pwc", paper.pwc_id),
         )
         if value
     ]
@@ -95,11 +103,14 @@ def identity_keys(paper: Paper) -> list[str]:
 
 
 def merge_records(records: Iterable[PaperRecord]) -> list[Paper]:
-    """Group records naming the same paper (folded title, arXiv id or DOI) into ``Paper``s.
+    """Group records naming the same paper (folded title, arXiv id, DOI, S2, OpenAlex or
+    Papers with Code id) into ``Paper``s.
 
     Within a group the first title seen is kept for display, the longest abstract wins, the
     earliest full date wins, and every ``path:line`` is kept in ``sources``. The id is
     ``arxiv:<id>``, else ``doi:<doi>``, else ``title:<hash of the folded title>``.
+    Annotation records (Papers with Code links rows) only add to a paper the other records
+    make: they come after them when merging, and a group of annotations alone is dropped.
     Papers come back sorted by id so everything downstream is deterministic.
     """
     records = list(records)
@@ -114,7 +125,11 @@ def merge_records(records: Iterable[PaperRecord]) -> list[Paper]:
     members: dict[int, list[PaperRecord]] = {}
     for index, record in enumerate(records):
         members.setdefault(groups.find(index), []).append(record)
-    papers = [_merge_group(group) for group in members.values()]
+    papers = [
+        _merge_group(sorted(group, key=lambda r: r.annotation))
+        for group in members.values()
+        if not all(r.annotation for r in group)
+    ]
     papers.sort(key=lambda paper: paper.id)
     return papers
 
@@ -146,8 +161,26 @@ def _merge_group(group: list[PaperRecord]) -> Paper:
         keywords=sorted({word for r in group for word in r.keywords}),
         s2_id=next((r.s2_id for r in group if r.s2_id), None),
         openalex_id=next((r.openalex_id for r in group if r.openalex_id), None),
-        references=sorted(
-            {(r.citation_source or "metadata", k) for r in group for k in r.references}
-        ),
-        cited_by=sorted({(r.citation_source or "metadata", k) for r in group for k in r.cited_by}),
+        references=_works(group, "references"),
+        cited_by=_works(group, "cited_by"),
+        methods=list(dict.fromkeys(name for r in group for name in r.methods)),
+        code_links=_code_links(group),
+        pwc_id=next((r.pwc_id for r in group if r.pwc_id), None),
     )
+
+
+def _code_links(group: list[PaperRecord]) -> list[CodeLink]:
+    """One link per repository URL, official when any record says so, sorted by URL."""
+    official: dict[str, bool] = {}
+    for record in group:
+        for link in record.code_links:
+            official[link.url] = official.get(link.url, False) or link.official
+    return [CodeLink(url, flag) for url, flag in sorted(official.items())]
+
+
+def _works(group: list[PaperRecord], field_name: str) -> list[tuple[str, WorkRef]]:
+    """Every ``(source, work)`` the group's records list, once each, in a stable order."""
+    found = {
+        (r.citation_source or "metadata", work) for r in group for work in getattr(r, field_name)
+    }
+    return sorted(found, key=lambda item: (item[0], item[1].keys, item[1].title or ""))

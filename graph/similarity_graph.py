@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from paperkg.graph.model import CITES, PAPER, SIMILAR_TO, relationship_type
+from paperkg.graph.model import CITES, SIMILAR_TO, is_paper, relationship_type
 
 __all__ = ["CITATION_WEIGHT", "paper_network"]
 
@@ -16,7 +16,7 @@ def paper_network(graph: nx.MultiDiGraph) -> nx.Graph:
     """Papers joined by similarity (weight = cosine) and citations (weight 1.0); where both
     directions or both kinds link a pair, the larger weight is kept."""
     network = nx.Graph()
-    network.add_nodes_from(sorted(n for n, d in graph.nodes(data=True) if d.get("type") == PAPER))
+    network.add_nodes_from(sorted(n for n, d in graph.nodes(data=True) if is_paper(d)))
     for u, v, key, data in graph.edges(keys=True, data=True):
         kind = relationship_type(key)
         if kind == SIMILAR_TO:
@@ -25,7 +25,7 @@ def paper_network(graph: nx.MultiDiGraph) -> nx.Graph:
             weight = CITATION_WEIGHT
         else:
             continue
-        if u == v:
+        if u == v or u not in network or v not in network:
             continue
         if network.has_edge(u, v):
             weight = max(weight, network[u][v]["weight"])

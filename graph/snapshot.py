@@ -25,11 +25,15 @@ import numpy as np
 from paperkg.errors import SnapshotError
 
 __all__ = [
+    "CLUSTERS",
     "DEFAULT_OUT",
     "FORMAT_VERSION",
+    "RECORDS",
     "Embeddings",
     "Snapshot",
+    "check_replaceable",
     "read_cache",
+    "read_file",
     "read_index",
     "read_manifest",
     "read_snapshot",
@@ -38,11 +42,14 @@ __all__ = [
 
 DEFAULT_OUT = "paperkg-out"
 FORMAT = "paperkg-snapshot"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 GRAPH = "graph.json"
 EMBEDDINGS = "embeddings.npz"
 INDEX = "index.faiss"
+#: The records read (for later builds to add to) and each paper's cluster (to keep ids stable).
+RECORDS = "records.jsonl.gz"
+CLUSTERS = "clusters.json"
 #: node-link field names, chosen so node and edge properties called "id" (Cluster) or
 #: "source" (CITES) survive the round trip.
 _NODE_LINK = {"edges": "edges", "source": "from", "target": "to", "name": "node"}
@@ -76,7 +83,7 @@ def _sha256(path: Path) -> str:
 
 
 def _rebuild_hint(out: Path) -> str:
-    return f"rebuild it with: paperkg build SOURCES --out {out}"
+    return f"rebuild it with: paperkg build SOURCES --out {out} --fresh"
 
 
 def read_manifest(out: str | Path) -> dict[str, Any]:
@@ -144,6 +151,17 @@ def read_snapshot(out: str | Path) -> Snapshot:
     return Snapshot(out, manifest, graph, embeddings)
 
 
+def read_file(out: str | Path, manifest: dict[str, Any], name: str) -> bytes:
+    """The bytes of one checksummed snapshot file (``RECORDS``, ``CLUSTERS``, ...)."""
+    path = _checked(Path(out), manifest, name)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise SnapshotError(
+            f"{path} cannot be read ({exc.strerror}); {_rebuild_hint(out)}"
+        ) from exc
+
+
 def read_index(out: str | Path, manifest: dict[str, Any]) -> faiss.Index:
     """The FAISS index of the snapshot at ``out`` (rows in the order of its embeddings)."""
     out = Path(out)
@@ -169,7 +187,7 @@ def read_cache(out: str | Path, model: str) -> dict[str, np.ndarray]:
     return dict(zip(embeddings.hashes, embeddings.vectors, strict=True))
 
 
-def _ensure_replaceable(out: Path) -> None:
+def check_replaceable(out: Path) -> None:
     """Refuse to replace a folder that is not a snapshot: it may be the user's own files."""
     if out.exists() and not out.is_dir():
         raise SnapshotError(f"--out {out} is a file; give a folder for the snapshot")
@@ -220,15 +238,16 @@ def write_snapshot(
     embeddings: Embeddings,
     index: faiss.Index,
     manifest: dict[str, Any],
-    extra_files: dict[str, str] | None = None,
+    extra_files: dict[str, str | bytes] | None = None,
 ) -> None:
     """Write a complete snapshot to ``out``, replacing any previous one only once all is written.
 
-    ``extra_files`` (name -> text, e.g. ``overview.html``) are written and checksummed too.
+    ``extra_files`` (name -> text or bytes, e.g. ``overview.html``, ``RECORDS``) are written
+    and checksummed too.
     """
     out = Path(out)
     out = out.resolve()  # "--out ." has no name to build a sibling temp folder from
-    _ensure_replaceable(out)
+    check_replaceable(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
@@ -246,8 +265,11 @@ def write_snapshot(
         )
         faiss.write_index(index, str(tmp / INDEX))
         extra = extra_files or {}
-        for name, text in extra.items():
-            (tmp / name).write_text(text, encoding="utf-8")
+        for name, content in extra.items():
+            if isinstance(content, bytes):
+                (tmp / name).write_bytes(content)
+            else:
+                (tmp / name).write_text(content, encoding="utf-8")
         names = (GRAPH, EMBEDDINGS, INDEX, *extra)
         files = {
             name: {"sha256": _sha256(tmp / name), "bytes": (tmp / name).stat().st_size}

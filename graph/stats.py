@@ -13,7 +13,8 @@ def snapshot_stats(manifest: dict[str, Any]) -> dict[str, Any]:
     nodes = counts.get("nodes", {})
     relationships = counts.get("relationships", {})
     return {
-        "papers": nodes.get("Paper", 0),
+        "papers": nodes.get("Paper", 0) - counts.get("stubs", 0),
+        "stubs": counts.get("stubs", 0),
         "similar_to": relationships.get("SIMILAR_TO", 0),
         "methods": nodes.get("Method", 0),
         "datasets": nodes.get("Dataset", 0),

@@ -1,7 +1,8 @@
-"""Input loaders: one module per source format, each yielding ``PaperRecord``s."""
+"""Input loaders: one module per source format, each yielding ``PaperRecord``s (and, for
+curated catalogues, ``EntityRecord``s)."""
 
 from paperkg.loaders.filters import RecordFilter
-from paperkg.loaders.records import PaperRecord
+from paperkg.loaders.records import CodeLink, EntityRecord, PaperRecord, WorkRef
 from paperkg.loaders.sources import (
     FORMATS,
     InputFile,
@@ -13,10 +14,13 @@ from paperkg.loaders.sources import (
 
 __all__ = [
     "FORMATS",
+    "CodeLink",
+    "EntityRecord",
     "InputFile",
     "LoadResult",
     "PaperRecord",
     "RecordFilter",
+    "WorkRef",
     "detect_format",
     "expand_sources",
     "load_sources",

@@ -1,7 +1,7 @@
 """The arXiv metadata snapshot (the public bulk export): one JSON object per line with
 ``id``, ``title``, ``abstract``, ``authors``/``authors_parsed``, ``categories``, ``doi``,
-``versions`` and ``update_date``. Read line by line, so memory stays flat however long the
-file is."""
+``versions`` and ``update_date``. Read line by line (decompressing a gzip file as it goes), so
+memory stays flat however long the file is."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 from paperkg.errors import InputError
 from paperkg.loaders.json_fields import optional_date, optional_text, required_text
 from paperkg.loaders.records import PaperRecord
+from paperkg.loaders.text_file import open_input, reading
 
 __all__ = ["FORMAT", "read", "sniff"]
 
@@ -64,7 +65,7 @@ def _first_version_date(data: dict):
 def read(path: Path) -> Iterator[PaperRecord]:
     """Yield one record per line; a bad line is an error naming the file and line."""
     name = str(path)
-    with path.open("rb") as handle:
+    with reading(path), open_input(path) as handle:
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():
                 continue

@@ -10,7 +10,7 @@ from typing import Any
 from paperkg.errors import InputError
 from paperkg.loaders.json_fields import clean_text, optional_date, optional_text
 from paperkg.loaders.json_records import json_objects
-from paperkg.loaders.records import PaperRecord
+from paperkg.loaders.records import PaperRecord, WorkRef
 
 __all__ = ["FORMAT", "SOURCE", "abstract_text", "parse", "sniff"]
 
@@ -70,7 +70,7 @@ def parse(text: str, path: str) -> Iterator[PaperRecord]:
             ),
             openalex_id=_short(item.get("id"), "https://openalex.org/"),
             references=tuple(
-                f"openalex:{ref}"
+                WorkRef((f"openalex:{ref}",))
                 for ref in (
                     _short(w, "https://openalex.org/") for w in item.get("referenced_works") or []
                 )

@@ -1,11 +1,30 @@
-"""The record every loader yields: one paper as one input saw it."""
+"""The records loaders yield: one paper as one input saw it, and (from curated catalogues
+such as Papers with Code) one method or dataset entry."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
-__all__ = ["PaperRecord"]
+__all__ = ["CodeLink", "EntityRecord", "PaperRecord", "WorkRef"]
+
+
+@dataclass(frozen=True)
+class WorkRef:
+    """A work named in a reference or cited-by list: every identity key the source gives for
+    it (``arxiv:…``, ``doi:…``, ``s2:…``, ``openalex:…``) and its title when given."""
+
+    keys: tuple[str, ...]
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class CodeLink:
+    """A code repository a curated source links to a paper, and whether it is the authors'
+    own (Papers with Code ``is_official``)."""
+
+    url: str
+    official: bool = False
 
 
 @dataclass(frozen=True)
@@ -33,14 +52,53 @@ class PaperRecord:
     keywords: tuple[str, ...] = field(default_factory=tuple)
     s2_id: str | None = None
     openalex_id: str | None = None
-    #: Identity keys (``arxiv:…``, ``doi:…``, ``s2:…``, ``openalex:…``) of works this paper
-    #: cites, and of works citing it, as the metadata source lists them.
-    references: tuple[str, ...] = field(default_factory=tuple)
-    cited_by: tuple[str, ...] = field(default_factory=tuple)
+    #: Works this paper cites, and works citing it, as the metadata source lists them.
+    references: tuple[WorkRef, ...] = field(default_factory=tuple)
+    cited_by: tuple[WorkRef, ...] = field(default_factory=tuple)
     #: Name of the metadata source the references come from (``semantic_scholar``, ``openalex``).
     citation_source: str | None = None
+    #: Method names a curated source says the paper uses (Papers with Code ``methods``).
+    methods: tuple[str, ...] = field(default_factory=tuple)
+    #: Repositories a curated source links to the paper, with their official flag.
+    code_links: tuple[CodeLink, ...] = field(default_factory=tuple)
+    #: The Papers with Code paper slug (``https://paperswithcode.com/paper/<slug>``).
+    pwc_id: str | None = None
+    #: The curated source the record comes from (``"pwc"``); None for feeds and metadata.
+    origin: str | None = None
+    #: True for a record that only annotates a paper known from other records (a row of the
+    #: Papers with Code links dump): it never makes a paper on its own.
+    annotation: bool = False
 
     @property
     def source(self) -> str:
         """``path:line``, the provenance string stored on graph nodes."""
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class EntityRecord:
+    """One entry of a curated catalogue of methods or datasets (Papers with Code
+    ``methods.json`` and ``datasets.json``, and the method objects of its papers dump).
+
+    Entries do not make nodes on their own: they name the paper that introduced them
+    (``paper_title``, ``paper_pwc_id``) and describe entities the corpus links anyway.
+    """
+
+    kind: str  # "method" | "dataset"
+    name: str
+    path: str
+    line: int
+    full_name: str | None = None
+    description: str | None = None
+    #: The entry's catalogue page (``https://paperswithcode.com/method/<slug>``).
+    url: str | None = None
+    #: A dataset's own home page.
+    homepage: str | None = None
+    paper_title: str | None = None
+    paper_pwc_id: str | None = None
+    origin: str = "pwc"
+
+    @property
+    def source(self) -> str:
+        """``path:line``, like ``PaperRecord.source``."""
         return f"{self.path}:{self.line}"

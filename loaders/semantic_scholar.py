@@ -9,9 +9,9 @@ from typing import Any
 
 from paperkg.loaders.json_fields import optional_date, optional_text, required_text
 from paperkg.loaders.json_records import json_objects
-from paperkg.loaders.records import PaperRecord
+from paperkg.loaders.records import PaperRecord, WorkRef
 
-__all__ = ["FORMAT", "SOURCE", "paper_keys", "parse", "sniff"]
+__all__ = ["FORMAT", "SOURCE", "paper_keys", "parse", "sniff", "work_refs"]
 
 FORMAT = "semantic-scholar"
 SOURCE = "semantic_scholar"
@@ -34,6 +34,17 @@ def paper_keys(paper: Any) -> list[str]:
     if isinstance(ids.get("DOI"), str):
         keys.append(f"doi:{ids['DOI'].lower()}")
     return keys
+
+
+def work_refs(papers: Any) -> tuple[WorkRef, ...]:
+    """The referenced (or citing) papers of a ``references`` / ``citations`` list."""
+    found = []
+    for paper in papers if isinstance(papers, list) else []:
+        keys = paper_keys(paper)
+        if keys:
+            title = paper.get("title")
+            found.append(WorkRef(tuple(keys), title if isinstance(title, str) and title else None))
+    return tuple(found)
 
 
 def parse(text: str, path: str) -> Iterator[PaperRecord]:
@@ -60,7 +71,7 @@ def parse(text: str, path: str) -> Iterator[PaperRecord]:
                 if isinstance(a, dict) and isinstance(a.get("name"), str)
             ),
             s2_id=optional_text(item, "paperId"),
-            references=tuple(k for ref in item.get("references") or [] for k in paper_keys(ref)),
-            cited_by=tuple(k for ref in item.get("citations") or [] for k in paper_keys(ref)),
+            references=work_refs(item.get("references")),
+            cited_by=work_refs(item.get("citations")),
             citation_source=SOURCE,
         )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from paperkg.errors import InputError
 from paperkg.loaders import arxiv_jsonl, hf_daily, hf_listing, openalex, semantic_scholar
+from paperkg.loaders import papers_with_code as pwc
 from paperkg.loaders.filters import RecordFilter
-from paperkg.loaders.records import PaperRecord
+from paperkg.loaders.records import EntityRecord, PaperRecord
 from paperkg.loaders.text_file import file_sha256, read_head, read_text
 
 __all__ = [
@@ -27,11 +28,12 @@ __all__ = [
 @dataclass(frozen=True)
 class Format:
     """An input format: ``sniff`` judges the first 64 KiB of text, ``read`` yields records
-    from a file (streaming where the format allows it)."""
+    from a file (streaming where the format allows it): papers, and for curated catalogues
+    entries of methods and datasets."""
 
     name: str
     sniff: Callable[[str], bool]
-    read: Callable[[Path], Iterator[PaperRecord]]
+    read: Callable[[Path], Iterator[PaperRecord | EntityRecord]]
     description: str
 
 
@@ -39,7 +41,7 @@ def _read_listing(path: Path) -> Iterator[PaperRecord]:
     return hf_listing.parse(read_text(path)[0], str(path))
 
 
-def _read_json(parse: Callable[[str, str], Iterator[PaperRecord]]):
+def _read_json(parse: Callable[[str, str], Iterator[PaperRecord | EntityRecord]]):
     return lambda path: parse(read_text(path)[0], str(path))
 
 
@@ -47,6 +49,30 @@ def _read_json(parse: Callable[[str, str], Iterator[PaperRecord]]):
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
+        Format(
+            pwc.PAPERS,
+            pwc.sniff_papers,
+            _read_json(pwc.parse_papers),
+            "Papers with Code papers-with-abstracts dump",
+        ),
+        Format(
+            pwc.LINKS,
+            pwc.sniff_links,
+            _read_json(pwc.parse_links),
+            "Papers with Code links-between-papers-and-code dump",
+        ),
+        Format(
+            pwc.METHODS,
+            pwc.sniff_methods,
+            _read_json(pwc.parse_methods),
+            "Papers with Code methods dump",
+        ),
+        Format(
+            pwc.DATASETS,
+            pwc.sniff_datasets,
+            _read_json(pwc.parse_datasets),
+            "Papers with Code datasets dump",
+        ),
         Format(
             hf_daily.FORMAT,
             hf_daily.sniff,
@@ -75,26 +101,38 @@ FORMATS: dict[str, Format] = {
     )
 }
 
-#: Files picked up when a folder is named; a file named directly is always read.
+#: Files picked up when a folder is named, also gzip-compressed (``.json.gz``); a file named
+#: directly is always read.
 FOLDER_SUFFIXES = frozenset({".txt", ".json", ".jsonl", ".ndjson"})
+
+
+def _input_suffix(path: Path) -> bool:
+    suffixes = [s.lower() for s in path.suffixes[-2:]]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes.pop()
+    return bool(suffixes) and suffixes[-1] in FOLDER_SUFFIXES
 
 
 @dataclass(frozen=True)
 class InputFile:
-    """One input file as read: where, what format, its content hash and record count."""
+    """One input file as read: where, what format, its content hash, its count of paper
+    records and of catalogue entries (methods and datasets)."""
 
     path: str
     format: str
     sha256: str
     records: int
+    entities: int = 0
 
 
 @dataclass(frozen=True)
 class LoadResult:
-    """Every record from every input file, in file order then line order."""
+    """Every record from every input file, in file order then line order: papers, and the
+    catalogue entries of methods and datasets curated sources describe."""
 
     records: list[PaperRecord]
     files: list[InputFile]
+    entities: list[EntityRecord] = field(default_factory=list)
 
 
 def expand_sources(sources: Iterable[str | Path]) -> list[Path]:
@@ -112,14 +150,14 @@ def expand_sources(sources: Iterable[str | Path]) -> list[Path]:
                 p
                 for p in path.rglob("*")
                 if p.is_file()
-                and p.suffix.lower() in FOLDER_SUFFIXES
+                and _input_suffix(p)
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not found:
                 raise InputError(
                     "folder holds no input files (looked for "
                     + ", ".join(sorted(FOLDER_SUFFIXES))
-                    + ")",
+                    + ", each also as .gz)",
                     path=str(path),
                 )
         elif path.exists() or path.is_symlink():
@@ -165,28 +203,33 @@ def load_sources(
 
     Everything is read before anything is returned, so a bad file fails the whole load
     before any output is written. ``progress(done, total)`` is called after each file.
-    ``keep`` drops records outside the asked categories and dates as they stream by.
+    ``keep`` drops records outside the asked categories and dates as they stream by;
+    annotation records and catalogue entries never make papers, so they are always kept.
     """
     if fmt is not None and fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; known formats: {', '.join(FORMATS)}")
     paths = expand_sources(sources)
     records: list[PaperRecord] = []
+    entities: list[EntityRecord] = []
     files: list[InputFile] = []
     for done, path in enumerate(paths, start=1):
         digest = file_sha256(path)
         name = fmt or detect_format(read_head(path), str(path))
         seen = 0
         found = []
+        described = len(entities)
         for record in FORMATS[name].read(path):
             seen += 1
-            if keep is None or keep.accepts(record):
+            if isinstance(record, EntityRecord):
+                entities.append(record)
+            elif keep is None or record.annotation or keep.accepts(record):
                 found.append(record)
         if not seen:
             raise InputError("no papers found in the file", path=str(path))
         records.extend(found)
-        files.append(InputFile(str(path), name, digest, len(found)))
+        files.append(InputFile(str(path), name, digest, len(found), len(entities) - described))
         if progress is not None:
             progress(done, len(paths))
-    if keep is not None and keep.active and not records:
+    if keep is not None and keep.active and all(r.annotation for r in records):
         raise InputError("no papers match --category/--since/--until in the sources given")
-    return LoadResult(records, files)
+    return LoadResult(records, files, entities)

@@ -2,24 +2,41 @@
 
 from __future__ import annotations
 
+import json
 import platform
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from paperkg.errors import PaperkgError
+from paperkg.errors import InputError, PaperkgError
 from paperkg.graph.analytics import AnalyticsOptions, analyse
+from paperkg.graph.citations import ExternalWork, external_citations
 from paperkg.graph.embeddings import DEFAULT_MODEL, Embedder, embed_texts
 from paperkg.graph.extraction import extract_corpus
 from paperkg.graph.gazetteer import load_gazetteer
 from paperkg.graph.knn import build_index, knn_edges
-from paperkg.graph.model import add_extraction, count_labels, count_types, paper_graph
+from paperkg.graph.model import (
+    add_external_works,
+    add_extraction,
+    count_labels,
+    count_types,
+    paper_graph,
+)
 from paperkg.graph.papers import merge_records
-from paperkg.graph.snapshot import Embeddings, read_cache, write_snapshot
-from paperkg.loaders import RecordFilter, load_sources
+from paperkg.graph.record_store import encode_records
+from paperkg.graph.snapshot import (
+    CLUSTERS,
+    RECORDS,
+    Embeddings,
+    check_replaceable,
+    read_cache,
+    write_snapshot,
+)
+from paperkg.incremental import PreviousBuild, combine, read_previous
+from paperkg.loaders import EntityRecord, InputFile, PaperRecord, RecordFilter, load_sources
 from paperkg.progress import Progress, stage_progress
 
 __all__ = ["BuildOptions", "BuildReport", "build"]
@@ -43,6 +60,10 @@ class BuildOptions:
     seed: int = 42
     html: bool = False
     keep: RecordFilter = field(default_factory=RecordFilter)
+    #: Start from nothing instead of adding to the snapshot already at ``out``.
+    fresh: bool = False
+    #: Keep works outside the corpus that reference lists name as ``Paper {stub: true}``.
+    external_refs: bool = False
 
     def __post_init__(self) -> None:
         if self.k < 1:
@@ -75,6 +96,8 @@ class BuildReport:
     repos: int
     cites: int
     clusters: int
+    stubs: int
+    added: int
     embedded: int
     reused: int
     model: str
@@ -98,8 +121,11 @@ def build(
     progress: Progress | None = None,
     embedder: Embedder | None = None,
 ) -> BuildReport:
-    """Build a snapshot of ``sources`` into ``out``; only texts new to ``out`` are embedded.
+    """Build ``sources`` into the snapshot at ``out``, adding to what it already holds.
 
+    The records of an existing snapshot are kept (those of inputs read again are replaced),
+    only texts new to ``out`` are embedded, and kNN, extraction and analytics run on the
+    whole; cluster ids follow the previous ones. ``options.fresh`` starts from nothing.
     ``embedder`` reuses an already loaded model (its name then overrides ``options.model``).
 
     Every input is read and checked before anything is written, and the snapshot is swapped
@@ -111,15 +137,27 @@ def build(
     seconds: dict[str, float] = {}
 
     started = time.perf_counter()
+    check_replaceable(out)
+    previous = None if options.fresh else read_previous(out, (PaperRecord, EntityRecord))
     gazetteer = load_gazetteer(options.gazetteers)
     loaded = load_sources(
         sources, fmt=options.format, progress=stage_progress(progress, "parse"), keep=options.keep
     )
-    papers = merge_records(loaded.records)
+    stored, inputs = combine(previous, [*loaded.records, *loaded.entities], loaded.files)
+    records = [s.record for s in stored if isinstance(s.record, PaperRecord)]
+    catalogue = [s.record for s in stored if isinstance(s.record, EntityRecord)]
+    papers = merge_records(records)
+    if not papers:
+        raise InputError(
+            "no papers to build: the inputs only describe papers held elsewhere (Papers with "
+            "Code links or catalogues); give the papers' own source too"
+        )
     seconds["parse"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    extraction = extract_corpus(papers, gazetteer, progress=stage_progress(progress, "extract"))
+    extraction = extract_corpus(
+        papers, gazetteer, progress=stage_progress(progress, "extract"), catalogue=catalogue
+    )
     seconds["extract"] = time.perf_counter() - started
 
     def load() -> Embedder:
@@ -143,11 +181,18 @@ def build(
     neighbours = knn_edges(index, embedded.vectors, options.k, options.min_score)
     graph = paper_graph(papers, neighbours)
     add_extraction(graph, extraction)
+    stubs: list[ExternalWork] = []
+    if options.external_refs:
+        stubs, outside = external_citations(papers)
+        add_external_works(graph, stubs, outside)
     seconds["index"] = time.perf_counter() - started
 
     started = time.perf_counter()
     analytics = analyse(
-        graph, AnalyticsOptions(options.resolution, options.min_cluster_size, options.seed)
+        graph,
+        AnalyticsOptions(options.resolution, options.min_cluster_size, options.seed),
+        previous=previous.clusters if previous is not None else None,
+        next_id=previous.manifest.get("analytics", {}).get("next_id") if previous else None,
     )
     seconds["analyse"] = time.perf_counter() - started
 
@@ -161,17 +206,24 @@ def build(
             "index": "IndexFlatIP",
             "metric": "cosine",
         },
-        "inputs": [asdict(file) for file in loaded.files],
+        "inputs": inputs,
         "counts": {
-            "records": len(loaded.records),
+            "records": len(records),
+            "stubs": len(stubs),
             "nodes": count_labels(graph),
             "relationships": count_types(graph),
         },
         "versions": _versions(),
         "gazetteers": list(options.gazetteers),
+        "external_refs": options.external_refs,
         "analytics": analytics,
+        "updates": _updates(previous, loaded.files, len(papers), embedded.computed, analytics),
     }
-    extra = {}
+    clusters = {p.id: graph.nodes[p.id]["cluster"] for p in papers}
+    extra: dict[str, str | bytes] = {
+        RECORDS: encode_records(stored),
+        CLUSTERS: json.dumps(clusters, sort_keys=True),
+    }
     if options.html:
         from paperkg.viz import overview, render_html
 
@@ -188,8 +240,8 @@ def build(
 
     return BuildReport(
         out=str(out),
-        files=len(loaded.files),
-        records=len(loaded.records),
+        files=len(inputs),
+        records=len(records),
         papers=len(papers),
         similar_to=len(neighbours),
         methods=manifest["counts"]["nodes"].get("Method", 0),
@@ -197,8 +249,44 @@ def build(
         repos=manifest["counts"]["nodes"].get("Repo", 0),
         cites=manifest["counts"]["relationships"].get("CITES", 0),
         clusters=analytics["clusters"],
+        stubs=len(stubs),
+        added=len(papers) - _papers_in(previous),
         embedded=embedded.computed,
         reused=embedded.reused,
         model=model,
         seconds={name: round(value, 3) for name, value in seconds.items()},
     )
+
+
+def _papers_in(previous: PreviousBuild | None) -> int:
+    if previous is None:
+        return 0
+    counts = previous.manifest.get("counts", {})
+    return int(counts.get("nodes", {}).get("Paper", 0)) - int(counts.get("stubs", 0))
+
+
+#: How many past updates the manifest remembers.
+_HISTORY = 100
+
+
+def _updates(
+    previous: PreviousBuild | None,
+    files: list[InputFile],
+    papers: int,
+    embedded: int,
+    analytics: dict[str, Any],
+) -> list[dict[str, Any]]:
+    """The manifest's update history: one entry per build, newest last."""
+    history = list(previous.manifest.get("updates", [])) if previous is not None else []
+    history.append(
+        {
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "inputs": [file.path for file in files],
+            "papers_before": _papers_in(previous),
+            "papers_after": papers,
+            "embedded": embedded,
+            "clusters": analytics["clusters"],
+            "cluster_changes": analytics["changes"],
+        }
+    )
+    return history[-_HISTORY:]

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 import httpx
+from click.core import ParameterSource
 
 from paperkg import __version__
 from paperkg.build import BuildOptions, build
@@ -33,6 +34,7 @@ from paperkg.graph import (
     similar,
     snapshot_stats,
 )
+from paperkg.graph.cluster_changes import UpdateReport, latest_update
 from paperkg.graph.lookup import (
     bridge_report,
     cluster_rows,
@@ -41,6 +43,7 @@ from paperkg.graph.lookup import (
     paper_profile,
 )
 from paperkg.graph.neo4j_store import Neo4jSettings, PushReport, connect, push_snapshot
+from paperkg.incremental import inherited_settings
 from paperkg.loaders import FORMATS, RecordFilter
 from paperkg.queries import export_catalog, find_query, load_catalog, run_query, typed_params
 from paperkg.render import ProgressBars, print_json, print_table
@@ -256,6 +259,16 @@ def main() -> None:
     help="Keep papers published on or before this date (YYYY-MM-DD).",
 )
 @click.option("--html", is_flag=True, help="Also write overview.html into the snapshot.")
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Build from SOURCES alone, dropping what the snapshot in --out holds.",
+)
+@click.option(
+    "--external-refs",
+    is_flag=True,
+    help="Keep works outside the corpus that reference lists name, as Paper {stub: true}.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 @neo4j_options(required=False)
 @json_option
@@ -276,6 +289,8 @@ def build_command(
     since: datetime | None,
     until: datetime | None,
     html: bool,
+    fresh: bool,
+    external_refs: bool,
     quiet: bool,
     uri: str | None,
     user: str,
@@ -284,25 +299,39 @@ def build_command(
     prune: bool,
     as_json: bool,
 ) -> None:
-    """Build a snapshot from SOURCES (files and folders of paper listings).
+    """Build SOURCES (files and folders of papers in any format paperkg reads) into the
+    snapshot in --out, adding to what it already holds.
 
-    Folders are searched recursively for .txt, .json, .jsonl and .ndjson files. Papers
-    already embedded in --out with the same model are not embedded again. The snapshot is
-    replaced only once the new one is complete. With --neo4j the snapshot is then loaded
-    into Neo4j, as `paperkg push` does.
+    Folders are searched recursively for .txt, .json, .jsonl and .ndjson files. When --out
+    holds a snapshot, its papers are kept (an input read again replaces its earlier
+    records), only new texts are embedded, kNN and analytics are recomputed, cluster ids
+    follow the previous ones (see `paperkg clusters --changes`), and settings not given
+    (-k, --model, --resolution, ...) are those the snapshot was built with. --fresh starts
+    over. The snapshot is replaced only once the new one is complete. With --neo4j the
+    snapshot is then loaded into Neo4j, as `paperkg push` does.
     """
+    given = {
+        "k": k,
+        "min_score": min_score,
+        "model": model,
+        "gazetteers": tuple(str(g) for g in gazetteers),
+        "resolution": resolution,
+        "min_cluster_size": min_cluster_size,
+        "seed": seed,
+        "external_refs": external_refs,
+    }
+    if not fresh:
+        context = click.get_current_context()
+        for name, value in inherited_settings(out).items():
+            if context.get_parameter_source(name) is ParameterSource.DEFAULT:
+                given[name] = value
     options = BuildOptions(
-        k=k,
-        min_score=min_score,
-        model=model,
+        **given,
         format=fmt,
         batch_size=batch_size,
         device=device,
-        gazetteers=tuple(str(g) for g in gazetteers),
-        resolution=resolution,
-        min_cluster_size=min_cluster_size,
-        seed=seed,
         html=html,
+        fresh=fresh,
         keep=RecordFilter(
             categories=tuple(categories),
             since=since.date() if since else None,
@@ -329,8 +358,10 @@ def build_command(
             ("methods", report.methods),
             ("datasets", report.datasets),
             ("repos", report.repos),
-            ("CITES edges (from mentions)", report.cites),
+            ("CITES edges", report.cites),
+            ("outside works (stubs)", report.stubs),
             ("clusters", report.clusters),
+            ("papers added", report.added),
             ("papers embedded", report.embedded),
             ("embeddings reused", report.reused),
         ],
@@ -380,6 +411,8 @@ def stats_command(out: Path, as_json: bool) -> None:
         print_json(stats)
         return
     rows: list[tuple[str, Any]] = [("papers", stats["papers"])]
+    if stats["stubs"]:
+        rows.append(("outside works (stubs)", stats["stubs"]))
     rows += [(f"{rel} edges", n) for rel, n in stats["relationships"].items()]
     rows += [(f"{label} nodes", n) for label, n in stats["nodes"].items() if label != "Paper"]
     rows += [("input files", stats["sources"]), ("records read", stats["records"])]
@@ -470,11 +503,20 @@ def paper_command(paper: str, out: Path, as_json: bool) -> None:
 
 @main.command("clusters")
 @out_option
+@click.option(
+    "--changes",
+    is_flag=True,
+    help="Show what the last build changed: growth, splits, merges, births.",
+)
 @json_option
-def clusters_command(out: Path, as_json: bool) -> None:
+def clusters_command(out: Path, changes: bool, as_json: bool) -> None:
     """Topic clusters: id, size, label (top keywords), top methods and datasets, and the
-    clusters each one links to most."""
-    rows = cluster_rows(read_snapshot(out).graph)
+    clusters each one links to most. Ids stay the same as a snapshot is added to."""
+    snapshot = read_snapshot(out)
+    if changes:
+        _print_changes(latest_update(snapshot.manifest, snapshot.graph), as_json)
+        return
+    rows = cluster_rows(snapshot.graph)
     if as_json:
         print_json([asdict(row) for row in rows])
         return
@@ -493,6 +535,37 @@ def clusters_command(out: Path, as_json: bool) -> None:
             for r in rows
         ],
     )
+
+
+def _print_changes(report: UpdateReport, as_json: bool) -> None:
+    if as_json:
+        print_json(asdict(report))
+        return
+    added = report.papers_after - report.papers_before
+    click.echo(
+        f"Last build {report.created}: {report.papers_before} -> {report.papers_after} papers "
+        f"({added:+d}) from {', '.join(report.inputs) or 'no new inputs'}"
+    )
+    if not report.compared:
+        click.echo("It started from nothing: no earlier clusters to compare with.")
+        return
+    print_table(
+        None,
+        ["change", "cluster", "label", "size", "joined", "left", "related clusters"],
+        [
+            (
+                c.kind,
+                c.cluster,
+                report.labels.get(c.cluster, "(gone)"),
+                f"{c.before} -> {c.after}",
+                c.joined,
+                c.left,
+                ", ".join(map(str, c.related)),
+            )
+            for c in report.changes
+        ],
+    )
+    click.echo(f"{report.unchanged} clusters unchanged.")
 
 
 @main.command("bridges")

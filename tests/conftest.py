@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import networkx as nx
 import pytest
+from click.testing import CliRunner, Result
 from neo4j_server import LocalNeo4j
 
 # Tests must never reach the Hugging Face Hub: the default model ships in a package.
@@ -18,6 +21,20 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 EXAMPLES = ROOT / "examples"
 SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def run(*args: object) -> Result:
+    """The CLI run in-process, as a user would call it."""
+    from paperkg.cli import main
+
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def edge_set(graph: nx.MultiDiGraph) -> set[tuple]:
+    """Every edge with its properties, comparable across snapshots."""
+    return {
+        (u, v, k, json.dumps(d, sort_keys=True)) for u, v, k, d in graph.edges(keys=True, data=True)
+    }
 
 
 @pytest.fixture(scope="session")

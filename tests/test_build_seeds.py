@@ -6,17 +6,10 @@ import json
 import shutil
 from pathlib import Path
 
-import networkx as nx
-
+from conftest import edge_set
 from paperkg.build import build
 from paperkg.graph import SIMILAR_TO, merge_records, read_snapshot, similar
 from paperkg.loaders import load_sources
-
-
-def edge_set(graph: nx.MultiDiGraph) -> set[tuple]:
-    return {
-        (u, v, k, json.dumps(d, sort_keys=True)) for u, v, k, d in graph.edges(keys=True, data=True)
-    }
 
 
 def test_seeds_give_370_papers_each_with_a_similar_edge(seeds_snapshot: Path):

@@ -10,16 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from conftest import DATA, EXAMPLES, tree_digest
-from paperkg.cli import main
+from conftest import DATA, EXAMPLES, run, tree_digest
 
 LISTING = DATA / "listing"
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 @pytest.fixture(scope="module")

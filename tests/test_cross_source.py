@@ -3,11 +3,12 @@ OpenAlex fixtures of our own text naming the same papers, with reference lists."
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from conftest import DATA
+from conftest import DATA, run
 from paperkg.build import BuildOptions, build
 from paperkg.errors import InputError
 from paperkg.graph import read_snapshot
@@ -112,4 +113,60 @@ def test_co_citation_and_coupling_queries_on_the_merged_graph(neo4j_driver, tmp_
     }
     assert coupled == {
         frozenset({"Retrieval Heads Explain Long-Context Failures", "A Protein Pocket Atlas"}): 1
+    }
+
+
+@pytest.fixture(scope="module")
+def with_stubs(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    out = tmp_path_factory.mktemp("stubs") / "kg"
+    options = BuildOptions(k=2, min_cluster_size=1, external_refs=True)
+    report = build([FORMATS], out, options, embedder=embedder)
+    assert report.stubs == 2 and report.papers == 4
+    return out
+
+
+def test_external_refs_keep_outside_works_as_stubs(with_stubs: Path, mixed):
+    graph = read_snapshot(with_stubs).graph
+    stubs = {n: d for n, d in graph.nodes(data=True) if d.get("stub")}
+    assert {n: (d["type"], d["title"]) for n, d in stubs.items()} == {
+        "s2:zzz999": ("Paper", "A paper outside the corpus"),
+        "openalex:w9999": ("Paper", "openalex:w9999"),  # OpenAlex lists ids only
+    }
+    outside = {
+        (u, v, d["source"])
+        for u, v, k, d in graph.edges(keys=True, data=True)
+        if k.startswith("CITES") and (u in stubs or v in stubs)
+    }
+    assert outside == {
+        ("arxiv:2603.01001", "s2:zzz999", "semantic_scholar"),
+        ("arxiv:2603.02002", "s2:zzz999", "semantic_scholar"),
+        ("arxiv:2603.01003", "openalex:w9999", "openalex"),
+    }
+    assert all("cluster" not in d for d in stubs.values())  # analytics are the corpus's
+    inside = {(u, v, k) for u, v, k in graph.edges(keys=True) if u not in stubs and v not in stubs}
+    assert inside == set(mixed.edges(keys=True))
+    manifest = read_snapshot(with_stubs).manifest
+    assert manifest["counts"]["stubs"] == 2 and manifest["external_refs"] is True
+    stats = run("stats", "--out", with_stubs, "--json")
+    assert (json.loads(stats.stdout)["papers"], json.loads(stats.stdout)["stubs"]) == (4, 2)
+
+
+def test_coupling_through_stubs_in_neo4j(neo4j_driver, with_stubs: Path):
+    from paperkg.graph.neo4j_store import push_snapshot
+    from paperkg.queries import find_query, run_query
+
+    push_snapshot(neo4j_driver, read_snapshot(with_stubs))
+    records, _, _ = neo4j_driver.execute_query(
+        "MATCH (p:Paper) RETURN count(p) AS all, count(CASE WHEN p.stub THEN 1 END) AS stubs"
+    )
+    assert (records[0]["all"], records[0]["stubs"]) == (6, 2)
+    spec = find_query("bibliographic-coupling")
+    coupled = {
+        frozenset(row[:2]): row[2] for row in run_query(neo4j_driver, spec, spec.defaults()).rows
+    }
+    assert coupled == {
+        frozenset({"Retrieval Heads Explain Long-Context Failures", "A Protein Pocket Atlas"}): 1,
+        frozenset(
+            {"Sparse Mixture Routing for Tiny Speech Models", "Graph Rewiring for Molecules"}
+        ): 1,
     }

@@ -25,7 +25,7 @@ from paperkg.fetch import (
     fetch_openalex,
     fetch_s2,
 )
-from paperkg.loaders import load_sources
+from paperkg.loaders import WorkRef, load_sources
 
 DAY = date(2024, 1, 3)
 HF_PATH = "/api/daily_papers"
@@ -147,7 +147,7 @@ def test_s2_batch_with_references_and_api_key(api, config, client, tmp_path):
     ]
     assert "references.paperId" in fields and "citations.title" in fields
     record = load_sources([path]).records[0]
-    assert record.references == ("s2:" + "a" * 40, "arxiv:2301.00001")
+    assert record.references == (WorkRef(("s2:" + "a" * 40, "arxiv:2301.00001"), "Cited one"),)
     assert None not in json.loads(path.read_text())
 
 

@@ -14,7 +14,7 @@ import networkx as nx
 
 from paperkg.errors import PaperkgError
 from paperkg.graph.lookup import bridge_report
-from paperkg.graph.model import relationship_type
+from paperkg.graph.model import is_paper, relationship_type
 
 __all__ = ["ViewGraph", "bridges_view", "cluster_view", "overview", "paper_view"]
 
@@ -49,7 +49,7 @@ class ViewGraph:
 
 
 def _papers(graph: nx.MultiDiGraph) -> list[str]:
-    return [n for n, d in graph.nodes(data=True) if d.get("type") == "Paper"]
+    return [n for n, d in graph.nodes(data=True) if is_paper(d)]
 
 
 def _paper_edges(graph: nx.MultiDiGraph, view: ViewGraph, max_rank: int, min_score: float) -> None:
