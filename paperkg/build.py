@@ -54,6 +54,8 @@ class BuildOptions:
     format: str | None = None
     batch_size: int = 32
     device: str | None = None
+    #: Embedding backend: ``auto`` (OpenVINO on CPU), ``openvino`` or ``torch``.
+    backend: str = "auto"
     gazetteers: tuple[str, ...] = ()
     resolution: float = 1.0
     min_cluster_size: int = 3
@@ -162,12 +164,16 @@ def build(
 
     def load() -> Embedder:
         started = time.perf_counter()
-        loaded = embedder or Embedder(model, device=options.device, batch_size=options.batch_size)
+        loaded = embedder or Embedder(
+            model, device=options.device, batch_size=options.batch_size, backend=options.backend
+        )
+        used.update(backend=loaded.backend, precision=loaded.precision)
         seconds["model"] = time.perf_counter() - started
         return loaded
 
     started = time.perf_counter()
     seconds["model"] = 0.0
+    used: dict[str, str] = {}
     embedded = embed_texts(
         [paper.text for paper in papers],
         cache=read_cache(out, model),
@@ -199,7 +205,7 @@ def build(
     started = time.perf_counter()
     manifest: dict[str, Any] = {
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "model": {"name": model, "dimension": embedded.dimension},
+        "model": {"name": model, "dimension": embedded.dimension, **_backend(previous, used)},
         "knn": {
             "k": options.k,
             "min_score": options.min_score,
@@ -290,3 +296,11 @@ def _updates(
         }
     )
     return history[-_HISTORY:]
+
+
+def _backend(previous: PreviousBuild | None, used: dict[str, str]) -> dict[str, str]:
+    """Backend and precision that embedded this build's new texts, else the previous ones."""
+    if used:
+        return used
+    earlier = previous.manifest.get("model", {}) if previous is not None else {}
+    return {k: earlier[k] for k in ("backend", "precision") if k in earlier}

@@ -35,6 +35,7 @@ from paperkg.graph import (
     snapshot_stats,
 )
 from paperkg.graph.cluster_changes import UpdateReport, latest_update
+from paperkg.graph.embeddings import BACKENDS
 from paperkg.graph.lookup import (
     bridge_report,
     cluster_rows,
@@ -211,7 +212,19 @@ def main() -> None:
     help="Input format for every source (default: detected from content).",
 )
 @click.option("--batch-size", type=int, default=32, show_default=True, help="Embedding batch size.")
-@click.option("--device", default=None, help="Torch device for embeddings, e.g. cpu or cuda.")
+@click.option(
+    "--device",
+    default=None,
+    help="Device for embeddings, e.g. cpu or cuda (cuda runs the torch backend).",
+)
+@click.option(
+    "--backend",
+    type=click.Choice(BACKENDS),
+    default="auto",
+    show_default=True,
+    help="Embedding backend: auto is OpenVINO on the CPU (exported once, cached in "
+    "~/.cache/paperkg), torch is plain sentence-transformers.",
+)
 @click.option(
     "--gazetteer",
     "gazetteers",
@@ -281,6 +294,7 @@ def build_command(
     fmt: str | None,
     batch_size: int,
     device: str | None,
+    backend: str,
     gazetteers: tuple[Path, ...],
     resolution: float,
     min_cluster_size: int,
@@ -330,6 +344,7 @@ def build_command(
         format=fmt,
         batch_size=batch_size,
         device=device,
+        backend=backend,
         html=html,
         fresh=fresh,
         keep=RecordFilter(

@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, EXAMPLES, run, tree_digest
-
-LISTING = DATA / "listing"
+from conftest import EXAMPLES, LISTING, run, tree_digest
 
 
 @pytest.fixture(scope="module")
