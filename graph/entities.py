@@ -371,6 +371,8 @@ def shaped_names(sentence: str) -> list[tuple[str, str]]:
     found = []
     for match in _TOKEN.finditer(sentence):
         name = match.group(0).rstrip(".")
+        if name.islower() and name.isalpha():
+            continue  # most tokens: plain words, never names (the checks below agree)
         if "://" in sentence[max(0, match.start() - 8) : match.start() + 3]:
             continue
         name = re.sub(rf"-{_DESCRIPTIVE_SUFFIX}$", "", name)
@@ -432,11 +434,12 @@ def extract_entities(
         )
         seen.add(key)
     texts: Sequence[str] = [title, *sentences(abstract)]
+    known_in = {text: list(gazetteer.find(text)) for text in texts}
     for source in (gazetteer, corpus_names):
         if source is None:
             continue
         for text in texts:
-            for match in source.find(text):
+            for match in known_in[text] if source is gazetteer else source.find(text):
                 entry: GazetteerEntry = match.entry
                 key = entry.key
                 if key in seen:
@@ -450,7 +453,7 @@ def extract_entities(
                 )
     if shapes:
         for text in texts[1:]:
-            covered = [(m.start, m.end) for m in gazetteer.find(text)]
+            covered = [(m.start, m.end) for m in known_in[text]]
             for name, kind in shaped_names(text):
                 key = gazetteer.key_of(name)
                 at = text.find(name)

@@ -65,10 +65,50 @@ class Match:
     text: str
 
 
+_CHUNK = re.compile(r"[^\W_]+|[^\w\s.-]")
+
+
 def _spelling_pattern(spelling: str) -> str:
     """Letters and digits as written; hyphens, spaces and dots between them optional."""
-    chunks = [re.escape(c) for c in re.findall(r"[^\W_]+|[^\w\s.-]", spelling)]
-    return r"[\s.\-]?".join(chunks)
+    return r"[\s.\-]?".join(re.escape(c) for c in _CHUNK.findall(spelling))
+
+
+_SEPARATOR = ""  # trie token between chunks; stands for the optional separator
+
+
+def _trie_pattern(spellings: Iterable[str]) -> str:
+    """One regular expression matching every spelling as ``_spelling_pattern`` does, as a
+    trie: shared prefixes are tried once, so hundreds of names cost little more than one."""
+    trie: dict[str, dict] = {}
+    for spelling in spellings:
+        node = trie
+        for number, chunk in enumerate(_CHUNK.findall(spelling)):
+            if number:
+                node = node.setdefault(_SEPARATOR, {})
+            for char in chunk:
+                node = node.setdefault(char, {})
+        node[None] = {}  # type: ignore[index]
+
+    def emit(node: dict) -> str:
+        ends = None in node
+        branches = [
+            (r"[\s.\-]?" if token == _SEPARATOR else re.escape(token)) + emit(child)
+            for token, child in sorted((t, c) for t, c in node.items() if t is not None)
+        ]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return f"(?:{body})?" if len(branches) == 1 else f"{body}?"
+        return body
+
+    return emit(trie)
+
+
+def _compact(spelling: str) -> str:
+    """A spelling without the separators its pattern makes optional: what it and every text
+    its pattern matches have in common."""
+    return "".join(_CHUNK.findall(spelling))
 
 
 class Gazetteer:
@@ -77,28 +117,25 @@ class Gazetteer:
     def __init__(self, entries: Iterable[GazetteerEntry]) -> None:
         self.entries: dict[str, GazetteerEntry] = {}
         self._by_spelling: dict[tuple[bool, str], GazetteerEntry] = {}
+        self._keys: dict[str, str] = {}
         for entry in entries:
             self.entries.setdefault(entry.key, entry)
             for spelling in (entry.name, *entry.aliases):
-                key = entity_key(spelling) if not entry.case_sensitive else spelling
+                key = entity_key(spelling) if not entry.case_sensitive else _compact(spelling)
                 self._by_spelling.setdefault((entry.case_sensitive, key), entry)
         self._folded = self._compile(False)
         self._exact = self._compile(True)
 
     def _compile(self, case_sensitive: bool) -> re.Pattern[str] | None:
-        spellings = sorted(
-            {
-                spelling
-                for entry in self.entries.values()
-                if entry.case_sensitive == case_sensitive
-                for spelling in (entry.name, *entry.aliases)
-            },
-            key=len,
-            reverse=True,
-        )
+        spellings = {
+            spelling if case_sensitive else spelling.lower()
+            for entry in self.entries.values()
+            if entry.case_sensitive == case_sensitive
+            for spelling in (entry.name, *entry.aliases)
+        }
         if not spellings:
             return None
-        body = "|".join(_spelling_pattern(s) for s in spellings)
+        body = _trie_pattern(spellings)
         return re.compile(
             rf"(?<![\w\-])(?:{body}){_SUFFIX}(?![\w])(?!-(?!{_DESCRIPTIVE})\w)",
             0 if case_sensitive else re.IGNORECASE,
@@ -107,18 +144,8 @@ class Gazetteer:
     def _entry_for(self, found: str, case_sensitive: bool) -> GazetteerEntry | None:
         stem = re.sub(_SUFFIX + "$", "", found) if found else found
         for candidate in (found, stem):
-            key = candidate if case_sensitive else entity_key(candidate)
-            if case_sensitive:
-                entry = next(
-                    (
-                        e
-                        for (cs, s), e in self._by_spelling.items()
-                        if cs and _spelling_matches(s, candidate)
-                    ),
-                    None,
-                )
-            else:
-                entry = self._by_spelling.get((False, key))
+            key = _compact(candidate) if case_sensitive else entity_key(candidate)
+            entry = self._by_spelling.get((case_sensitive, key))
             if entry is not None:
                 return entry
         return None
@@ -142,14 +169,16 @@ class Gazetteer:
 
     def key_of(self, name: str) -> str:
         """The key a name gets: its gazetteer entry's when the whole name is known, else its own."""
-        for match in self.find(name):
-            if match.start == 0 and match.end == len(name.strip()):
-                return match.entry.key
-        return entity_key(name)
-
-
-def _spelling_matches(spelling: str, found: str) -> bool:
-    return re.fullmatch(_spelling_pattern(spelling), found) is not None
+        if name not in self._keys:
+            self._keys[name] = next(
+                (
+                    match.entry.key
+                    for match in self.find(name)
+                    if match.start == 0 and match.end == len(name.strip())
+                ),
+                entity_key(name),
+            )
+        return self._keys[name]
 
 
 def _entries(data: object, source: str) -> Iterator[GazetteerEntry]:
