@@ -1,4 +1,10 @@
-"""k-nearest-neighbour similarity edges with FAISS (inner product on normalised vectors)."""
+"""k-nearest-neighbour similarity edges with FAISS (inner product on normalised vectors).
+
+Up to ``APPROXIMATE_FROM`` papers the search is exact (``IndexFlatIP``). Above, an inverted
+file index (``IndexIVFFlat``) replaces it, chosen over HNSW by measurement (see
+docs/benchmarks.md): its ``nprobe`` is raised until recall@10 against exact search, measured
+in the build on a sample of papers, reaches ``TARGET_RECALL``.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,23 @@ from dataclasses import dataclass
 import faiss
 import numpy as np
 
-__all__ = ["Neighbour", "build_index", "knn_edges", "search"]
+__all__ = [
+    "APPROXIMATE_FROM",
+    "TARGET_RECALL",
+    "IndexChoice",
+    "Neighbour",
+    "build_index",
+    "build_knn_index",
+    "knn_edges",
+    "search",
+    "set_nprobe",
+]
+
+#: From this many vectors on, kNN is approximate.
+APPROXIMATE_FROM = 20_000
+#: Recall@10 the approximate index must reach on the build's own sample.
+TARGET_RECALL = 0.97
+_SAMPLE = 500
 
 
 @dataclass(frozen=True)
@@ -26,6 +48,69 @@ def build_index(vectors: np.ndarray) -> faiss.Index:
     if len(vectors):
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     return index
+
+
+@dataclass(frozen=True)
+class IndexChoice:
+    """Which index a build used, with its parameters and measured sample recall (manifest)."""
+
+    index: str
+    nlist: int | None = None
+    nprobe: int | None = None
+    recall_at_10: float | None = None
+    sample: int | None = None
+
+
+def _nlist(count: int) -> int:
+    """About 4 sqrt(n) lists, a power of two: 1,024 at 100,000 papers."""
+    target = 4 * int(np.sqrt(count))
+    return int(2 ** max(4, int(np.log2(max(target, 16)))))
+
+
+def build_knn_index(
+    vectors: np.ndarray, *, seed: int = 42, approximate_from: int = APPROXIMATE_FROM
+) -> tuple[faiss.Index, IndexChoice]:
+    """The index kNN runs on: exact below ``approximate_from`` rows, else IVF-flat tuned to
+    ``TARGET_RECALL`` on a seeded sample of the rows themselves."""
+    count = len(vectors)
+    if count < approximate_from:
+        return build_index(vectors), IndexChoice("IndexFlatIP")
+    data = np.ascontiguousarray(vectors, dtype=np.float32)
+    dimension = data.shape[1]
+    nlist = _nlist(count)
+    index = faiss.IndexIVFFlat(
+        faiss.IndexFlatIP(dimension), dimension, nlist, faiss.METRIC_INNER_PRODUCT
+    )
+    index.cp.seed = seed
+    rng = np.random.default_rng(seed)
+    train = data[np.sort(rng.choice(count, min(count, nlist * 64), replace=False))]
+    index.train(train)
+    index.add(data)
+    rows = np.sort(rng.choice(count, min(count, _SAMPLE), replace=False))
+    exact = faiss.IndexFlatIP(dimension)
+    exact.add(data)
+    truth = _others(rows, exact.search(data[rows], 11)[1])
+    recall, nprobe = 0.0, 2
+    while recall < TARGET_RECALL and nprobe < nlist:
+        nprobe *= 2
+        index.nprobe = nprobe
+        found = _others(rows, index.search(data[rows], 11)[1])
+        recall = float(np.mean([len(a & b) / 10 for a, b in zip(found, truth, strict=True)]))
+    return index, IndexChoice("IndexIVFFlat", nlist, nprobe, round(recall, 4), len(rows))
+
+
+def _others(rows: np.ndarray, hits: np.ndarray) -> list[set[int]]:
+    """Per query row, its 10 best hits other than itself."""
+    return [
+        set([int(h) for h in found if h >= 0 and h != row][:10])
+        for row, found in zip(rows, hits, strict=True)
+    ]
+
+
+def set_nprobe(index: faiss.Index, nprobe: int | None) -> None:
+    """Restore an IVF index's ``nprobe`` after reading it back (it is a search setting)."""
+    if nprobe is not None:
+        faiss.extract_index_ivf(index).nprobe = int(nprobe)
 
 
 def search(index: faiss.Index, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

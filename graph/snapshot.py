@@ -23,6 +23,7 @@ import networkx as nx
 import numpy as np
 
 from paperkg.errors import SnapshotError
+from paperkg.graph.knn import set_nprobe
 
 __all__ = [
     "CLUSTERS",
@@ -167,9 +168,11 @@ def read_index(out: str | Path, manifest: dict[str, Any]) -> faiss.Index:
     out = Path(out)
     path = _checked(out, manifest, INDEX)
     try:
-        return faiss.read_index(str(path))
+        index = faiss.read_index(str(path))
     except RuntimeError as exc:
         raise SnapshotError(f"{path} cannot be read; {_rebuild_hint(out)}") from exc
+    set_nprobe(index, manifest.get("knn", {}).get("nprobe"))
+    return index
 
 
 def read_cache(out: str | Path, model: str) -> dict[str, np.ndarray]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import platform
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -17,7 +17,7 @@ from paperkg.graph.citations import ExternalWork, external_citations
 from paperkg.graph.embeddings import DEFAULT_MODEL, Embedder, embed_texts
 from paperkg.graph.extraction import extract_corpus
 from paperkg.graph.gazetteer import load_gazetteer
-from paperkg.graph.knn import build_index, knn_edges
+from paperkg.graph.knn import build_knn_index, knn_edges
 from paperkg.graph.model import (
     add_external_works,
     add_extraction,
@@ -183,7 +183,7 @@ def build(
     seconds["embed"] = time.perf_counter() - started - seconds["model"]
 
     started = time.perf_counter()
-    index = build_index(embedded.vectors)
+    index, choice = build_knn_index(embedded.vectors, seed=options.seed)
     neighbours = knn_edges(index, embedded.vectors, options.k, options.min_score)
     graph = paper_graph(papers, neighbours)
     add_extraction(graph, extraction)
@@ -209,7 +209,7 @@ def build(
         "knn": {
             "k": options.k,
             "min_score": options.min_score,
-            "index": "IndexFlatIP",
+            **{name: value for name, value in asdict(choice).items() if value is not None},
             "metric": "cosine",
         },
         "inputs": inputs,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import faiss
 import numpy as np
 
 from paperkg.graph import build_index, knn_edges
+from paperkg.graph.knn import TARGET_RECALL, IndexChoice, build_knn_index, set_nprobe
 
 
 def unit(rows):
@@ -37,3 +39,31 @@ def test_identical_vectors_do_not_make_self_edges_and_are_deterministic():
     assert [(e.source, e.target) for e in edges][:2] == [(0, 1), (1, 0)]
     assert edges[2].source == 2 and edges[2].target in {0, 1}
     assert edges == knn_edges(build_index(same), same, k=1)
+
+
+def clustered(count: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((40, 64)).astype(np.float32)
+    rows = centres[rng.integers(0, 40, count)] + 1.5 * rng.standard_normal((count, 64))
+    rows = rows.astype(np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_small_corpora_stay_exact():
+    index, choice = build_knn_index(VECTORS)
+    assert choice == IndexChoice("IndexFlatIP") and index.ntotal == len(VECTORS)
+
+
+def test_large_corpora_use_ivf_tuned_to_the_recall_target():
+    vectors = clustered(6000)
+    index, choice = build_knn_index(vectors, approximate_from=5000)
+    assert choice.index == "IndexIVFFlat" and choice.nlist == 256
+    assert choice.recall_at_10 >= TARGET_RECALL and choice.sample == 500
+    approx = {(e.source, e.target) for e in knn_edges(index, vectors, 10)}
+    exact = {(e.source, e.target) for e in knn_edges(build_index(vectors), vectors, 10)}
+    assert len(approx & exact) / len(exact) >= 0.95  # recall over every row, not the sample
+    _index, same = build_knn_index(vectors, approximate_from=5000)
+    assert same == choice  # seeded: the same index twice
+    copy = faiss.deserialize_index(faiss.serialize_index(index))
+    set_nprobe(copy, choice.nprobe)
+    assert faiss.extract_index_ivf(copy).nprobe == choice.nprobe
