@@ -100,7 +100,7 @@ def analyse(
     _mark_bridging_entities(graph, assignment)
     counts = Counter(assignment.values())
     return {
-        "algorithm": "louvain (networkx)",
+        "algorithm": clustering.algorithm,
         "resolution": options.resolution,
         "seed": options.seed,
         "min_cluster_size": options.min_cluster_size,
@@ -111,7 +111,7 @@ def analyse(
         "changes": changes,
         "betweenness": "exact"
         if scores.betweenness_sample is None
-        else f"sampled, {scores.betweenness_sample} sources, seed {options.seed}",
+        else f"estimated (networkit), {scores.betweenness_sample} sources, seed {options.seed}",
     }
 
 

@@ -8,9 +8,12 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from paperkg.graph.large_graphs import estimated_betweenness
+
 __all__ = ["EXACT_BETWEENNESS_LIMIT", "Centrality", "centrality"]
 
-#: Exact betweenness up to this many papers; above it, a fixed-seed sample of sources.
+#: Exact betweenness (networkx) up to this many papers; above it, NetworKit's estimate from
+#: a fixed-seed sample of source papers.
 EXACT_BETWEENNESS_LIMIT = 3000
 SAMPLE_SOURCES = 1000
 
@@ -48,7 +51,10 @@ def centrality(
     pagerank = nx.pagerank(directed, weight="weight") if directed.number_of_nodes() else {}
     n = network.number_of_nodes()
     sample = None if n <= EXACT_BETWEENNESS_LIMIT else min(SAMPLE_SOURCES, n)
-    betweenness = nx.betweenness_centrality(network, k=sample, seed=seed, normalized=True)
+    if sample is None:
+        betweenness = nx.betweenness_centrality(network, normalized=True)
+    else:
+        betweenness = estimated_betweenness(network, samples=sample, seed=seed)
     spread = participation(network, assignment)
     top_b = max(betweenness.values(), default=0.0) or 1.0
     top_p = max(spread.values(), default=0.0) or 1.0

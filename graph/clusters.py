@@ -15,9 +15,20 @@ import networkx as nx
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
-__all__ = ["UNCLUSTERED", "ClusterInfo", "Clustering", "cluster_papers", "keywords_by_cluster"]
+from paperkg.graph.large_graphs import louvain_communities
+
+__all__ = [
+    "LARGE_NETWORK",
+    "UNCLUSTERED",
+    "ClusterInfo",
+    "Clustering",
+    "cluster_papers",
+    "keywords_by_cluster",
+]
 
 UNCLUSTERED = -1
+#: Above this many papers Louvain runs in NetworKit instead of networkx (same method, C++).
+LARGE_NETWORK = 20_000
 #: Words every abstract uses; they say nothing about a topic.
 _PAPER_WORDS = """
 model models method methods approach approaches propose proposed results paper performance
@@ -36,6 +47,7 @@ class Clustering:
     resolution: float
     seed: int
     min_size: int
+    algorithm: str = "louvain (networkx)"
 
 
 @dataclass
@@ -53,23 +65,31 @@ class ClusterInfo:
 def cluster_papers(
     network: nx.Graph, *, resolution: float = 1.0, min_size: int = 3, seed: int = 42
 ) -> Clustering:
-    """Louvain communities (networkx, weighted, fixed seed) renumbered by size."""
+    """Louvain communities (weighted, fixed seed) renumbered by size: networkx's up to
+    ``LARGE_NETWORK`` papers, NetworKit's PLM above."""
     if network.number_of_nodes() == 0:
         return Clustering({}, 0.0, resolution, seed, min_size)
-    communities = nx.community.louvain_communities(
-        network, weight="weight", resolution=resolution, seed=seed
-    )
-    modularity = (
-        nx.community.modularity(network, communities, weight="weight", resolution=resolution)
-        if network.number_of_edges()
-        else 0.0
-    )
+    algorithm = "louvain (networkx)"
+    if network.number_of_nodes() > LARGE_NETWORK:
+        communities, modularity = louvain_communities(network, resolution=resolution, seed=seed)
+        algorithm = "louvain (networkit PLM, refined)"
+    else:
+        communities = nx.community.louvain_communities(
+            network, weight="weight", resolution=resolution, seed=seed
+        )
+        modularity = (
+            nx.community.modularity(network, communities, weight="weight", resolution=resolution)
+            if network.number_of_edges()
+            else 0.0
+        )
     kept = sorted((c for c in communities if len(c) >= min_size), key=lambda c: (-len(c), min(c)))
     assignment = dict.fromkeys(network.nodes, UNCLUSTERED)
     for number, community in enumerate(kept):
         for paper in community:
             assignment[paper] = number
-    return Clustering(assignment, round(float(modularity), 6), resolution, seed, min_size)
+    return Clustering(
+        assignment, round(float(modularity), 6), resolution, seed, min_size, algorithm
+    )
 
 
 def keywords_by_cluster(texts: Mapping[int, Sequence[str]], top: int = 6) -> dict[int, list[str]]:
