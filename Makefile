@@ -53,6 +53,7 @@ bench: $(BENCH_STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/build_seeds.py
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/scale.py $(if $(SIZE),--size $(SIZE))
 	$(BIN)/python benchmarks/neo4j_load.py $(if $(SIZE),--papers $(SIZE) --runs 1)
+	$(BIN)/python benchmarks/neo4j_import.py
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/extraction_quality.py
 	$(BIN)/python benchmarks/views.py
 

@@ -17,6 +17,7 @@ __all__ = [
     "MERGE_NODES",
     "MERGE_RELATIONSHIPS",
     "PRUNE_NODES",
+    "RELATIONSHIP_SOURCE",
     "SERVER_VERSION",
     "VECTOR_INDEX",
     "VECTOR_INDEX_DIMENSION",
@@ -142,6 +143,12 @@ MERGE_RELATIONSHIPS = {
         "MATCH (a:Cluster {id: row.source}) MATCH (b:Cluster {id: row.target}) "
         "MERGE (a)-[r:LINKS_TO]->(b) SET r += row.props, r.paperkg_push = $push"
     ),
+}
+
+#: Label of the start node of each (type, end label) above: the rows a push can MATCH.
+RELATIONSHIP_SOURCE = {
+    (rel, target): "Cluster" if rel == "LINKS_TO" else "Paper"
+    for rel, target in MERGE_RELATIONSHIPS
 }
 
 #: Relationships of a type paperkg computes that this push did not write: stale, removed in

@@ -32,6 +32,7 @@ __all__ = [
     "connect",
     "count_graph",
     "create_schema",
+    "push_id",
     "push_snapshot",
 ]
 
@@ -139,7 +140,7 @@ def create_schema(driver: neo4j.Driver, dimension: int, database: str | None = N
         session.run("CALL db.awaitIndexes(300)").consume()
 
 
-def _push_id(snapshot: Snapshot) -> str:
+def push_id(snapshot: Snapshot) -> str:
     """Identity of a snapshot's content: the same snapshot always pushes under the same id."""
     files = json.dumps(snapshot.manifest.get("files", {}), sort_keys=True)
     return hashlib.sha256(files.encode()).hexdigest()[:16]
@@ -213,7 +214,7 @@ def push_snapshot(
     """
     if batch_size < 1:
         raise Neo4jError(f"--neo4j-batch-size must be at least 1, got {batch_size}")
-    push = _push_id(snapshot)
+    push = push_id(snapshot)
     nodes: dict[str, int] = {}
     relationships: dict[str, int] = {}
     try:

@@ -4,6 +4,7 @@ options, calls one library function and renders what it returns."""
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
@@ -36,6 +37,7 @@ from paperkg.graph import (
 )
 from paperkg.graph.cluster_changes import UpdateReport, latest_update
 from paperkg.graph.embeddings import BACKENDS
+from paperkg.graph.export_files import FileExport, export_gexf, export_graphml
 from paperkg.graph.lookup import (
     bridge_report,
     cluster_rows,
@@ -43,6 +45,7 @@ from paperkg.graph.lookup import (
     find_paper,
     paper_profile,
 )
+from paperkg.graph.neo4j_csv import export_neo4j_csv
 from paperkg.graph.neo4j_store import Neo4jSettings, PushReport, connect, push_snapshot
 from paperkg.incremental import inherited_settings
 from paperkg.loaders import FORMATS, RecordFilter
@@ -952,6 +955,94 @@ def fetch_openalex_command(
     """OpenAlex works by id or DOI (openalex-<hash>.json)."""
     wanted = _ids(ids)
     _fetch(cache, retries, timeout, lambda c, http: fetch_openalex(wanted, into, c, http))
+
+
+@main.group("export")
+def export_group() -> None:
+    """Write the snapshot in other formats: GraphML and GEXF for Gephi, Cytoscape and yEd,
+    and CSV files for Neo4j's offline bulk import (neo4j-admin)."""
+
+
+def _print_file_export(report: FileExport, as_json: bool) -> None:
+    if as_json:
+        print_json(asdict(report))
+        return
+    rows = [(f"{label} nodes", n) for label, n in report.nodes.items()]
+    rows += [(f"{rel} edges", n) for rel, n in report.relationships.items()]
+    print_table(f"wrote {report.path} ({report.bytes / 1024:.0f} KiB)", ["what", "count"], rows)
+
+
+@export_group.command("graphml")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@out_option
+@json_option
+def export_graphml_command(file: Path, out: Path, as_json: bool) -> None:
+    """The snapshot's graph as a GraphML FILE (Cytoscape, yEd, Gephi).
+
+    Nodes keep their properties and `type` (label), plus `label` (title or name); edges get
+    `type` (relationship type) and `label`. Lists become JSON strings, empty values are left
+    out, embeddings are not written. FILE is replaced atomically.
+    """
+    _print_file_export(export_graphml(read_snapshot(out).graph, file), as_json)
+
+
+@export_group.command("gexf")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@out_option
+@json_option
+def export_gexf_command(file: Path, out: Path, as_json: bool) -> None:
+    """The snapshot's graph as a GEXF 1.2 FILE (Gephi).
+
+    As GraphML, except that the relationship type is each edge's label and its
+    `relationship` attribute (GEXF keeps an edge's `type` for its direction), and a
+    Cluster's `id` is written as `paperkg_id`. FILE is replaced atomically.
+    """
+    _print_file_export(export_gexf(read_snapshot(out).graph, file), as_json)
+
+
+@export_group.command(
+    "neo4j-csv",
+    epilog="\b\nImport, with Neo4j stopped, into a new or empty database:\n"
+    "  neo4j-admin database import full --nodes=FOLDER/nodes-Paper.csv ... "
+    "--relationships=FOLDER/relationships-SIMILAR_TO.csv ... "
+    "--array-delimiter=U+001F [--multiline-fields=true] neo4j\n"
+    "then start Neo4j and run once:\n"
+    "  cypher-shell -u neo4j -f FOLDER/after-import.cypher\n"
+    "The exact command (every file, the delimiter chosen) is printed after the export.",
+)
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@out_option
+@click.option(
+    "--database",
+    default="neo4j",
+    show_default=True,
+    help="Database the printed neo4j-admin command imports into.",
+)
+@json_option
+def export_neo4j_csv_command(folder: Path, out: Path, database: str, as_json: bool) -> None:
+    """CSV files for `neo4j-admin database import full` into a new, empty FOLDER.
+
+    One file per label and per relationship type, with the same labels, key properties,
+    relationship types and properties as `paperkg push` (the import is much faster for large
+    graphs). after-import.cypher then creates the constraints and the full-text and vector
+    indexes and restores empty lists, which neo4j-admin cannot store.
+    """
+    report = export_neo4j_csv(read_snapshot(out), folder, database=database)
+    if as_json:
+        print_json({**asdict(report), "command_line": report.command_line()})
+        return
+    print_table(
+        f"wrote {len(report.files)} CSV files to {report.folder}",
+        ["file", "rows"],
+        [(f.path.name, f.rows) for f in report.files],
+    )
+    click.echo(
+        "Import, with Neo4j stopped, into a new or empty database "
+        "(add --overwrite-destination=true to replace one):"
+    )
+    click.echo(f"  {report.command_line()}")
+    click.echo("Then start Neo4j and run once:")
+    click.echo(f"  cypher-shell -u neo4j -f {shlex.quote(str(report.after_import))}")
 
 
 if __name__ == "__main__":

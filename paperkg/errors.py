@@ -5,7 +5,8 @@
      ├── ModelError        the embedding model cannot be loaded
      ├── SnapshotError     a snapshot directory is missing, damaged or cannot be written
      ├── Neo4jError        the Neo4j server cannot be reached, refuses us, or fails a write
-     └── QueryError        an unknown query pack query, a bad parameter, or a failed query
+     ├── QueryError        an unknown query pack query, a bad parameter, or a failed query
+     └── ExportError       an export file or folder cannot be written where it was asked
 
 The CLI turns any ``PaperkgError`` into one line on stderr and exit status 1.
 """
@@ -13,6 +14,7 @@ The CLI turns any ``PaperkgError`` into one line on stderr and exit status 1.
 from __future__ import annotations
 
 __all__ = [
+    "ExportError",
     "InputError",
     "ModelError",
     "Neo4jError",
@@ -52,3 +54,7 @@ class Neo4jError(PaperkgError):
 
 class QueryError(PaperkgError):
     """A query of the packs is unknown, gets a bad parameter, or fails on the server."""
+
+
+class ExportError(PaperkgError):
+    """An export (GraphML, GEXF, Neo4j import CSV) cannot be written to the path given."""

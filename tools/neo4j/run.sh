@@ -6,6 +6,11 @@
 # Prints exactly one line "bolt://127.0.0.1:PORT" on stdout once the server is ready; logs go to stderr.
 # SIGTERM / SIGINT stop it cleanly (exit 0). `run.sh --help` lists all options.
 #
+#   tools/neo4j/run.sh admin --data DIR ARGS...
+#
+# runs neo4j-admin (org.neo4j.cli.AdminTool, same jars and version) on the store of a server started
+# with `--data DIR`, e.g. `run.sh admin --data DIR database import full --nodes=... neo4j`.
+#
 # The first run builds target/ with Maven (needs Maven Central; ~200 MB into ~/.m2); later runs reuse it and
 # work offline. Environment:
 #   NEO4J_HEAP          max heap (-Xmx), default 1g
@@ -77,5 +82,26 @@ opts=(
   -Dlog4j2.disable.jmx=true
   ${NEO4J_JAVA_OPTS:-}
 )
+
+if [[ "${1:-}" == admin ]]; then
+  shift
+  data=""
+  case "${1:-}" in
+    --data) data="${2:-}"; shift 2 || shift ;;
+    --data=*) data="${1#--data=}"; shift ;;
+  esac
+  [[ -n "$data" ]] || { echo "run.sh admin: give --data DIR first (the folder a server started with --data DIR uses)" >&2; exit 2; }
+  mkdir -p "$data"
+  data="$(cd "$data" && pwd)"
+  # A throw-away NEO4J_HOME whose neo4j.conf points the databases and transaction logs at DIR.
+  home="$(mktemp -d "${TMPDIR:-/tmp}/paperkg-neo4j-admin-XXXXXX")"
+  trap 'rm -rf "$home"' EXIT
+  mkdir -p "$home/conf"
+  printf 'server.directories.data=%s\n' "$data" >"$home/conf/neo4j.conf"
+  rc=0
+  NEO4J_HOME="$home" NEO4J_CONF="$home/conf" \
+    "$java" "${opts[@]}" -cp "$jar:$target/lib/*" org.neo4j.cli.AdminTool "$@" || rc=$?
+  exit "$rc"
+fi
 
 exec "$java" "${opts[@]}" -cp "$jar:$target/lib/*" paperkg.neo4j.Launcher --plugins "$target/plugins" "$@"

@@ -1,0 +1,414 @@
+"""CSV files for ``neo4j-admin database import full``: the database ``paperkg push`` makes,
+written offline in one pass instead of through transactions.
+
+One file per label (``nodes-Paper.csv``, ...) and per relationship type
+(``relationships-SIMILAR_TO.csv``, ...), each with its header on the first line. Node ids
+are the snapshot's node ids in one global id space (``:ID`` without a name, so not stored);
+the properties are exactly those a push writes: ``Paper.id``, ``Method.key``,
+``Dataset.key``, ``Repo.url``, ``Cluster.id`` and the rest, ``embedding:float[]`` on
+papers, and the push stamp ``paperkg_push``, so a later ``paperkg push`` of the same
+snapshot finds nothing to change.
+
+CSV rules (RFC 4180, as the importer reads it by default): every string is quoted and an
+inner ``"`` is doubled; an empty unquoted field is no property; newlines stay inside quotes
+(``--multiline-fields=true`` is added when a value has one). Arrays are split on a control
+character no element contains (U+001F unless one does), so ``;``, ``,`` and ``|`` inside
+names are safe. Types: ``long``, ``double``, ``boolean``, ``string`` and their arrays
+(``float[]`` for the float32 embeddings).
+
+``neo4j-admin`` cannot store an empty list, and Community edition cannot create indexes
+during an import, so ``after-import.cypher`` (run once against the started server) puts back
+the empty lists recorded in the temporary ``paperkg_empty_lists`` property, then creates the
+constraints and the full-text and vector indexes.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import shlex
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+
+from paperkg.errors import ExportError
+from paperkg.graph import neo4j_cypher as cypher
+from paperkg.graph.model import relationship_type
+from paperkg.graph.neo4j_store import push_id
+from paperkg.graph.snapshot import Snapshot
+
+__all__ = [
+    "AFTER_IMPORT",
+    "EMPTY_LISTS",
+    "CsvExport",
+    "CsvFile",
+    "after_import_statements",
+    "export_neo4j_csv",
+]
+
+AFTER_IMPORT = "after-import.cypher"
+#: Temporary property naming a row's empty lists; after-import.cypher turns it back into [].
+EMPTY_LISTS = "paperkg_empty_lists"
+#: Array delimiters tried in turn: control characters that text practically never holds.
+_ARRAY_DELIMITERS = ("\x1f", "\x1e", "\x1d", "\x1c", "\x1b", "\x1a")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_CSV_TYPE = {bool: "boolean", int: "long", float: "double", str: "string"}
+_BATCH = 10_000
+#: How long after-import.cypher waits for the indexes to be populated (a big vector index
+#: takes a while; they keep building if the wait times out).
+AWAIT_INDEXES_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class CsvFile:
+    """One import file: nodes of one label or relationships of one type."""
+
+    path: Path
+    kind: str
+    name: str
+    rows: int
+    header: list[str]
+
+
+@dataclass(frozen=True)
+class CsvExport:
+    """What was written and the ``neo4j-admin`` command that imports it."""
+
+    folder: Path
+    database: str
+    files: list[CsvFile]
+    after_import: Path
+    array_delimiter: str
+    multiline: bool
+    command: list[str] = field(default_factory=list)
+
+    @property
+    def nodes(self) -> dict[str, int]:
+        return {f.name: f.rows for f in self.files if f.kind == "nodes"}
+
+    @property
+    def relationships(self) -> dict[str, int]:
+        return {f.name: f.rows for f in self.files if f.kind == "relationships"}
+
+    def command_line(self) -> str:
+        """The command as one shell line."""
+        return shlex.join(self.command)
+
+
+@dataclass(frozen=True)
+class _Column:
+    name: str
+    type: str
+    array: bool
+
+    @property
+    def header(self) -> str:
+        return f"{self.name}:{self.type}{'[]' if self.array else ''}"
+
+
+@dataclass
+class _Table:
+    """Rows of one file before writing: ``(ids, properties)`` per row, columns found so far."""
+
+    kind: str
+    name: str
+    rows: list[tuple[tuple[str, ...], dict[str, Any]]] = field(default_factory=list)
+    scalars: dict[str, set[type]] = field(default_factory=dict)
+    elements: dict[str, set[type]] = field(default_factory=dict)
+    emptied: set[str] = field(default_factory=set)
+
+    def add(self, ids: tuple[str, ...], props: dict[str, Any]) -> None:
+        for name, value in props.items():
+            if isinstance(value, list):
+                kinds = self.elements.setdefault(name, set())
+                kinds.update(type(v) for v in value)
+                if not value:
+                    self.emptied.add(name)
+            else:
+                self.scalars.setdefault(name, set()).add(type(value))
+        self.rows.append((ids, props))
+
+    def columns(self, first: str | None) -> list[_Column]:
+        names = set(self.scalars) | set(self.elements)
+        for name in names:
+            if not _NAME.match(name):
+                raise ExportError(
+                    f"{self.name} has a property named {name!r}, which a CSV header cannot hold"
+                )
+        ordered = sorted(names, key=lambda n: (n != first, n == "embedding", n))
+        columns = [self._column(name) for name in ordered]
+        if self.emptied:
+            columns.append(_Column(EMPTY_LISTS, "string", True))
+        return columns
+
+    def _column(self, name: str) -> _Column:
+        if name in self.scalars and name in self.elements:
+            raise self._mixed(name, "lists and single values")
+        if name == "embedding":
+            return _Column(name, "float", True)
+        kinds = self.elements.get(name) or self.scalars.get(name) or {str}
+        if kinds == {int, float}:
+            kinds = {float}
+        if len(kinds) != 1 or next(iter(kinds)) not in _CSV_TYPE:
+            raise self._mixed(name, ", ".join(sorted(k.__name__ for k in kinds)))
+        return _Column(name, _CSV_TYPE[next(iter(kinds))], name in self.elements)
+
+    def _mixed(self, name: str, what: str) -> ExportError:
+        return ExportError(
+            f"property {name!r} of {self.name} holds {what}, which one CSV column cannot; "
+            "the snapshot is damaged: rebuild it with paperkg build SOURCES --fresh"
+        )
+
+
+def _value(value: Any) -> Any:
+    """The value a push stores: non-finite floats are left out, like None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _props(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: v for k, v in ((k, _value(v)) for k, v in data.items() if k != "type") if v is not None
+    }
+
+
+def _tables(snapshot: Snapshot, stamp: str) -> tuple[list[_Table], list[_Table]]:
+    """The rows of every file, as a push would write them (same labels, same pairs)."""
+    graph = snapshot.graph
+    vectors = {node: row for row, node in enumerate(snapshot.embeddings.ids)}
+    nodes = {label: _Table("nodes", label) for label in cypher.MERGE_NODES}
+    for node, data in graph.nodes(data=True):
+        table = nodes.get(data.get("type", ""))
+        if table is None:
+            continue
+        props = _props(data)
+        if table.name == "Paper":
+            props[cypher.KEY_PROPERTY["Paper"]] = node
+        if node in vectors:
+            props["embedding"] = vectors[node]  # a row number, formatted when written
+        props["paperkg_push"] = stamp
+        table.add((node,), props)
+    relationships: dict[str, _Table] = {}
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        rel = relationship_type(key)
+        target = graph.nodes[v].get("type", "")
+        source = cypher.RELATIONSHIP_SOURCE.get((rel, target))
+        if source is None or graph.nodes[u].get("type") != source:
+            continue  # push MATCHes both ends by label: it writes no such relationship
+        props = {**_props(data), "paperkg_push": stamp}
+        relationships.setdefault(rel, _Table("relationships", rel)).add((u, v, rel), props)
+    order = {rel: i for i, rel in enumerate(cypher.RELATIONSHIP_TYPES)}
+    rels = sorted(relationships.values(), key=lambda t: (order.get(t.name, len(order)), t.name))
+    return [t for t in nodes.values() if t.rows], rels
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _strings(tables: list[_Table]) -> Iterator[str]:
+    for table in tables:
+        for ids, props in table.rows:
+            yield from ids
+            for value in props.values():
+                if isinstance(value, str):
+                    yield value
+                elif isinstance(value, list):
+                    yield from (v for v in value if isinstance(v, str))
+
+
+def _array_delimiter(tables: list[_Table]) -> str:
+    """The first candidate delimiter that no array element contains."""
+    left = list(_ARRAY_DELIMITERS)
+    for table in tables:
+        for _ids, props in table.rows:
+            for value in props.values():
+                if isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, str):
+                            left = [d for d in left if d not in item]
+                            if not left:
+                                raise ExportError(
+                                    "list values contain every array delimiter paperkg can use "
+                                    "(U+001A to U+001F); remove those control characters from "
+                                    "the inputs and rebuild"
+                                )
+    return left[0]
+
+
+def _write_table(
+    handle: TextIO,
+    table: _Table,
+    columns: list[_Column],
+    delimiter: str,
+    vectors: np.ndarray,
+) -> None:
+    head = [":ID", ":LABEL"] if table.kind == "nodes" else [":START_ID", ":END_ID", ":TYPE"]
+    handle.write(",".join(head + [c.header for c in columns]) + "\n")
+    lines = []
+    for ids, props in table.rows:
+        cells = [_quote(i) for i in ids]
+        if table.kind == "nodes":
+            cells.append(table.name)
+        empty = []
+        for column in columns:
+            value = props.get(column.name)
+            if column.name == EMPTY_LISTS:
+                cells.append(_quote(delimiter.join(empty)) if empty else "")
+            elif value is None:
+                cells.append("")
+            elif column.name == "embedding" and table.name == "Paper":
+                vector = vectors[value]
+                cells.append(delimiter.join([f"{x:.9g}" for x in vector.tolist()]))
+            elif column.array:
+                if not value:
+                    empty.append(column.name)
+                    cells.append("")
+                elif column.type == "string":
+                    cells.append(_quote(delimiter.join(value)))
+                else:
+                    cells.append(delimiter.join(_text(v) for v in value))
+            elif column.type == "string":
+                cells.append(_quote(value))
+            else:
+                cells.append(_text(value))
+        lines.append(",".join(cells))
+        if len(lines) >= _BATCH:
+            handle.write("\n".join(lines) + "\n")
+            lines.clear()
+    if lines:
+        handle.write("\n".join(lines) + "\n")
+
+
+def _unicode_name(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+def import_command(
+    files: list[CsvFile], database: str, delimiter: str, multiline: bool
+) -> list[str]:
+    """``neo4j-admin database import full`` with every file, the delimiter and ``database``."""
+    command = ["neo4j-admin", "database", "import", "full"]
+    command += [f"--nodes={f.path}" for f in files if f.kind == "nodes"]
+    command += [f"--relationships={f.path}" for f in files if f.kind == "relationships"]
+    command.append(f"--array-delimiter={_unicode_name(delimiter)}")
+    if multiline:
+        command.append("--multiline-fields=true")
+    command.append(database)
+    return command
+
+
+def after_import_statements(dimension: int, emptied: dict[tuple[str, str], list[str]]) -> list[str]:
+    """The Cypher that completes an import: first the empty lists (``emptied``: property
+    names per ("nodes", label) or ("relationships", type)) put back from
+    ``paperkg_empty_lists``, before any index has to follow those writes; then the
+    constraints and indexes ``paperkg push`` creates, and a wait for them to be populated.
+    Each statement runs in its own (auto-commit) transaction."""
+    statements = []
+    for (kind, name), props in emptied.items():
+        var = "n" if kind == "nodes" else "r"
+        match = f"MATCH (n:{name})" if kind == "nodes" else f"MATCH ()-[r:{name}]->()"
+        sets = " ".join(
+            f"FOREACH (_ IN CASE WHEN '{p}' IN {var}.{EMPTY_LISTS} THEN [1] ELSE [] END | "
+            f"SET {var}.{p} = [])"
+            for p in props
+        )
+        statements.append(
+            f"{match} WHERE {var}.{EMPTY_LISTS} IS NOT NULL "
+            f"CALL ({var}) {{ {sets} REMOVE {var}.{EMPTY_LISTS} }} "
+            "IN TRANSACTIONS OF 10000 ROWS"
+        )
+    statements += cypher.CONSTRAINTS.values()
+    statements.append(cypher.FULLTEXT_INDEX)
+    statements.append(cypher.VECTOR_INDEX.replace("$dimension", str(int(dimension))))
+    statements.append(f"CALL db.awaitIndexes({AWAIT_INDEXES_SECONDS})")
+    return statements
+
+
+def _after_import_text(statements: list[str], command: list[str]) -> str:
+    lines = [
+        "// paperkg: run once after `neo4j-admin database import full` and starting Neo4j:",
+        "//   cypher-shell -u neo4j -f after-import.cypher",
+        "// (in Neo4j Browser, put :auto before the statements with IN TRANSACTIONS).",
+        "// It puts back the empty lists neo4j-admin cannot store, creates the constraints and",
+        "// indexes `paperkg push` creates and waits for them to be populated (SHOW INDEXES",
+        "// shows progress if the wait times out). The import command was:",
+        f"//   {shlex.join(command)}",
+        "",
+    ]
+    lines += [f"{statement};" for statement in statements]
+    return "\n".join(lines) + "\n"
+
+
+def _check_folder(folder: Path) -> None:
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise ExportError(f"{folder} is not a folder; give a new or empty folder for the CSV files")
+    if folder.is_dir() and any(folder.iterdir()):
+        raise ExportError(
+            f"{folder} is not empty; give a new or empty folder for the CSV files "
+            "(nothing in it is replaced)"
+        )
+
+
+def export_neo4j_csv(
+    snapshot: Snapshot, folder: str | Path, *, database: str = "neo4j"
+) -> CsvExport:
+    """Write the import files of ``snapshot`` into ``folder`` (new or empty) and return them
+    with the ``neo4j-admin`` command that imports them into ``database``.
+
+    The files are written into a temporary sibling folder and renamed into place when all
+    are complete.
+    """
+    folder = Path(folder).absolute()
+    _check_folder(folder)
+    node_tables, rel_tables = _tables(snapshot, push_id(snapshot))
+    tables = node_tables + rel_tables
+    delimiter = _array_delimiter(tables)
+    multiline = any("\n" in s or "\r" in s for s in _strings(tables))
+    vectors = snapshot.embeddings.vectors
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
+        tmp.chmod(0o755)
+    except OSError as exc:
+        raise ExportError(f"cannot write into {folder}: {exc.strerror or exc}") from exc
+    try:
+        files = []
+        emptied: dict[tuple[str, str], list[str]] = {}
+        for table in tables:
+            name = f"{table.kind}-{table.name}.csv"
+            columns = table.columns(cypher.KEY_PROPERTY.get(table.name))
+            with (tmp / name).open("w", encoding="utf-8", newline="") as handle:
+                _write_table(handle, table, columns, delimiter, vectors)
+                handle.flush()
+                os.fsync(handle.fileno())
+            header = [c.header for c in columns]
+            files.append(CsvFile(folder / name, table.kind, table.name, len(table.rows), header))
+            if table.emptied:
+                emptied[(table.kind, table.name)] = sorted(table.emptied)
+        command = import_command(files, database, delimiter, multiline)
+        dimension = int(snapshot.manifest.get("model", {}).get("dimension") or vectors.shape[1])
+        text = _after_import_text(after_import_statements(dimension, emptied), command)
+        (tmp / AFTER_IMPORT).write_text(text, encoding="utf-8")
+        _check_folder(folder)
+        os.rename(tmp, folder)  # replaces an empty folder; fails if one appeared meanwhile
+    except OSError as exc:
+        raise ExportError(f"cannot write into {folder}: {exc.strerror or exc}") from exc
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return CsvExport(folder, database, files, folder / AFTER_IMPORT, delimiter, multiline, command)
