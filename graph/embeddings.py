@@ -256,8 +256,10 @@ def embed_texts(
         fresh = {h: vectors[row] for row, (h, _i) in enumerate(missing)}
     elif progress is not None:
         progress(len(texts), len(texts))
+    reused = sum(1 for h in hashes if h not in fresh)
+    if missing and len(missing) == len(texts):  # all new, in order: no second copy needed
+        return EmbeddingResult(vectors, hashes, len(fresh), reused, dimension)
     matrix = np.empty((len(texts), dimension), dtype=np.float32)
     for row, h in enumerate(hashes):
         matrix[row] = fresh[h] if h in fresh else cache[h]
-    reused = sum(1 for h in hashes if h not in fresh)
     return EmbeddingResult(matrix, hashes, len(fresh), reused, dimension)

@@ -234,6 +234,15 @@ def _swap_into_place(tmp: Path, out: Path) -> None:
     shutil.rmtree(old)
 
 
+def _fsync_folder(folder: Path) -> None:
+    """Make a folder's entries (new files, a rename) durable, not only the files' bytes."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def write_snapshot(
     out: str | Path,
     *,
@@ -264,7 +273,7 @@ def write_snapshot(
             tmp / EMBEDDINGS,
             ids=np.array(embeddings.ids, dtype=str),
             hashes=np.array(embeddings.hashes, dtype=str),
-            vectors=embeddings.vectors.astype(np.float32),
+            vectors=np.asarray(embeddings.vectors, dtype=np.float32),
         )
         faiss.write_index(index, str(tmp / INDEX))
         extra = extra_files or {}
@@ -283,9 +292,12 @@ def write_snapshot(
         for name in (*names, MANIFEST):
             with (tmp / name).open("rb") as handle:
                 os.fsync(handle.fileno())
+        _fsync_folder(tmp)
         _swap_into_place(tmp, out)
+        _fsync_folder(out.parent)
     except (OSError, RuntimeError) as exc:  # faiss reports write failures as RuntimeError
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        reason = reason.strip().splitlines()[-1] if reason.strip() else type(exc).__name__
         raise SnapshotError(f"cannot write a snapshot at {out}: {reason}") from exc
     finally:
         with contextlib.suppress(OSError):

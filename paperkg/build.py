@@ -35,6 +35,7 @@ from paperkg.graph.snapshot import (
     read_cache,
     write_snapshot,
 )
+from paperkg.graph.snapshot_lock import snapshot_lock
 from paperkg.incremental import PreviousBuild, combine, read_previous
 from paperkg.loaders import EntityRecord, InputFile, PaperRecord, RecordFilter, load_sources
 from paperkg.progress import Progress, stage_progress
@@ -131,11 +132,21 @@ def build(
     ``embedder`` reuses an already loaded model (its name then overrides ``options.model``).
 
     Every input is read and checked before anything is written, and the snapshot is swapped
-    into place whole, so any error leaves a previous snapshot at ``out`` untouched.
+    into place whole, so any error leaves a previous snapshot at ``out`` untouched. One
+    build at a time may write ``out``: another fails at once (``SnapshotError``).
     """
-    options = options or BuildOptions()
+    with snapshot_lock(out):
+        return _build(sources, Path(out), options or BuildOptions(), progress, embedder)
+
+
+def _build(
+    sources: list[str | Path],
+    out: Path,
+    options: BuildOptions,
+    progress: Progress | None,
+    embedder: Embedder | None,
+) -> BuildReport:
     model = embedder.name if embedder is not None else options.model
-    out = Path(out)
     seconds: dict[str, float] = {}
 
     started = time.perf_counter()
