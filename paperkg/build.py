@@ -38,6 +38,7 @@ from paperkg.graph.snapshot import (
 from paperkg.graph.snapshot_lock import snapshot_lock
 from paperkg.incremental import PreviousBuild, combine, read_previous
 from paperkg.loaders import EntityRecord, InputFile, PaperRecord, RecordFilter, load_sources
+from paperkg.memory import available_bytes, estimated_peak_bytes
 from paperkg.progress import Progress, stage_progress
 
 __all__ = ["BuildOptions", "BuildReport", "build"]
@@ -67,6 +68,8 @@ class BuildOptions:
     fresh: bool = False
     #: Keep works outside the corpus that reference lists name as ``Paper {stub: true}``.
     external_refs: bool = False
+    #: Refuse to build more papers than this (None: only the memory check applies).
+    max_papers: int | None = None
 
     def __post_init__(self) -> None:
         if self.k < 1:
@@ -81,6 +84,8 @@ class BuildOptions:
             raise PaperkgError(
                 f"--min-cluster-size must be at least 1, got {self.min_cluster_size}"
             )
+        if self.max_papers is not None and self.max_papers < 1:
+            raise PaperkgError(f"--max-papers must be at least 1, got {self.max_papers}")
         if self.batch_size < 1:
             raise PaperkgError(f"--batch-size must be at least 1, got {self.batch_size}")
 
@@ -165,6 +170,7 @@ def _build(
             "no papers to build: the inputs only describe papers held elsewhere (Papers with "
             "Code links or catalogues); give the papers' own source too"
         )
+    _check_size(len(papers), options.max_papers)
     seconds["parse"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -315,3 +321,19 @@ def _backend(previous: PreviousBuild | None, used: dict[str, str]) -> dict[str, 
         return used
     earlier = previous.manifest.get("model", {}) if previous is not None else {}
     return {k: earlier[k] for k in ("backend", "precision") if k in earlier}
+
+
+def _check_size(papers: int, max_papers: int | None) -> None:
+    """Refuse before embedding what exceeds ``--max-papers`` or the machine's memory."""
+    narrow = "narrow the sources with --category/--since/--until"
+    if max_papers is not None and papers > max_papers:
+        raise InputError(
+            f"the sources hold {papers:,} papers, more than --max-papers {max_papers:,}; "
+            f"{narrow} or raise --max-papers"
+        )
+    needed, available = estimated_peak_bytes(papers), available_bytes()
+    if available is not None and needed > available:
+        raise InputError(
+            f"{papers:,} papers need about {needed / 2**30:.1f} GiB of memory and "
+            f"{available / 2**30:.1f} GiB is available; {narrow}, or build on a larger machine"
+        )

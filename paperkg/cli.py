@@ -274,6 +274,13 @@ def main() -> None:
     default=None,
     help="Keep papers published on or before this date (YYYY-MM-DD).",
 )
+@click.option(
+    "--max-papers",
+    type=int,
+    default=None,
+    help="Refuse inputs with more papers than this (a build also refuses what would not "
+    "fit in the memory available).",
+)
 @click.option("--html", is_flag=True, help="Also write overview.html into the snapshot.")
 @click.option(
     "--fresh",
@@ -305,6 +312,7 @@ def build_command(
     categories: tuple[str, ...],
     since: datetime | None,
     until: datetime | None,
+    max_papers: int | None,
     html: bool,
     fresh: bool,
     external_refs: bool,
@@ -348,6 +356,7 @@ def build_command(
         batch_size=batch_size,
         device=device,
         backend=backend,
+        max_papers=max_papers,
         html=html,
         fresh=fresh,
         keep=RecordFilter(
