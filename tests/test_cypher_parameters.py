@@ -92,3 +92,21 @@ def test_the_scan_sees_the_statements_it_guards():
     assert all((ROOT / module).is_file() for module in CYPHER_MODULES)
     packs = list(Path(ROOT / "queries" / "packs").glob("*/*.cypher"))
     assert packs and all("$" in p.read_text() or "LIMIT" not in p.read_text() for p in packs)
+
+
+def test_no_command_takes_a_password_on_the_command_line():
+    import click
+
+    from paperkg.cli import main
+
+    def commands(group: click.Group, path: str = "paperkg"):
+        for name, command in group.commands.items():
+            yield f"{path} {name}", command
+            if isinstance(command, click.Group):
+                yield from commands(command, f"{path} {name}")
+
+    found = list(commands(main))
+    assert len(found) > 15
+    for path, command in found:
+        options = {o for p in command.params for o in getattr(p, "opts", [])}
+        assert not any("password" in o or "secret" in o for o in options), path
