@@ -31,7 +31,7 @@ from paperkg.graph.entities import (
 from paperkg.graph.gazetteer import Gazetteer
 from paperkg.graph.normalize import fold, title_key
 from paperkg.graph.papers import Paper
-from paperkg.graph.urls import Link, Repo, classify_url, clean_url, find_links
+from paperkg.graph.urls import Link, Repo, classify_url, find_links, web_url
 from paperkg.loaders.records import EntityRecord
 
 __all__ = ["CodeSource", "CuratedEntity", "Extraction", "extract_corpus"]
@@ -120,7 +120,7 @@ def extract_corpus(
     for done, paper in enumerate(papers, start=1):
         entities[paper.id] = extract_entities(paper.title, paper.abstract, gazetteer, corpus)
         found = find_links(f"{paper.title}\n{paper.abstract}")
-        named = [classify_url(clean_url(url)) for url in paper.repos]
+        named = [classify_url(url) for url in map(web_url, paper.repos) if url]
         links[paper.id] = list({item.url: item for item in [*found, *named]}.values())
         code[paper.id] = _code_sources(paper, found, links[paper.id])
         if progress is not None and (done % 200 == 0 or done == len(papers)):
@@ -149,7 +149,10 @@ def _code_sources(
     """Who links each repository of a paper: PwC first, then the text, else the metadata."""
     official: dict[str, bool] = {}
     for link in paper.code_links:
-        item = classify_url(clean_url(link.url))
+        url = web_url(link.url)
+        if url is None:
+            continue
+        item = classify_url(url)
         official[item.url] = official.get(item.url, False) or link.official
     in_text = {item.url for item in found}
     sources = {}
@@ -196,7 +199,12 @@ def _add_curated(
         if not key:
             continue
         info = CuratedEntity(
-            entry.name, entry.kind, entry.full_name, entry.description, entry.url, entry.homepage
+            entry.name,
+            entry.kind,
+            entry.full_name,
+            entry.description,
+            _web(entry.url),
+            _web(entry.homepage),
         )
         described[key] = described[key].filled_from(info) if key in described else info
     curated: dict[str, CuratedEntity] = {}
@@ -267,3 +275,8 @@ def _settle_kinds(
             found.mentions[index] = replace(
                 mention, kind=kind, name=name, relation=relation, known=known
             )
+
+
+def _web(url: str | None) -> str | None:
+    """A catalogue's page or home-page URL when it is a web address, else nothing."""
+    return web_url(url) if url else None

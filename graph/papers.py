@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from paperkg.graph.normalize import fold, title_key
+from paperkg.graph.urls import web_url
 from paperkg.loaders.records import CodeLink, PaperRecord, WorkRef
 
 __all__ = ["Paper", "identity_keys", "merge_records", "paper_text"]
@@ -155,7 +156,7 @@ def _merge_group(group: list[PaperRecord]) -> Paper:
         published=min(dates) if dates else None,
         arxiv_id=arxiv,
         doi=doi,
-        url=next((r.url for r in group if r.url), None),
+        url=next((url for r in group if r.url and (url := web_url(r.url))), None),
         authors=authors,
         repos=sorted({repo for r in group for repo in r.repos}),
         keywords=sorted({word for r in group for word in r.keywords}),

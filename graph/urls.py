@@ -3,7 +3,10 @@
 Scraped abstracts carry noisy URLs: sentence-final dots, closing brackets, LaTeX debris
 (``}{here}``), markdown link syntax, ``/tree/main/...`` tails, ``.git``, ``https;//`` typos.
 ``find_links`` returns each URL once, cleaned, as a ``Repo`` (a code or Hugging Face
-repository at its root) or a ``Link`` (anything else, e.g. a project page).
+repository at its root) or a ``Link`` (anything else, e.g. a project page). ``web_url``
+cleans a URL a feed names in a field and refuses anything but a web address
+(``javascript:``, ``data:``, ``vbscript:``, no proper host), so only http(s) URLs with a
+host name reach the graph and the views.
 """
 
 from __future__ import annotations
@@ -12,7 +15,16 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-__all__ = ["CODE_HOSTS", "Link", "Repo", "classify_url", "clean_url", "find_links"]
+__all__ = [
+    "CODE_HOSTS",
+    "Link",
+    "Repo",
+    "classify_url",
+    "clean_url",
+    "find_links",
+    "is_web_url",
+    "web_url",
+]
 
 CODE_HOSTS = frozenset({"github.com", "gitlab.com", "bitbucket.org", "codeberg.org"})
 HF_HOST = "huggingface.co"
@@ -23,6 +35,12 @@ _URL = re.compile(
     re.IGNORECASE,
 )
 _TRAILING = ".,;:!?*'\""
+#: What no URL holds (a browser strips or escapes it): whitespace, controls, quotes, angle
+#: brackets, backticks, backslashes. ``_URL`` stops at them; a named URL is cut there.
+_STOP = re.compile(r"[\x00-\x20\x7f<>\"'`\\]")
+_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):(?!\d)", re.IGNORECASE)  # not host:port
+_HOST = re.compile(r"[\w-]+(?:\.[\w-]+)+")
+_IGNORED = "".join(map(chr, range(0x21)))  # what browsers strip around a URL
 _PAIRS = {")": "(", "]": "[", ">": "<"}
 # Paths on code hosts that are site pages, not repositories.
 _SITE_PAGES = {
@@ -98,7 +116,8 @@ class Link:
 
 def clean_url(raw: str) -> str:
     """Scheme fixed to https, host lower-cased, debris and unbalanced closers cut off."""
-    url = re.sub(r"^(?:https?|http)\s?[:;]\s?//", "", raw, flags=re.IGNORECASE)
+    url = re.sub(r"^(?:https?|http)\s?[:;]\s?//", "", raw.strip(), flags=re.IGNORECASE)
+    url = _STOP.split(url.lstrip("/"), maxsplit=1)[0]  # markup or text after a named URL
     url = re.split(r"[{}|]", url, maxsplit=1)[0]  # LaTeX: \url{...}, ...}{here}
     url = url.split("](", 1)[0]  # markdown [url](url)
     while url:
@@ -147,8 +166,39 @@ def find_links(text: str) -> list[Repo | Link]:
     found: dict[str, Repo | Link] = {}
     for match in _URL.finditer(text):
         cleaned = clean_url(match.group(0))
-        if "." not in urlsplit(cleaned).netloc:
+        if not is_web_url(cleaned):
             continue
         item = classify_url(cleaned)
         found.setdefault(item.url, item)
     return list(found.values())
+
+
+def is_web_url(url: str) -> bool:
+    """An absolute http(s) URL with a dotted host name, a valid port, no user info and
+    nothing a browser would strip or escape: safe to keep and to show as a link."""
+    if _STOP.search(url):
+        return False
+    parts = urlsplit(url)
+    try:
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:  # not a number, or out of range
+        port_ok = False
+    return (
+        port_ok
+        and parts.scheme in ("http", "https")
+        and "@" not in parts.netloc
+        and bool(_HOST.fullmatch(parts.hostname or ""))
+    )
+
+
+def web_url(raw: str) -> str | None:
+    """A URL named in a feed field (a repository, say) cleaned as ``clean_url`` does, when
+    it is a web address: http(s) or a bare ``host/path``. Other schemes (``javascript:``,
+    ``data:``, ``vbscript:``, ``file:``, also spelled ``JaVaScRiPt:`` or ``java\\tscript:``)
+    and anything without a proper host are None."""
+    text = re.sub(r"[\t\n\r]", "", raw).strip(_IGNORED)  # as a browser reads it
+    scheme = _SCHEME.match(text)
+    if scheme and scheme.group(1).lower() not in ("http", "https"):
+        return None
+    cleaned = clean_url(text)
+    return cleaned if is_web_url(cleaned) else None

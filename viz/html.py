@@ -14,13 +14,13 @@ import math
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import jinja2
 import networkx as nx
 import pyvis
 from pyvis.network import Network
 
+from paperkg.graph.urls import is_web_url
 from paperkg.viz.views import ViewGraph
 
 __all__ = ["PHYSICS_LIMIT", "render_html"]
@@ -78,8 +78,7 @@ def _color(data: dict[str, Any]) -> str:
 def _safe_url(url: str | None) -> str | None:
     if not url:
         return None
-    parts = urlsplit(url.strip())
-    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+    return url.strip() if is_web_url(url.strip()) else None
 
 
 def _shorten(text: str, size: int = 48) -> str:
