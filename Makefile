@@ -24,7 +24,7 @@ demo: $(STAMP)
 	$(BIN)/paperkg similar "protein structure prediction" --out paperkg-out -k 5
 
 ## test: lint, then the whole test suite (real files, real model, real Neo4j, real Chromium)
-test: $(STAMP) lint browser
+test: $(STAMP) lint browser docs
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
 
 ## browser: Debian's Chromium for the HTML view tests (Playwright drives it; no browser download)
@@ -61,6 +61,21 @@ bench: $(BENCH_STAMP)
 neo4j:
 	tools/neo4j/run.sh --bolt-port $(NEO4J_BOLT_PORT) --http-port $(NEO4J_HTTP_PORT) \
 		--data .neo4j-data --password "$(NEO4J_PASSWORD)"
+
+.PHONY: docs dist
+DOCS_STAMP := $(VENV)/.docs-installed
+$(DOCS_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -e '.[test,docs]'
+	touch $(DOCS_STAMP)
+
+## docs: the documentation site (MkDocs Material) into build/site, offline, warnings as
+## errors; the CLI reference and the query catalogue are generated from the code
+docs: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+## dist: the sdist and the wheel into dist/ (what a package index would get)
+dist: $(STAMP)
+	$(BIN)/python -m build --outdir dist .
 
 clean:
 	rm -rf paperkg-out test-output .pytest_cache .ruff_cache

@@ -10,10 +10,9 @@ from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import httpx
 from click.core import ParameterSource
 
 from paperkg import __version__
@@ -52,6 +51,9 @@ from paperkg.loaders import FORMATS, RecordFilter
 from paperkg.queries import export_catalog, find_query, load_catalog, run_query, typed_params
 from paperkg.render import ProgressBars, print_json, print_table
 from paperkg.viz import bridges_view, cluster_view, overview, paper_view, render_html
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class PaperkgGroup(click.Group):

@@ -30,7 +30,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-import httpx
+try:
+    import httpx
+except ModuleNotFoundError:  # the optional 'fetch' extra; make_client says how to add it
+    httpx = None  # type: ignore[assignment]
 
 from paperkg import __version__
 from paperkg.errors import PaperkgError
@@ -135,6 +138,8 @@ class Pacer:
 
 def make_client(config: FetchConfig) -> httpx.Client:
     """The client the CLI hands to the fetchers (close it when done)."""
+    if httpx is None:
+        raise PaperkgError("paperkg fetch needs httpx: install paperkg[fetch]")
     return httpx.Client(
         timeout=config.timeout, follow_redirects=True, headers={"User-Agent": config.agent()}
     )
