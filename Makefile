@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench neo4j browser screenshots clean
+.PHONY: demo test lint bench neo4j browser screenshots clean stories gallery
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 NEO4J_BOLT_PORT ?= 7687
@@ -76,6 +76,15 @@ docs: $(DOCS_STAMP)
 ## dist: the sdist and the wheel into dist/ (what a package index would get)
 dist: $(STAMP)
 	$(BIN)/python -m build --outdir dist .
+
+## stories: run the three runnable stories (stories/*/run.sh) with this venv's paperkg
+stories: $(STAMP)
+	for story in stories/*/run.sh; do \
+		PATH="$(abspath $(BIN)):$$PATH" HF_HUB_OFFLINE=1 $$story || exit 1; done
+
+## gallery: docs/gallery.md's pictures: the four views and the recorded build (build.svg)
+gallery: screenshots
+	HF_HUB_OFFLINE=1 $(BIN)/python docs/record_build.py
 
 clean:
 	rm -rf paperkg-out test-output .pytest_cache .ruff_cache

@@ -1,0 +1,192 @@
+"""The three stories in stories/ run as a user runs them (their run.sh, the installed paperkg on
+PATH, offline) and show what their READMEs say to look for."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, ROOT, SEEDS
+from paperkg.graph import read_snapshot
+from paperkg.graph.model import relationship_type
+from paperkg.loaders import load_sources
+
+STORIES = ROOT / "stories"
+NAMES = ("this-week", "bridges", "code")
+
+
+def run_story(name: str, out: Path) -> str:
+    """Run stories/NAME/run.sh from an unrelated folder; its stdout, after exit status 0."""
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "OUT": str(out),
+        "COLUMNS": "200",  # tables one row per line
+        "NO_COLOR": "1",
+    }
+    done = subprocess.run(
+        [str(STORIES / name / "run.sh")],
+        cwd=out.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, f"{name}/run.sh failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def sections(output: str) -> dict[str, str]:
+    """The story's output by its '== heading' lines."""
+    found = {}
+    for chunk in re.split(r"^== ", output, flags=re.M)[1:]:
+        heading, _, body = chunk.partition("\n")
+        found[heading] = body
+    return found
+
+
+def rows(text: str) -> list[list[str]]:
+    """The cells of every table row in ``text``."""
+    return [
+        [cell.strip() for cell in line.strip().strip("│").split("│")]
+        for line in text.splitlines()
+        if line.startswith("│")
+    ]
+
+
+def section(output: str, starts: str) -> str:
+    matches = [body for heading, body in sections(output).items() if heading.startswith(starts)]
+    assert len(matches) == 1, f"no single section starting {starts!r} in:\n{output}"
+    return matches[0]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_story_has_a_readme_and_a_strict_script(name: str):
+    script = STORIES / name / "run.sh"
+    assert os.access(script, os.X_OK)
+    text = script.read_text(encoding="utf-8")
+    assert text.startswith("#!/usr/bin/env bash\n") and "set -euo pipefail" in text
+    assert (STORIES / name / "README.md").is_file()
+
+
+def test_story_corpora_parse_and_stay_out_of_examples():
+    loaded = {name: load_sources([STORIES / name / "feed"]) for name in NAMES}
+    titles = {name: len({r.title for r in found.records}) for name, found in loaded.items()}
+    # this-week lists one paper on two days; code's links file names one paper of no page
+    assert titles == {"this-week": 35, "bridges": 19, "code": 12 + 1}
+    assert len(loaded["this-week"].records) == 36
+    # `paperkg build examples` (make demo, the tests) searches folders recursively: the
+    # stories live outside examples/, which keeps its three pages and no subfolders
+    assert not any(path.is_dir() for path in EXAMPLES.iterdir())
+    assert sorted(path.name for path in EXAMPLES.glob("*.txt")) == [
+        "feed-mar-02.txt",
+        "feed-mar-03.txt",
+        "feed-mar-04.txt",
+    ]
+
+
+def _shingles(text: str, size: int = 8) -> set[tuple[str, ...]]:
+    body = text.split("byAK and the research community", 1)[-1]  # the page header is shared
+    words = re.findall(r"\w+", body.lower())
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def test_story_corpora_are_our_own_writing(seeds: Path):
+    """No run of eight words is taken from the seed pages or the examples."""
+    theirs = set()
+    for page in [*SEEDS.glob("*.txt"), *EXAMPLES.glob("*.txt")]:
+        theirs |= _shingles(page.read_text(encoding="utf-8"))
+    for page in STORIES.rglob("feed/*"):
+        shared = _shingles(page.read_text(encoding="utf-8")) & theirs
+        assert not shared, f"{page} repeats {[' '.join(s) for s in sorted(shared)[:3]]}"
+
+
+def test_this_week_shows_a_topic_born_midweek_and_growing(tmp_path: Path):
+    out = tmp_path / "week"
+    output = run_story("this-week", out)
+    births = {
+        day: [r for r in rows(section(output, day)) if r[0] == "birth"]
+        for day in ("Apr 6", "Apr 7", "Apr 8", "Apr 9", "Apr 10")
+    }
+    assert [day for day, found in births.items() if found] == ["Apr 8"]
+    (born,) = births["Apr 8"]
+    cluster, label, size = born[1], born[2], born[3]
+    assert "quadruped" in label or "locomotion" in label
+    assert size == "0 -> 4"
+    for day, grown in (("Apr 9", "4 -> 6"), ("Apr 10", "6 -> 8")):
+        growth = [r for r in rows(section(output, day)) if r[:2] == ["growth", cluster]]
+        assert [r[3] for r in growth] == [grown], day
+    friday = dict(r[:2] for r in rows(section(output, "Apr 10")) if len(r) == 2)
+    assert friday == {"papers added": "7", "papers embedded": "7", "embeddings reused": "28"}
+    stats = dict(r[:2] for r in rows(section(output, "The week's snapshot")))
+    assert stats["papers"] == "35" and stats["Cluster nodes"] == "4"
+    assert (out / "overview.html").stat().st_size > 10_000
+
+
+def test_bridges_names_the_methods_shared_by_two_fields(tmp_path: Path):
+    out = tmp_path / "bridges"
+    output = run_story("bridges", out)
+    clusters = rows(section(output, "Two topic clusters"))
+    assert len(clusters) == 2
+    labels = " ".join(r[2] for r in clusters)
+    assert "speech" in labels and ("protein" in labels or "proteins" in labels)
+    bridging = section(output, "Papers and entities").split("Bridging entities", 1)[1]
+    by_entity = {r[1]: r for r in rows(bridging)}
+    for method in ("HelixSSM", "ChordFlow"):
+        assert by_entity[method][0] == "method"
+        assert len(by_entity[method][2].split(", ")) == 2, by_entity[method]
+    methods = {r[1]: r for r in rows(section(output, "Methods, most-linked"))}
+    assert methods["HelixSSM"][3].startswith("HelixSSM: Selective State-Space")
+    assert methods["ChordFlow"][3].startswith("ChordFlow: Rectified Flow Matching")
+    assert int(methods["HelixSSM"][2]) == 5 and int(methods["ChordFlow"][2]) == 4
+    assert (out / "bridges.html").stat().st_size > 10_000
+
+
+def test_code_finds_official_and_unofficial_repos(tmp_path: Path):
+    out = tmp_path / "code"
+    output = run_story("code", out)
+    repos = {r[1]: int(r[2]) for r in rows(section(output, "Every repository"))}
+    assert repos == {
+        "https://github.com/litebench/litebench": 2,  # one toolkit, two papers
+        "https://codeberg.org/openarchive/glyphnet": 1,
+        "https://github.com/ocr-mirrors/glyphnet": 1,
+        "https://github.com/quill-ml/quillkv": 1,  # /tree/main/kernels removed
+        "https://github.com/kvcache-fans/quillkv-triton": 1,
+        "https://github.com/pocketvlm/pocketvlm": 1,  # .git removed
+        "https://github.com/specladder/specladder": 1,  # only Papers with Code names it
+        "https://github.com/servingkit/specladder-vllm": 1,
+        "https://github.com/tomerge/vlm-merge": 1,  # ")." removed
+        "https://gitlab.com/docai-lab/vlm-distill": 1,
+        "https://gitlab.com/vislab-eu/chartquiz": 1,
+        "https://huggingface.co/datasets/chartquiz/chartquiz": 1,
+        "https://huggingface.co/pocketvlm/pocketvlm-1b": 1,
+        "https://huggingface.co/spaces/pocketvlm/demo": 1,
+    }
+    quill = dict(r[:2] for r in rows(section(output, "One paper")))
+    assert quill["code"] == (
+        "https://github.com/quill-ml/quillkv, https://github.com/kvcache-fans/quillkv-triton"
+    )
+    assert "Token Merging" in quill["cited by"]
+    sightline = dict(r[:2] for r in rows(section(output, "A project page")))
+    assert sightline["code"] == "-" and sightline["links"] == "https://sightline-vqa.github.io"
+    queries = [r[0] for r in rows(section(output, "Cypher queries"))]
+    assert queries == ["code-in-cluster", "code-owners", "papers-without-code"]
+    # Papers with Code's flag is on the HAS_CODE edge, as the README says
+    graph = read_snapshot(out / "kg").graph
+    official = {
+        v.removeprefix("repo:"): d.get("official")
+        for _u, v, k, d in graph.edges(keys=True, data=True)
+        if relationship_type(k) == "HAS_CODE"
+    }
+    assert official["https://github.com/quill-ml/quillkv"] is True
+    assert official["https://github.com/kvcache-fans/quillkv-triton"] is False
+    assert official["https://github.com/specladder/specladder"] is True
+    assert official["https://github.com/servingkit/specladder-vllm"] is False
