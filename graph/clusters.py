@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from paperkg.graph.large_graphs import louvain_communities
 
@@ -36,7 +35,6 @@ model models method methods approach approaches propose proposed results paper p
 data using based new show shows achieves achieve state art work framework existing study
 improve improves improved outperforms significantly experiments demonstrate novel task
 """
-_STOP_WORDS = sorted(ENGLISH_STOP_WORDS.union(_PAPER_WORDS.split()))
 
 
 @dataclass(frozen=True)
@@ -101,8 +99,11 @@ def keywords_by_cluster(texts: Mapping[int, Sequence[str]], top: int = 6) -> dic
     if not clusters:
         return {}
     documents = [" ".join(texts[c]) for c in clusters]
+    # scikit-learn takes over a second to import: only builds that label clusters pay it.
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
     vectorizer = CountVectorizer(
-        stop_words=_STOP_WORDS,
+        stop_words=sorted(ENGLISH_STOP_WORDS.union(_PAPER_WORDS.split())),
         ngram_range=(1, 2),
         min_df=1,
         token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z0-9\-]{2,}\b",
