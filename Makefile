@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench neo4j browser screenshots clean stories gallery
+.PHONY: demo test lint bench neo4j browser screenshots clean stories gallery fuzz
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 NEO4J_BOLT_PORT ?= 7687
@@ -76,6 +76,10 @@ docs: $(DOCS_STAMP)
 ## dist: the sdist and the wheel into dist/ (what a package index would get)
 dist: $(STAMP)
 	$(BIN)/python -m build --outdir dist .
+
+## fuzz: loaders, format detection and the gazetteer reader on over 10,000 generated inputs
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/test_fuzz.py -q --hypothesis-show-statistics
 
 ## stories: run the three runnable stories (stories/*/run.sh) with this venv's paperkg
 stories: $(STAMP)

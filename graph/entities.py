@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from paperkg.graph.gazetteer import Gazetteer, GazetteerEntry, entity_key
+from paperkg.graph.normalize import match_text
 
 __all__ = [
     "EntityMention",
@@ -331,6 +332,7 @@ def _title_name(title: str) -> tuple[str, str] | None:
 
 def introduced_names(title: str, abstract: str) -> list[tuple[str, str, str]]:
     """``(name, kind, evidence sentence)`` for every name this paper presents as its own."""
+    title, abstract = match_text(title), match_text(abstract)
     found: dict[str, tuple[str, str, str]] = {}
     for sentence in sentences(abstract):
         verb = re.search(rf"\b[Ww]e\s+(?:also\s+)?{_INTRO_VERBS}", sentence)
@@ -411,7 +413,10 @@ def extract_entities(
     shapes: bool = True,
 ) -> PaperEntities:
     """Entities of one paper: its introduced names, then known names from the gazetteer and
-    from ``corpus_names`` (names other papers in the corpus introduce)."""
+    from ``corpus_names`` (names other papers in the corpus introduce). The text is matched
+    as ``match_text`` reads it, so "\uff22\uff25\uff32\uff34" and "Ro\u200bBERTa" are BERT and
+    RoBERTa (evidence sentences are quoted that way too)."""
+    title, abstract = match_text(title), match_text(abstract)
     result = PaperEntities()
     seen: set[str] = set()
     intro = introduced_names(title, abstract)

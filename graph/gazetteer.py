@@ -17,10 +17,15 @@ from importlib.resources import files
 from pathlib import Path
 
 from paperkg.errors import InputError
+from paperkg.loaders.json_records import json_value
+from paperkg.loaders.text_file import read_text
 
 __all__ = ["Gazetteer", "GazetteerEntry", "Match", "entity_key", "load_gazetteer"]
 
 KINDS = ("method", "dataset")
+#: Longest name or alias a gazetteer file may give (the shipped list's longest is 55): names
+#: compile into one regular expression, and one far longer would not compile.
+MAX_NAME_CHARS = 200
 
 #: Size and variant suffixes that stay part of the family: "Llama-3-8B" is Llama 3.
 _SUFFIX = (
@@ -181,6 +186,11 @@ class Gazetteer:
         return self._keys[name]
 
 
+def _shown(name: str) -> str:
+    """A name as error messages show it: on one line, at most 60 characters."""
+    return " ".join(name.split())[:60]
+
+
 def _entries(data: object, source: str) -> Iterator[GazetteerEntry]:
     items = data.get("entries") if isinstance(data, dict) else None
     if not isinstance(items, list):
@@ -189,20 +199,25 @@ def _entries(data: object, source: str) -> Iterator[GazetteerEntry]:
         where = f"entries[{index}]"
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             raise InputError(f'{where}: needs a "name" string', path=source)
+        named = f"{where} ({_shown(item['name'])})"
         kind = item.get("kind")
         if kind not in KINDS:
-            raise InputError(
-                f'{where} ({item["name"]}): "kind" must be one of {KINDS}', path=source
-            )
+            raise InputError(f'{named}: "kind" must be one of {KINDS}', path=source)
         aliases = item.get("aliases", [])
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise InputError(f'{named}: "aliases" must be a list of strings', path=source)
+        case_sensitive = item.get("case_sensitive", False)
+        if not isinstance(case_sensitive, bool):
+            raise InputError(f'{named}: "case_sensitive" must be true or false', path=source)
+        too_long = next((s for s in (item["name"], *aliases) if len(s) > MAX_NAME_CHARS), None)
+        if too_long is not None:
             raise InputError(
-                f'{where} ({item["name"]}): "aliases" must be a list of strings', path=source
+                f"{named}: the name or alias {too_long[:40]!r}... is longer than "
+                f"{MAX_NAME_CHARS} characters",
+                path=source,
             )
         if entity_key(item["name"]):
-            yield GazetteerEntry(
-                item["name"], kind, tuple(aliases), bool(item.get("case_sensitive", False))
-            )
+            yield GazetteerEntry(item["name"], kind, tuple(aliases), case_sensitive)
 
 
 def load_gazetteer(extra: Iterable[str | Path] = ()) -> Gazetteer:
@@ -210,10 +225,11 @@ def load_gazetteer(extra: Iterable[str | Path] = ()) -> Gazetteer:
     shipped = files("paperkg.graph").joinpath("data/gazetteer.json")
     entries: list[GazetteerEntry] = []
     for path in extra:
+        if not Path(path).exists():
+            raise InputError("no such gazetteer file", path=str(path))
+        text = read_text(Path(path))[0]  # other errors name the file (and line) too
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read gazetteer: {exc}", path=str(path)) from exc
+            data = json_value(text, str(path))
         except json.JSONDecodeError as exc:
             raise InputError(
                 f"not valid JSON ({exc.msg})", path=str(path), line=exc.lineno

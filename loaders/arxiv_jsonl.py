@@ -1,7 +1,8 @@
 """The arXiv metadata snapshot (the public bulk export): one JSON object per line with
 ``id``, ``title``, ``abstract``, ``authors``/``authors_parsed``, ``categories``, ``doi``,
 ``versions`` and ``update_date``. Read line by line (decompressing a gzip file as it goes), so
-memory stays flat however long the file is."""
+memory stays flat however long the file is; a line longer than ``MAX_LINE_BYTES`` (no real
+record comes near: they are a few KB) is an error, not a read of the whole line."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from pathlib import Path
 
 from paperkg.errors import InputError
 from paperkg.loaders.json_fields import optional_date, optional_text, required_text
+from paperkg.loaders.json_records import json_value
 from paperkg.loaders.records import PaperRecord
 from paperkg.loaders.text_file import open_input, reading
 
-__all__ = ["FORMAT", "read", "sniff"]
+__all__ = ["FORMAT", "MAX_LINE_BYTES", "read", "sniff"]
 
 FORMAT = "arxiv-jsonl"
+MAX_LINE_BYTES = 16 << 20
 _VERSION = re.compile(r"v\d+$")
 
 
@@ -27,7 +30,7 @@ def sniff(head: str) -> bool:
     first = next((line for line in head.splitlines() if line.strip()), "")
     try:
         data = json.loads(first)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # bad syntax, digits past the limit, deep nesting
         return False
     return (
         isinstance(data, dict)
@@ -66,13 +69,28 @@ def read(path: Path) -> Iterator[PaperRecord]:
     """Yield one record per line; a bad line is an error naming the file and line."""
     name = str(path)
     with reading(path), open_input(path) as handle:
-        for number, raw in enumerate(handle, start=1):
+        number = 0
+        while raw := handle.readline(MAX_LINE_BYTES + 1):
+            number += 1
+            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                raise InputError(
+                    f"line longer than {MAX_LINE_BYTES >> 20} MiB; arXiv metadata records are "
+                    "a few KB (is this the arXiv snapshot?)",
+                    path=name,
+                    line=number,
+                )
             if not raw.strip():
                 continue
             try:
-                data = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as exc:
-                raise InputError("not UTF-8 text", path=name, line=number) from exc
+                raise InputError(
+                    f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); save the file as UTF-8",
+                    path=name,
+                    line=number,
+                ) from exc
+            try:
+                data = json_value(line, name, number)
             except json.JSONDecodeError as exc:
                 raise InputError(f"not a JSON object ({exc.msg})", path=name, line=number) from exc
             if not isinstance(data, dict):

@@ -8,7 +8,14 @@ import json
 from collections.abc import Iterator
 
 from paperkg.errors import InputError
-from paperkg.loaders.json_fields import optional_date, optional_text, required_text, string_list
+from paperkg.loaders.json_fields import (
+    object_list,
+    optional_date,
+    optional_text,
+    required_text,
+    string_list,
+)
+from paperkg.loaders.json_records import json_value
 from paperkg.loaders.records import PaperRecord
 
 __all__ = ["FORMAT", "parse", "sniff"]
@@ -25,7 +32,7 @@ def sniff(head: str) -> bool:
 def parse(text: str, path: str) -> Iterator[PaperRecord]:
     """One record per entry; an entry without a usable paper is an error naming its index."""
     try:
-        data = json.loads(text)
+        data = json_value(text, path)
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON ({exc.msg})", path=path, line=exc.lineno) from exc
     entries = data if isinstance(data, list) else [data]
@@ -37,7 +44,7 @@ def parse(text: str, path: str) -> Iterator[PaperRecord]:
         arxiv_id = optional_text(paper, "id")
         authors = tuple(
             a["name"].strip()
-            for a in paper.get("authors") or []
+            for a in object_list(paper.get("authors"))
             if isinstance(a, dict) and isinstance(a.get("name"), str) and a["name"].strip()
         )
         repo = optional_text(paper, "githubRepo")

@@ -9,12 +9,39 @@ from typing import Any
 
 from paperkg.errors import InputError
 
-__all__ = ["clean_text", "optional_date", "optional_text", "required_text", "string_list"]
+__all__ = [
+    "clean_text",
+    "object_list",
+    "optional_date",
+    "optional_text",
+    "required_text",
+    "string_list",
+]
+
+#: Longer than any date text (RFC 2822 with a zone name is about 60 characters).
+MAX_DATE_CHARS = 100
+#: ``clean_text`` folds long text a piece at a time: a field of millions of words split at
+#: once would be millions of strings (a 50 MB abstract took over 1 GB).
+_FOLD_CHARS = 1 << 20
 
 
 def clean_text(value: str) -> str:
     """Runs of whitespace (including the line breaks of arXiv titles) folded to one space."""
-    return " ".join(value.split())
+    if len(value) <= _FOLD_CHARS:
+        return " ".join(value.split())
+    folded: list[str] = []
+    space = False  # whitespace seen since the last word kept
+    for start in range(0, len(value), _FOLD_CHARS):
+        piece = value[start : start + _FOLD_CHARS]
+        words = " ".join(piece.split())
+        if words:
+            if folded and (space or piece[0].isspace()):
+                folded.append(" ")
+            folded.append(words)
+            space = piece[-1].isspace()
+        else:
+            space = True
+    return "".join(folded)
 
 
 def required_text(
@@ -33,6 +60,11 @@ def required_text(
 def optional_text(data: dict[str, Any], key: str) -> str | None:
     value = data.get(key)
     return clean_text(value) if isinstance(value, str) and value.strip() else None
+
+
+def object_list(value: Any) -> list[Any]:
+    """The items of a list field; anything else (a string, a number, an object) has none."""
+    return value if isinstance(value, list) else []
 
 
 def string_list(value: Any) -> tuple[str, ...]:
@@ -55,9 +87,11 @@ def optional_date(value: Any) -> date | None:
             return date.fromisoformat(match.group(0))
         except ValueError:
             return None
+    if len(text) > MAX_DATE_CHARS:  # no date; parsing would split it into all its words
+        return None
     try:
         return parsedate_to_datetime(text).date()
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # a year or offset too large
         pass
     try:
         return datetime.strptime(text, "%Y").date()

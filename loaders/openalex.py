@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from paperkg.errors import InputError
-from paperkg.loaders.json_fields import clean_text, optional_date, optional_text
+from paperkg.loaders.json_fields import clean_text, object_list, optional_date, optional_text
 from paperkg.loaders.json_records import json_objects
 from paperkg.loaders.records import PaperRecord, WorkRef
 
@@ -63,7 +63,7 @@ def parse(text: str, path: str) -> Iterator[PaperRecord]:
             doi=_short(item.get("doi") or ids.get("doi"), "https://doi.org/"),
             authors=tuple(
                 a["author"]["display_name"]
-                for a in item.get("authorships") or []
+                for a in object_list(item.get("authorships"))
                 if isinstance(a, dict)
                 and isinstance(a.get("author"), dict)
                 and isinstance(a["author"].get("display_name"), str)
@@ -72,7 +72,8 @@ def parse(text: str, path: str) -> Iterator[PaperRecord]:
             references=tuple(
                 WorkRef((f"openalex:{ref}",))
                 for ref in (
-                    _short(w, "https://openalex.org/") for w in item.get("referenced_works") or []
+                    _short(w, "https://openalex.org/")
+                    for w in object_list(item.get("referenced_works"))
                 )
                 if ref
             ),

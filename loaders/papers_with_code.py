@@ -24,6 +24,7 @@ from typing import Any
 
 from paperkg.errors import InputError
 from paperkg.loaders.json_fields import clean_text, optional_date, required_text
+from paperkg.loaders.json_records import json_value
 from paperkg.loaders.records import CodeLink, EntityRecord, PaperRecord
 
 __all__ = [
@@ -47,7 +48,9 @@ ORIGIN = "pwc"
 
 _SITE = r"https?://(?:www\.)?paperswithcode\.com"
 _VERSION = re.compile(r"v\d+$")
-_ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:v\d+)?(?:\.pdf)?/?$", re.IGNORECASE)
+_VERSION_ANY_CASE = re.compile(r"(?<=.)v\d+$", re.IGNORECASE)  # never the whole id
+#: Where the id of an arXiv abstract or PDF URL starts (it runs to the URL's end).
+_ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/", re.IGNORECASE)
 
 
 def _url_key(key: str, kind: str) -> re.Pattern[str]:
@@ -86,7 +89,7 @@ def sniff_datasets(head: str) -> bool:
 def _load(text: str, path: str, dump: str) -> list[Any]:
     """A dump's top-level array; anything else is an error naming the file."""
     try:
-        data = json.loads(text)
+        data = json_value(text, path)
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON ({exc.msg})", path=path, line=exc.lineno) from exc
     if not isinstance(data, list):
@@ -162,8 +165,17 @@ def _arxiv_id(value: str | None, url: str | None) -> str | None:
     field or else from an arXiv abstract or PDF URL."""
     if value:
         return _VERSION.sub("", value)
-    match = _ARXIV_URL.search(url or "")
-    return match.group(1) if match else None
+    # The id runs to the URL's end, so only what follows its last space, "?" or "#" can hold
+    # it. (One regular expression searching the whole string took quadratic time on many
+    # "arxiv.org/abs/" in a row: a minute for 112 KB.)
+    tail = re.split(r"[\s?#]", url or "")[-1]
+    start = _ARXIV_URL.search(tail)
+    if start is None:
+        return None
+    found = tail[start.end() :].removesuffix("/")
+    if found[-4:].lower() == ".pdf":
+        found = found[:-4]
+    return _VERSION_ANY_CASE.sub("", found) or None
 
 
 def _paper_of(item: dict[str, Any], where: str, path: str) -> tuple[str | None, str | None]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from paperkg.loaders.json_fields import optional_date, optional_text, required_text
+from paperkg.loaders.json_fields import object_list, optional_date, optional_text, required_text
 from paperkg.loaders.json_records import json_objects
 from paperkg.loaders.records import PaperRecord, WorkRef
 
@@ -67,7 +67,7 @@ def parse(text: str, path: str) -> Iterator[PaperRecord]:
             url=optional_text(item, "url"),
             authors=tuple(
                 a["name"]
-                for a in item.get("authors") or []
+                for a in object_list(item.get("authors"))
                 if isinstance(a, dict) and isinstance(a.get("name"), str)
             ),
             s2_id=optional_text(item, "paperId"),

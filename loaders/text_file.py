@@ -29,6 +29,15 @@ __all__ = [
 
 GZIP_MAGIC = b"\x1f\x8b"
 
+#: Byte-order marks of the encodings a text editor may save in instead of UTF-8 (UTF-32
+#: first: its little-endian mark starts like UTF-16's).
+_OTHER_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
 
 @contextmanager
 def reading(path: Path) -> Iterator[None]:
@@ -50,9 +59,22 @@ def reading(path: Path) -> Iterator[None]:
 def _decode(data: bytes, path: Path, *, cut: bool = False) -> str:
     """UTF-8 text with the BOM dropped and CRLF/CR folded to LF; NUL bytes or bad UTF-8 are an
     error naming the line. ``cut``: a multi-byte character cut at the end is ignored."""
+    for bom, encoding in _OTHER_BOMS:
+        if data.startswith(bom):
+            raise InputError(
+                f"{encoding} text (it starts with a {encoding} byte-order mark); "
+                "save the file as UTF-8",
+                path=str(path),
+                line=1,
+            )
     if b"\x00" in data:
-        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
-        raise InputError("binary file (NUL byte); expected UTF-8 text", path=str(path), line=line)
+        at = data.index(b"\x00")
+        raise InputError(
+            f"binary file (NUL byte at offset {at}) or UTF-16/UTF-32 text; expected UTF-8 "
+            "text (save the file as UTF-8)",
+            path=str(path),
+            line=data.count(b"\n", 0, at) + 1,
+        )
     data = data.removeprefix(codecs.BOM_UTF8)
     try:
         text = data.decode("utf-8")

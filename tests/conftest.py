@@ -11,11 +11,20 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 from neo4j_server import LocalNeo4j
 
 # Tests must never reach the Hugging Face Hub: the default model ships in a package.
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+# Hypothesis profiles (tests/test_fuzz.py), chosen by HYPOTHESIS_PROFILE: "light" keeps the
+# normal run fast; "fuzz" (make fuzz) runs over 10,000 generated cases; "ci" is in between.
+# ``deadline`` flags a slow case; the fuzz tests also stop any case at 10 s (a hang).
+settings.register_profile("light", max_examples=20, deadline=2000)
+settings.register_profile("ci", max_examples=60, deadline=2000)
+settings.register_profile("fuzz", max_examples=250, deadline=2000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "light"))
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
