@@ -1,9 +1,10 @@
 """k-nearest-neighbour similarity edges with FAISS (inner product on normalised vectors).
 
 Up to ``APPROXIMATE_FROM`` papers the search is exact (``IndexFlatIP``). Above, an inverted
-file index (``IndexIVFFlat``) replaces it, chosen over HNSW by measurement (see
-docs/benchmarks.md): its ``nprobe`` is raised until recall@10 against exact search, measured
-in the build on a sample of papers, reaches ``TARGET_RECALL``.
+file index with 8-bit scalar-quantised vectors (``IndexIVFScalarQuantizer``) replaces it,
+chosen over IVF-flat and HNSW by measurement (see docs/benchmarks.md): its ``nprobe`` is
+raised until recall@10 against exact search, measured in the build on a sample of papers,
+reaches ``TARGET_RECALL``; the neighbours it finds are then scored exactly.
 """
 
 from __future__ import annotations
@@ -78,8 +79,12 @@ def build_knn_index(
     data = np.ascontiguousarray(vectors, dtype=np.float32)
     dimension = data.shape[1]
     nlist = _nlist(count)
-    index = faiss.IndexIVFFlat(
-        faiss.IndexFlatIP(dimension), dimension, nlist, faiss.METRIC_INNER_PRODUCT
+    index = faiss.IndexIVFScalarQuantizer(
+        faiss.IndexFlatIP(dimension),
+        dimension,
+        nlist,
+        faiss.ScalarQuantizer.QT_8bit,
+        faiss.METRIC_INNER_PRODUCT,
     )
     index.cp.seed = seed
     rng = np.random.default_rng(seed)
@@ -90,13 +95,14 @@ def build_knn_index(
     exact = faiss.IndexFlatIP(dimension)
     exact.add(data)
     truth = _others(rows, exact.search(data[rows], 11)[1])
-    recall, nprobe = 0.0, 2
+    recall, step, nprobe = 0.0, 0, 4
     while recall < TARGET_RECALL and nprobe < nlist:
-        nprobe *= 2
+        nprobe = min(nlist, (4, 6)[step % 2] << (step // 2))  # 4, 6, 8, 12, 16, 24, ...
+        step += 1
         index.nprobe = nprobe
         found = _others(rows, index.search(data[rows], 11)[1])
         recall = float(np.mean([len(a & b) / 10 for a, b in zip(found, truth, strict=True)]))
-    return index, IndexChoice("IndexIVFFlat", nlist, nprobe, round(recall, 4), len(rows))
+    return index, IndexChoice("IndexIVFScalarQuantizer", nlist, nprobe, round(recall, 4), len(rows))
 
 
 def _others(rows: np.ndarray, hits: np.ndarray) -> list[set[int]]:
@@ -122,11 +128,24 @@ def search(index: faiss.Index, queries: np.ndarray, k: int) -> tuple[np.ndarray,
     return index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
 
 
+def _exact_scores(vectors: np.ndarray, rows: np.ndarray, chunk: int = 8192) -> np.ndarray:
+    """Cosine of each row with each neighbour found (quantised indexes only approximate it)."""
+    scores = np.full(rows.shape, -np.inf, dtype=np.float32)
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        found = vectors[np.maximum(part, 0)]
+        exact = np.einsum("nd,nkd->nk", vectors[start : start + len(part)], found)
+        scores[start : start + len(part)] = np.where(part >= 0, exact, -np.inf)
+    return scores
+
+
 def knn_edges(
     index: faiss.Index, vectors: np.ndarray, k: int, min_score: float | None = None
 ) -> list[Neighbour]:
     """Each row's ``k`` nearest other rows, best first; no self-edges; ties broken by row."""
     scores, rows = search(index, vectors, k + 1)
+    if not isinstance(index, faiss.IndexFlat):
+        scores = _exact_scores(vectors, rows)
     edges: list[Neighbour] = []
     for source in range(len(vectors)):
         hits = [
