@@ -55,9 +55,7 @@ def timed_push(uri: str, password: str, out: Path, batch: int) -> tuple[float, i
 
 def _clear(driver: neo4j.Driver) -> None:
     with driver.session() as session:
-        session.run(
-            "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
-        ).consume()
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS").consume()
 
 
 def main() -> None:
@@ -73,10 +71,10 @@ def main() -> None:
     server = LocalNeo4j(work)
     server.start()
     try:
-        batched = [
-            timed_push(server.uri, server.password, work / "big", args.batch)
-            for _ in range(args.runs)
-        ]
+        batched = []
+        for _ in range(args.runs):
+            batched.append(timed_push(server.uri, server.password, work / "big", args.batch))
+            print(f"batched push: {batched[-1][0]:.1f} s", flush=True)
         baseline = [
             timed_push(server.uri, server.password, work / "slice", 1) for _ in range(args.runs)
         ]
