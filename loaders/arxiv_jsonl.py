@@ -13,7 +13,7 @@ from pathlib import Path
 
 from paperkg.errors import InputError
 from paperkg.loaders.json_fields import optional_date, optional_text, required_text
-from paperkg.loaders.json_records import json_value
+from paperkg.loaders.json_records import json_object_line
 from paperkg.loaders.records import PaperRecord
 from paperkg.loaders.text_file import open_input, reading
 
@@ -89,12 +89,7 @@ def read(path: Path) -> Iterator[PaperRecord]:
                     path=name,
                     line=number,
                 ) from exc
-            try:
-                data = json_value(line, name, number)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"not a JSON object ({exc.msg})", path=name, line=number) from exc
-            if not isinstance(data, dict):
-                raise InputError("expected a JSON object per line", path=name, line=number)
+            data = json_object_line(line, name, number)
             identifier = data.get("id")
             if not isinstance(identifier, str) or not identifier.strip():
                 raise InputError("field 'id' must be a non-empty string", path=name, line=number)

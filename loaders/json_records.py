@@ -11,7 +11,7 @@ from typing import Any
 
 from paperkg.errors import InputError
 
-__all__ = ["json_objects", "json_value"]
+__all__ = ["json_object_line", "json_objects", "json_value"]
 
 #: A ``\uD800``-``\uDFFF`` escape that is not half of a pair: JSON can say it, Unicode text
 #: cannot hold it (every file writer would fail on the record later).
@@ -107,14 +107,18 @@ def json_objects(text: str, path: str) -> Iterator[tuple[int, str, dict[str, Any
         yield index, f"entry [{index}]", item
 
 
+def json_object_line(line: str, path: str, number: int) -> dict[str, Any]:
+    """One line of a JSON-lines file as an object, or one error naming file and line."""
+    try:
+        item = json_value(line, path, number)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not a JSON object ({exc.msg})", path=path, line=number) from exc
+    if not isinstance(item, dict):
+        raise InputError("expected a JSON object per line", path=path, line=number)
+    return item
+
+
 def _lines(text: str, path: str) -> Iterator[tuple[int, str, dict[str, Any]]]:
     for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json_value(line, path, number)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not a JSON object ({exc.msg})", path=path, line=number) from exc
-        if not isinstance(item, dict):
-            raise InputError("expected a JSON object per line", path=path, line=number)
-        yield number, f"line {number}", item
+        if line.strip():
+            yield number, f"line {number}", json_object_line(line, path, number)

@@ -901,14 +901,13 @@ def fetch_hf_daily_command(
     _fetch(cache, retries, timeout, lambda c, http: fetch_hf_daily(day.date(), into, c, http))
 
 
+def ids_option(help_text: str) -> Any:
+    """The ``--ids`` option of a fetch command: ids comma-separated or repeated."""
+    return click.option("--ids", multiple=True, required=True, metavar="IDS", help=help_text)
+
+
 @fetch_group.command("arxiv")
-@click.option(
-    "--ids",
-    multiple=True,
-    required=True,
-    metavar="IDS",
-    help="arXiv ids, comma-separated or repeated (2401.01234, hep-th/9901001).",
-)
+@ids_option("arXiv ids, comma-separated or repeated (2401.01234, hep-th/9901001).")
 @fetch_options
 def fetch_arxiv_command(
     ids: tuple[str, ...], into: Path, cache: Path | None, retries: int, timeout: float
@@ -919,13 +918,9 @@ def fetch_arxiv_command(
 
 
 @fetch_group.command("s2")
-@click.option(
-    "--ids",
-    multiple=True,
-    required=True,
-    metavar="IDS",
-    help="arXiv:2401.01234, DOI:10.1234/x, CorpusId:123 or bare arXiv ids/DOIs; "
-    "comma-separated or repeated.",
+@ids_option(
+    "arXiv:2401.01234, DOI:10.1234/x, CorpusId:123 or bare arXiv ids/DOIs; "
+    "comma-separated or repeated."
 )
 @click.option(
     "--with-references",
@@ -952,13 +947,7 @@ def fetch_s2_command(
 
 
 @fetch_group.command("openalex")
-@click.option(
-    "--ids",
-    multiple=True,
-    required=True,
-    metavar="IDS",
-    help="OpenAlex work ids (W2741809807) or DOIs; comma-separated or repeated.",
-)
+@ids_option("OpenAlex work ids (W2741809807) or DOIs; comma-separated or repeated.")
 @fetch_options
 def fetch_openalex_command(
     ids: tuple[str, ...], into: Path, cache: Path | None, retries: int, timeout: float
