@@ -10,6 +10,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from browser import browser
 from click.testing import CliRunner, Result
 from hypothesis import settings
 from neo4j_server import LocalNeo4j
@@ -111,3 +112,10 @@ def neo4j_driver(neo4j_server: tuple[str, str]):
     driver.execute_query("MATCH (n) DETACH DELETE n")
     yield driver
     driver.close()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Debian Chromium for every browser test (see tests/browser.py)."""
+    with browser() as launched:
+        yield launched

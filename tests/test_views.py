@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser import browser, visit
+from browser import visit
 
 from conftest import EXAMPLES, ROOT
 from paperkg.build import BuildOptions, build
@@ -20,12 +20,6 @@ HOSTILE = [
     '"><svg onload=alert(1)> Quoted Breakouts & Ampersands',
 ]
 HEADER = "new\n\nSubscribe\n\nMar 9\n\n"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as launched:
-        yield launched
 
 
 @pytest.fixture(scope="module")

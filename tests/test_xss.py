@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import pyvis
-from browser import browser, visit
+from browser import visit
 
 from paperkg.build import BuildOptions, build
 from paperkg.graph import read_snapshot
@@ -303,12 +303,6 @@ def facts_of(data: dict) -> list[str] | None:
 
 
 # --- fixtures -----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as launched:
-        yield launched
 
 
 @pytest.fixture(scope="module")
