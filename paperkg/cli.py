@@ -17,7 +17,7 @@ from click.core import ParameterSource
 
 from paperkg import __version__
 from paperkg.build import BuildOptions, build
-from paperkg.errors import PaperkgError
+from paperkg.errors import Neo4jError, PaperkgError, QueryError
 from paperkg.fetch import (
     FetchConfig,
     fetch_arxiv,
@@ -49,21 +49,98 @@ from paperkg.graph.neo4j_store import Neo4jSettings, PushReport, connect, push_s
 from paperkg.incremental import inherited_settings
 from paperkg.loaders import FORMATS, RecordFilter
 from paperkg.queries import export_catalog, find_query, load_catalog, run_query, typed_params
-from paperkg.render import ProgressBars, print_json, print_table
+from paperkg.render import ProgressBars, error_line, print_json, print_line, print_table
 from paperkg.viz import bridges_view, cluster_view, overview, paper_view, render_html
 
 if TYPE_CHECKING:
     import httpx
 
 
+class CommandError(click.ClickException):
+    """A ``PaperkgError`` on its way to the terminal, with its stable ``code``."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class Interrupted(click.ClickException):
+    """Ctrl-C: exit status 130, as shells report a command killed by SIGINT."""
+
+    exit_code = 130
+    code = "interrupted"
+
+    def __init__(self) -> None:
+        super().__init__("Interrupted")
+
+
+def _wants_json(args: list[str]) -> bool:
+    """Whether ``--json`` is among the options (not after ``--``, where it is an argument)."""
+    options = args[: args.index("--")] if "--" in args else args
+    return "--json" in options
+
+
 class PaperkgGroup(click.Group):
-    """Turns every ``PaperkgError`` into one ``Error: ...`` line and exit status 1."""
+    """The edge between the library and the terminal.
+
+    A ``PaperkgError`` becomes one ``Error: ...`` line on stderr and exit status 1, a usage
+    mistake click's usage and ``Error:`` line and status 2, Ctrl-C one ``Interrupted`` line
+    and status 130; every message is made inert and short by ``error_line``. With
+    ``--json`` among the arguments, stdout also gets ``{"error": {"code", "message"}}``.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except PaperkgError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise CommandError(str(exc), exc.code) from exc
+        except KeyboardInterrupt as exc:
+            raise Interrupted() from exc
+
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        as_json = _wants_json(list(sys.argv[1:] if args is None else args))
+        try:
+            status = super().main(
+                args, prog_name, complete_var, False, windows_expand_args, **extra
+            )
+        except click.ClickException as exc:
+            _report(exc, as_json)
+            sys.exit(exc.exit_code)
+        except click.Abort as exc:  # Ctrl-C while click itself parsed, or an aborted prompt
+            if isinstance(exc.__cause__, KeyboardInterrupt):
+                _report(Interrupted(), as_json)
+                sys.exit(Interrupted.exit_code)
+            _report(click.ClickException("Aborted"), as_json)
+            sys.exit(1)
+        sys.exit(status if isinstance(status, int) else 0)
+
+
+def _report(exc: click.ClickException, as_json: bool) -> None:
+    """Show ``exc`` as the one line (usage mistakes with click's usage above it)."""
+    exc.message = error_line(exc.message)
+    if isinstance(exc, click.UsageError):
+        code = "usage_error"
+        exc.show()
+    else:
+        code = getattr(exc, "code", "error")
+        if isinstance(exc, Interrupted):
+            if sys.stderr.isatty():
+                click.echo(file=sys.stderr)  # end the line the terminal echoed ^C on
+            click.echo(exc.message, err=True)
+        else:
+            click.echo(f"Error: {exc.message}", err=True)
+    if as_json:
+        print_json({"error": {"code": code, "message": error_line(exc.format_message())}})
 
 
 def out_option(func: Any) -> Any:
@@ -129,7 +206,7 @@ def _settings(uri: str, user: str, database: str | None) -> Neo4jSettings:
     password = os.environ.get("NEO4J_PASSWORD")
     if password is None:
         if not sys.stdin.isatty():
-            raise click.ClickException(
+            raise Neo4jError(
                 "set NEO4J_PASSWORD: there is no terminal to ask for the Neo4j password"
             )
         password = click.prompt(f"Password for {user} at {uri}", hide_input=True)
@@ -396,7 +473,7 @@ def build_command(
         ],
     )
     stages = ", ".join(f"{name} {secs:.2f}s" for name, secs in report.seconds.items())
-    click.echo(f"model {report.model}; {stages}")
+    print_line(f"model {report.model}; {stages}")
     if pushed is not None:
         _print_push(pushed)
 
@@ -446,7 +523,7 @@ def stats_command(out: Path, as_json: bool) -> None:
     rows += [(f"{label} nodes", n) for label, n in stats["nodes"].items() if label != "Paper"]
     rows += [("input files", stats["sources"]), ("records read", stats["records"])]
     print_table(f"Snapshot {out}", ["what", "count"], rows)
-    click.echo(
+    print_line(
         f"model {stats['model']} ({stats['dimension']} dimensions), k={stats['k']}, "
         f"built {stats['created']}"
     )
@@ -513,9 +590,9 @@ def paper_command(paper: str, out: Path, as_json: bool) -> None:
     if as_json:
         print_json(asdict(profile))
         return
-    click.echo(
-        f"{profile.title}\n{profile.id}  listed {profile.listed or '-'}  "
-        f"sources: {', '.join(profile.sources)}"
+    print_line(profile.title)
+    print_line(
+        f"{profile.id}  listed {profile.listed or '-'}  sources: {', '.join(profile.sources)}"
     )
     facts = [
         ("introduces", ", ".join(profile.introduces)),
@@ -571,12 +648,12 @@ def _print_changes(report: UpdateReport, as_json: bool) -> None:
         print_json(asdict(report))
         return
     added = report.papers_after - report.papers_before
-    click.echo(
+    print_line(
         f"Last build {report.created}: {report.papers_before} -> {report.papers_after} papers "
         f"({added:+d}) from {', '.join(report.inputs) or 'no new inputs'}"
     )
     if not report.compared:
-        click.echo("It started from nothing: no earlier clusters to compare with.")
+        print_line("It started from nothing: no earlier clusters to compare with.")
         return
     print_table(
         None,
@@ -594,7 +671,7 @@ def _print_changes(report: UpdateReport, as_json: bool) -> None:
             for c in report.changes
         ],
     )
-    click.echo(f"{report.unchanged} clusters unchanged.")
+    print_line(f"{report.unchanged} clusters unchanged.")
 
 
 @main.command("bridges")
@@ -636,7 +713,7 @@ def query_list(pack: str | None, as_json: bool) -> None:
     """Every query with its pack, description and parameters (type = default)."""
     specs = [s for s in load_catalog() if pack is None or s.pack == pack]
     if pack is not None and not specs:
-        raise click.ClickException(
+        raise QueryError(
             f"no pack {pack!r}; packs: " + ", ".join(sorted({s.pack for s in load_catalog()}))
         )
     if as_json:
@@ -717,7 +794,7 @@ def query_export(folder: Path) -> None:
     """Write every query as FOLDER/<pack>/<name>.cypher, with :param lines for its
     defaults, ready to drag into Neo4j Browser's Favorites."""
     written = export_catalog(load_catalog(), folder)
-    click.echo(f"{len(written)} queries written to {folder}")
+    print_line(f"{len(written)} queries written to {folder}")
 
 
 @main.group("view")
@@ -734,7 +811,7 @@ def _write_page(html: str, output: Path) -> None:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
-    click.echo(f"wrote {output} ({output.stat().st_size / 1024:.0f} KiB)")
+    print_line(f"wrote {output} ({output.stat().st_size / 1024:.0f} KiB)")
 
 
 def output_option(default: str) -> Any:
@@ -882,7 +959,7 @@ def _fetch(
     )
     with make_client(config) as client:
         path = call(config, client)
-    click.echo(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
+    print_line(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
 
 
 @fetch_group.command("hf-daily")
@@ -1036,13 +1113,13 @@ def export_neo4j_csv_command(folder: Path, out: Path, database: str, as_json: bo
         ["file", "rows"],
         [(f.path.name, f.rows) for f in report.files],
     )
-    click.echo(
+    print_line(
         "Import, with Neo4j stopped, into a new or empty database "
         "(add --overwrite-destination=true to replace one):"
     )
-    click.echo(f"  {report.command_line()}")
-    click.echo("Then start Neo4j and run once:")
-    click.echo(f"  cypher-shell -u neo4j -f {shlex.quote(str(report.after_import))}")
+    print_line(f"  {report.command_line()}")
+    print_line("Then start Neo4j and run once:")
+    print_line(f"  cypher-shell -u neo4j -f {shlex.quote(str(report.after_import))}")
 
 
 if __name__ == "__main__":

@@ -6,15 +6,22 @@
      ├── SnapshotError     a snapshot directory is missing, damaged or cannot be written
      ├── Neo4jError        the Neo4j server cannot be reached, refuses us, or fails a write
      ├── QueryError        an unknown query pack query, a bad parameter, or a failed query
-     └── ExportError       an export file or folder cannot be written where it was asked
+     ├── ExportError       an export file or folder cannot be written where it was asked
+     └── FetchError        an API request of ``paperkg fetch`` failed or was refused
 
-The CLI turns any ``PaperkgError`` into one line on stderr and exit status 1.
+The CLI turns any ``PaperkgError`` into one line on stderr and exit status 1; with ``--json``
+it also prints ``{"error": {"code": ..., "message": ...}}`` on stdout, ``code`` being the
+class's stable :attr:`PaperkgError.code` (the table is :data:`ERROR_CODES`).
 """
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 __all__ = [
+    "ERROR_CODES",
     "ExportError",
+    "FetchError",
     "InputError",
     "ModelError",
     "Neo4jError",
@@ -27,9 +34,14 @@ __all__ = [
 class PaperkgError(Exception):
     """Root of every error a user can act on."""
 
+    #: Stable name of the kind of error, for scripts reading ``--json`` errors.
+    code: ClassVar[str] = "error"
+
 
 class InputError(PaperkgError):
     """A source path or file is missing, unreadable, or not in a format paperkg reads."""
+
+    code = "input_error"
 
     def __init__(self, message: str, *, path: str | None = None, line: int | None = None) -> None:
         self.path = path
@@ -43,18 +55,53 @@ class InputError(PaperkgError):
 class ModelError(PaperkgError):
     """The embedding model cannot be found or loaded."""
 
+    code = "model_error"
+
 
 class SnapshotError(PaperkgError):
     """A snapshot directory is missing, damaged, or cannot be written."""
+
+    code = "snapshot_error"
 
 
 class Neo4jError(PaperkgError):
     """Neo4j is unreachable, rejects the credentials or database, or a write fails."""
 
+    code = "neo4j_error"
+
 
 class QueryError(PaperkgError):
     """A query of the packs is unknown, gets a bad parameter, or fails on the server."""
 
+    code = "query_error"
+
 
 class ExportError(PaperkgError):
     """An export (GraphML, GEXF, Neo4j import CSV) cannot be written to the path given."""
+
+    code = "export_error"
+
+
+class FetchError(PaperkgError):
+    """A request of ``paperkg fetch`` failed, was refused, or its answer cannot be used."""
+
+    code = "fetch_error"
+
+
+#: Every ``code`` a ``--json`` error can carry, with what it means (docs/reference/cli.md).
+ERROR_CODES: dict[str, str] = {
+    "input_error": "a source path or file cannot be read, or is not in a format paperkg reads",
+    "model_error": "the embedding model cannot be found or loaded",
+    "snapshot_error": "no snapshot at --out, or it is damaged or cannot be written",
+    "neo4j_error": "Neo4j cannot be reached, refuses the credentials or database, or a write "
+    "fails; or --neo4j is not a Bolt URI",
+    "query_error": "an unknown pack query, a bad --param, or a query the server refused",
+    "export_error": "an export, view or query file cannot be written where asked, or the "
+    "target exists (--force replaces it)",
+    "fetch_error": "an API request of paperkg fetch failed or was refused",
+    "error": "any other mistake paperkg can name: a paper or cluster that is not in the "
+    "snapshot, an empty query, a bad setting",
+    "usage_error": "the command line itself is wrong: a missing argument, an unknown "
+    "option, a value of the wrong type (exit status 2)",
+    "interrupted": "Ctrl-C (SIGINT) stopped the command (exit status 130)",
+}
