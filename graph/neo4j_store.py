@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import neo4j
 from neo4j import exceptions as neo4j_errors
@@ -25,10 +26,12 @@ from paperkg.graph.model import relationship_type
 from paperkg.graph.snapshot import Snapshot
 
 __all__ = [
+    "BOLT_SCHEMES",
     "MIN_SERVER_VERSION",
     "Neo4jSettings",
     "PushReport",
     "check_server_version",
+    "check_uri",
     "connect",
     "count_graph",
     "create_schema",
@@ -39,6 +42,33 @@ __all__ = [
 #: Vector indexes became generally available in Neo4j 5.13.
 MIN_SERVER_VERSION = (5, 13)
 START_HINT = "start one with 'docker compose up -d' (or 'make neo4j' in a paperkg checkout)"
+#: URI schemes the driver speaks Bolt over (``http`` is Neo4j Browser's web page instead).
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
+def check_uri(uri: str) -> str:
+    """``uri`` when its scheme is a Bolt one; else one line saying what to give instead.
+
+    The driver would take ``http://`` for its HTTP route and fail on a missing module, and a
+    bare ``host:port`` with a confusing parse error.
+    """
+    scheme = uri.partition("://")[0].lower() if "://" in uri else ""
+    if scheme in BOLT_SCHEMES:
+        return uri
+    if scheme in ("http", "https"):
+        try:
+            host = urlsplit(uri).hostname or "localhost"
+        except ValueError:
+            host = "localhost"
+        host = f"[{host}]" if ":" in host else host
+        raise Neo4jError(
+            f"--neo4j {uri} is Neo4j Browser's address; give the Bolt URI, e.g. bolt://{host}:7687"
+        )
+    schemes = ", ".join(f"{name}://" for name in BOLT_SCHEMES)
+    raise Neo4jError(
+        f"--neo4j {uri!r} is not a Bolt URI: give one starting with {schemes}, "
+        "e.g. bolt://localhost:7687"
+    )
 
 
 @dataclass(frozen=True)
@@ -49,6 +79,9 @@ class Neo4jSettings:
     user: str = "neo4j"
     password: str = field(default="", repr=False)
     database: str | None = None
+
+    def __post_init__(self) -> None:
+        check_uri(self.uri)
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,13 @@ from paperkg.graph.lookup import (
     paper_profile,
 )
 from paperkg.graph.neo4j_csv import export_neo4j_csv
-from paperkg.graph.neo4j_store import Neo4jSettings, PushReport, connect, push_snapshot
+from paperkg.graph.neo4j_store import (
+    Neo4jSettings,
+    PushReport,
+    check_uri,
+    connect,
+    push_snapshot,
+)
 from paperkg.incremental import inherited_settings
 from paperkg.loaders import FORMATS, RecordFilter
 from paperkg.queries import export_catalog, find_query, load_catalog, run_query, typed_params
@@ -203,6 +209,7 @@ def neo4j_options(required: bool) -> Any:
 
 
 def _settings(uri: str, user: str, database: str | None) -> Neo4jSettings:
+    check_uri(uri)  # before asking for a password
     password = os.environ.get("NEO4J_PASSWORD")
     if password is None:
         if not sys.stdin.isatty():
