@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ __all__ = [
     "EmbeddingResult",
     "embed_texts",
     "embedding_dimension",
+    "model_text",
     "text_hash",
 ]
 
@@ -43,6 +45,19 @@ BACKENDS = ("auto", "openvino", "torch")
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _PACKAGED = {DEFAULT_MODEL.casefold(), f"sentence-transformers/{DEFAULT_MODEL}".casefold()}
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def model_text(text: str) -> str:
+    """``text`` as a tokenizer takes it: lone surrogates become U+FFFD.
+
+    Python keeps the bytes of a command line that are not UTF-8 as U+DC80..U+DCFF
+    (``paperkg similar $'\\xff text'``), and the tokenizers refuse such strings with a
+    ``TypeError``; the rest of the text still makes a query.
+    """
+    return _SURROGATES.sub("\ufffd", text)
 
 
 def text_hash(text: str) -> str:
@@ -114,7 +129,7 @@ class Embedder:
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
         chunk = self.batch_size * 4
         for start in range(0, len(texts), chunk):
-            part = list(texts[start : start + chunk])
+            part = [model_text(text) for text in texts[start : start + chunk]]
             if self._openvino is not None:
                 out[start : start + len(part)] = self._openvino.encode(part)
             else:
