@@ -875,10 +875,19 @@ def view_cluster(cluster: int, out: Path, output: Path) -> None:
     show_default=True,
     help="Hops around the paper.",
 )
-def view_paper(paper: str, out: Path, output: Path, depth: int) -> None:
-    """PAPER's ego network: similar papers, citations both ways, entities and code."""
+@click.option(
+    "--node-budget",
+    type=click.IntRange(min=1),
+    default=1500,
+    show_default=True,
+    help="A hop that would draw more nodes than this is left out.",
+)
+def view_paper(paper: str, out: Path, output: Path, depth: int, node_budget: int) -> None:
+    """PAPER's ego network: similar papers, citations both ways, entities and code; each
+    paper is expanded once, so a large --depth stops where the graph ends."""
     graph = read_snapshot(out).graph
-    _write_page(render_html(paper_view(graph, find_paper(graph, paper), depth)), output)
+    view = paper_view(graph, find_paper(graph, paper), depth, node_budget=node_budget)
+    _write_page(render_html(view), output)
 
 
 @view_group.command("bridges")

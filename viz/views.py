@@ -125,30 +125,53 @@ def cluster_view(graph: nx.MultiDiGraph, cluster: int) -> ViewGraph:
     return view
 
 
-def paper_view(graph: nx.MultiDiGraph, paper: str, depth: int = 1) -> ViewGraph:
-    """A paper's ego network: similar papers, citations both ways, entities, repos."""
+def paper_view(
+    graph: nx.MultiDiGraph, paper: str, depth: int = 1, *, node_budget: int = DEFAULT_BUDGET
+) -> ViewGraph:
+    """A paper's ego network out to ``depth`` hops: similar papers, citations both ways,
+    entities, repos.
+
+    Breadth-first: each paper is expanded once and each edge drawn once, so a depth past the
+    graph's reach draws what that reach draws. A hop that would take the view past
+    ``node_budget`` nodes is left out, and the view's notes say so.
+    """
     if depth < 1:
         raise PaperkgError(f"--depth must be at least 1, got {depth}")
     view = ViewGraph.of(graph, f"Paper: {graph.nodes[paper]['title']}")
     view.add(graph, paper, focus=True)
-    frontier = {paper}
-    for _level in range(depth):
-        reached: set[str] = set()
+    drawn: set[tuple[str, str, str]] = set()
+    frontier, shown = [paper], 0
+    for level in range(1, depth + 1):
+        if not frontier:
+            break
+        found: dict[str, None] = {}  # new nodes, in the order they were met
+        edges: dict[tuple[str, str, str], tuple[str, str, str, dict[str, Any]]] = {}
         for node in frontier:
             for u, v, key, data in [
                 *graph.out_edges(node, keys=True, data=True),
                 *graph.in_edges(node, keys=True, data=True),
             ]:
                 kind = relationship_type(key)
-                if kind in ("IN_CLUSTER", "LINKS_TO"):
+                if kind in ("IN_CLUSTER", "LINKS_TO") or (u, v, key) in drawn:
                     continue
                 other = v if u == node else u
-                if graph.nodes[other].get("type") == "Paper":
-                    reached.add(other)
-                view.add(graph, other)
-                view.link(u, v, kind, data)
-        frontier = reached - {paper}
-    view.notes.append(f"depth {depth}: similar papers, citations both ways, entities and code")
+                if other not in view.nodes:
+                    found[other] = None
+                edges.setdefault((u, v, key), (u, v, kind, data))
+        if level > 1 and len(view.nodes) + len(found) > node_budget:
+            view.notes.append(
+                f"stopped at depth {shown}: depth {level} would show "
+                f"{len(view.nodes) + len(found)} nodes, more than the {node_budget}-node budget"
+            )
+            break
+        for node in found:
+            view.add(graph, node)
+        for edge in edges.values():
+            view.link(*edge)
+        drawn.update(edges)
+        frontier = [n for n in found if graph.nodes[n].get("type") == "Paper"]
+        shown = level
+    view.notes.insert(0, f"depth {shown}: similar papers, citations both ways, entities and code")
     return view
 
 
