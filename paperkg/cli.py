@@ -855,12 +855,12 @@ def view_overview(out: Path, output: Path, node_budget: int, min_score: float) -
     _write_page(render_html(overview(graph, node_budget=node_budget, min_score=min_score)), output)
 
 
-@view_group.command("cluster")
+@view_group.command("cluster", context_settings={"ignore_unknown_options": True})
 @click.argument("cluster", type=int)
 @out_option
 @output_option("cluster.html")
 def view_cluster(cluster: int, out: Path, output: Path) -> None:
-    """One cluster with its methods, datasets and repos."""
+    """One cluster with its methods, datasets and repos; -1 is the papers in no cluster."""
     _write_page(render_html(cluster_view(read_snapshot(out).graph, cluster)), output)
 
 

@@ -109,7 +109,8 @@ def cluster_view(graph: nx.MultiDiGraph, cluster: int) -> ViewGraph:
     node = f"cluster:{cluster}"
     if node not in graph:
         known = sorted(d["id"] for _n, d in graph.nodes(data=True) if d.get("type") == "Cluster")
-        raise PaperkgError(f"no cluster {cluster}; clusters: {', '.join(map(str, known))}")
+        what = "no unclustered papers (-1)" if cluster == -1 else f"no cluster {cluster}"
+        raise PaperkgError(f"{what}; clusters: {', '.join(map(str, known))}")
     view = ViewGraph.of(graph, f"Cluster {cluster}: {graph.nodes[node]['label']}")
     members = [u for u, _v, key in graph.in_edges(node, keys=True) if key == "IN_CLUSTER"]
     for paper in members:
