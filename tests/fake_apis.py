@@ -1,9 +1,10 @@
 """A loopback stand-in for the Hugging Face, arXiv, Semantic Scholar and OpenAlex APIs.
 
 A threaded ``http.server`` on 127.0.0.1 (port 0) serves invented fixture papers, records every
-request, and can be scripted per path to misbehave for the first calls: answer 429 (with a
-``Retry-After``), 500, or hang longer than the client's timeout. It stops itself after
-``max_lifetime`` seconds even if a test forgets to.
+request, and can be scripted per path to misbehave for the first calls: answer any status with
+any body and headers (429 with a ``Retry-After``, 500, a redirect, an empty 200), hang longer
+than the client's timeout, drip a body one byte at a time, or stream a huge or gzip-bomb body
+generated on the fly. It stops itself after ``max_lifetime`` seconds even if a test forgets to.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -43,11 +45,24 @@ class Recorded:
 
 @dataclass(frozen=True)
 class Fault:
-    """How to answer one scripted call: ``kind`` is "429", "500" or "hang"."""
+    """How to answer one scripted call.
+
+    ``kind`` is a status code ("429", "500", "302", "200", ...) answered with ``body`` (a
+    scripted error message by default), ``content_type``, ``headers`` and ``Retry-After``;
+    "hang" waits ``hang_seconds`` then answers ``[]``; "drip" sends a 200 whose ``size``-byte
+    JSON body comes one byte every ``interval`` seconds; "huge" streams a ``size``-byte JSON
+    body with no Content-Length; "bomb" streams ``size`` bytes gzip-compressed
+    (``Content-Encoding: gzip``), compressed as it is sent so only what is read is made.
+    """
 
     kind: str
     retry_after: str | None = "0"
     hang_seconds: float = 2.0
+    body: bytes | str | None = None
+    content_type: str = "application/json"
+    headers: Mapping[str, str] = field(default_factory=dict)
+    size: int = 0
+    interval: float = 0.1
 
 
 @dataclass
@@ -57,6 +72,26 @@ class _State:
     fixed: dict[str, tuple[int, str]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
+
+
+def json_padding(size: int, block: int = 1 << 16) -> Iterator[bytes]:
+    """``size`` bytes of a valid, empty JSON list (``[``, blanks, ``]``), ``block`` at a time."""
+    yield b"["
+    left = max(size - 2, 0)
+    blank = b" " * block
+    while left > 0:
+        yield blank[: min(block, left)]
+        left -= min(block, left)
+    yield b"]"
+
+
+def _gzip_stream(pieces: Iterator[bytes]) -> Iterator[bytes]:
+    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    for piece in pieces:
+        packed = packer.compress(piece)
+        if packed:
+            yield packed
+    yield packer.flush()
 
 
 def _paper_text(key: str) -> tuple[str, str]:
@@ -288,9 +323,35 @@ def _handler(state: _State) -> type[BaseHTTPRequestHandler]:
                 state.stopping.wait(fault.hang_seconds)
                 self._reply(200, b"[]", "application/json")
                 return
+            if fault.kind in ("drip", "huge", "bomb"):
+                self._stream(fault)
+                return
             status = int(fault.kind)
             extra = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}
-            self._reply(status, b'{"message": "scripted fault"}', "application/json", extra)
+            extra.update(fault.headers)
+            payload = b'{"message": "scripted fault"}' if fault.body is None else fault.body
+            payload = payload.encode() if isinstance(payload, str) else payload
+            self._reply(status, payload, fault.content_type, extra)
+
+        def _stream(self, fault: Fault) -> None:
+            """Send a body as it is generated, until it ends, the client leaves or we stop."""
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            if fault.kind == "drip":
+                self.send_header("Content-Length", str(fault.size))
+                pieces = json_padding(fault.size, block=1)
+            elif fault.kind == "huge":
+                pieces = json_padding(fault.size)
+            else:
+                self.send_header("Content-Encoding", "gzip")
+                pieces = _gzip_stream(json_padding(fault.size))
+            self.end_headers()
+            for piece in pieces:
+                if state.stopping.is_set():
+                    return
+                self.wfile.write(piece)
+                if fault.kind == "drip":
+                    state.stopping.wait(fault.interval)
 
         def _route(self, method: str, path: str, query: dict, body: bytes) -> None:
             routes: dict[str, Callable[[], tuple[str, str]]] = {
