@@ -5,11 +5,16 @@ the arXiv metadata snapshot's JSON lines), the Semantic Scholar batch endpoint a
 works. Nothing is parsed into a graph here: ``paperkg build`` reads the saved files like any
 other source.
 
-Every request goes through :func:`_request`, which sends a polite User-Agent, keeps a minimum
-interval between requests to the same host, retries 429, 5xx, timeouts and connection errors
-with exponential backoff (honouring ``Retry-After``, capped by ``FetchConfig.max_sleep``),
-answers repeats from an on-disk cache keyed by sha256 of method, URL and body, and fails with
-one actionable line. Output files are written atomically and named deterministically.
+Every request of every fetcher goes through one :class:`_Session`, which sends a polite
+User-Agent, keeps a minimum interval between requests to the same host, retries 429, 5xx,
+timeouts and connection errors with exponential backoff (honouring ``Retry-After``, capped by
+``FetchConfig.max_sleep``), and fails with one actionable line. It guards against the server
+too: redirects are followed by hand (at most ``MAX_REDIRECTS``, only to http(s) URLs, the S2
+key only to the origin it was configured for); a body is decoded as it streams and dropped
+past ``FetchConfig.max_bytes``; ``FetchConfig.timeout`` bounds each request as a whole, body
+and redirects included. Repeats are answered from an on-disk cache keyed by sha256 of method,
+URL and body, which holds only answers a command accepted: an empty day fetched too early is
+asked for again next time. Output files are written atomically and named deterministically.
 """
 
 from __future__ import annotations
@@ -21,8 +26,10 @@ import os
 import re
 import tempfile
 import time
+import unicodedata
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -40,6 +47,8 @@ from paperkg.errors import PaperkgError
 
 __all__ = [
     "ARXIV_BATCH",
+    "MAX_BYTES",
+    "MAX_REDIRECTS",
     "OPENALEX_BATCH",
     "S2_BATCH",
     "FetchConfig",
@@ -74,6 +83,16 @@ _S2_PAPER_ID = re.compile(r"[0-9a-f]{40}")
 _OPENALEX_WORK = re.compile(r"W\d+", re.IGNORECASE)
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
 _RETRYABLE = frozenset({429, 500, 502, 503, 504})
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+#: Redirects followed per request (the APIs redirect once at most).
+MAX_REDIRECTS = 10
+#: Default cap on a decoded answer; the largest real one (500 S2 papers with references and
+#: citations) is a few MiB.
+MAX_BYTES = 64 * 2**20
+_ERROR_TEXT_BYTES = 64 * 1024  # of an error body, enough for its message
+_PIECE = 64 * 1024  # most bytes one step of gzip/deflate decoding may produce
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})  # control, format, unassigned...
 
 T = TypeVar("T")
 
@@ -85,7 +104,9 @@ class FetchConfig:
     ``min_interval`` is the least time in seconds between two requests to one host, raised per
     host by ``host_intervals`` (arXiv asks for 3 s). ``max_retries`` is how many times a
     request is repeated after the first try; the n-th retry waits ``backoff_base * 2**n``
-    seconds, or what ``Retry-After`` says, never more than ``max_sleep``.
+    seconds, or what ``Retry-After`` says, never more than ``max_sleep``. ``timeout`` bounds
+    each try as a whole: connecting, the headers and the whole body, redirects included.
+    ``max_bytes`` caps a decoded answer; a larger one fails the fetch.
     """
 
     hf_base: str = "https://huggingface.co"
@@ -102,6 +123,7 @@ class FetchConfig:
     max_sleep: float = 60.0
     timeout: float = 30.0
     cache_dir: Path | None = None
+    max_bytes: int = MAX_BYTES
 
     def __post_init__(self) -> None:
         for name in ("min_interval", "backoff_base", "max_sleep", "max_retries"):
@@ -109,6 +131,8 @@ class FetchConfig:
                 raise PaperkgError(f"fetch setting {name} must be >= 0, got {getattr(self, name)}")
         if self.timeout <= 0:
             raise PaperkgError(f"fetch setting timeout must be > 0, got {self.timeout}")
+        if self.max_bytes <= 0:
+            raise PaperkgError(f"fetch setting max_bytes must be > 0, got {self.max_bytes}")
 
     def agent(self) -> str:
         """The User-Agent sent with every request."""
@@ -128,37 +152,53 @@ class Pacer:
 
     last: dict[str, float] = field(default_factory=dict)
 
-    def wait(self, host: str, interval: float) -> None:
+    def wait(self, host: str, interval: float) -> float:
+        """Sleep until ``host`` may be asked again; return the seconds slept."""
         due = self.last.get(host, -math.inf) + interval
         now = time.monotonic()
         if due > now:
             time.sleep(due - now)
         self.last[host] = time.monotonic()
+        return max(0.0, due - now)
 
 
 def make_client(config: FetchConfig) -> httpx.Client:
-    """The client the CLI hands to the fetchers (close it when done)."""
+    """The client the CLI hands to the fetchers (close it when done). Redirects are followed
+    by :class:`_Session` itself, which decides where the S2 key may go."""
     if httpx is None:
         raise PaperkgError("paperkg fetch needs httpx: install paperkg[fetch]")
     return httpx.Client(
-        timeout=config.timeout, follow_redirects=True, headers={"User-Agent": config.agent()}
+        timeout=config.timeout, follow_redirects=False, headers={"User-Agent": config.agent()}
     )
 
 
-# --------------------------------------------------------------------------- the one helper
+# --------------------------------------------------------------------------- the one request path
 
 
 def _one_line(text: str, limit: int = 200) -> str:
+    """``text`` on one line of at most ``limit`` characters, without control or format
+    characters: server text reaches a terminal through our messages, escape codes must not."""
     flat = " ".join(text.split())
+    if any(unicodedata.category(ch) in _INVISIBLE for ch in flat):
+        kept = "".join(ch for ch in flat if unicodedata.category(ch) not in _INVISIBLE)
+        flat = " ".join(kept.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def _server_says(response: httpx.Response) -> str:
+def _size(count: int) -> str:
+    """``67108864`` -> ``64 MiB``; sizes that are no round number of a unit stay in bytes."""
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if count >= scale and count % scale == 0:
+            return f"{count // scale} {unit}"
+    return f"{count} bytes"
+
+
+def _server_says(body: bytes, content_type: str) -> str:
     """The server's own error message, if it gave a short one."""
     try:
-        data = response.json()
-    except ValueError:
-        text = response.text if "html" not in response.headers.get("content-type", "") else ""
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        text = body.decode("utf-8", "replace") if "html" not in content_type else ""
         return _one_line(text) if text.strip() else ""
     if isinstance(data, dict):
         for key in ("error", "message", "detail"):
@@ -200,101 +240,364 @@ def _cache_path(config: FetchConfig, key: str) -> Path | None:
     return None if config.cache_dir is None else Path(config.cache_dir) / f"{key}.body"
 
 
-def _request(
-    client: httpx.Client,
-    config: FetchConfig,
-    pacer: Pacer,
-    method: str,
-    url: str,
-    *,
-    params: Mapping[str, str] | None = None,
-    body: Any = None,
-    headers: Mapping[str, str] | None = None,
-    parse: Callable[[bytes], T],
-    hint: str,
-) -> T:
-    """Send one request (paced, retried, cached) and return ``parse(body)``.
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    """Scheme, host and port: what a credential is bound to."""
+    return url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme)
 
-    ``parse`` raises ``ValueError`` for a body of the wrong shape. Only a body that parses is
-    cached, so a damaged answer is never replayed.
-    """
-    query = urlencode(params or {}, safe=",:/|@")
-    full = f"{url}?{query}" if query else url
-    content = None if body is None else json.dumps(body, separators=(",", ":")).encode()
-    key = hashlib.sha256(b"\n".join((method.encode(), full.encode(), content or b""))).hexdigest()
-    cached = _cache_path(config, key)
-    if cached is not None and cached.is_file():
+
+class _DeadlinePassed(Exception):
+    """The request as a whole took longer than ``FetchConfig.timeout``."""
+
+
+class _TooLarge(Exception):
+    """The answer is larger than ``FetchConfig.max_bytes``."""
+
+
+class _Rejected(PaperkgError):
+    """The answers parsed, but the command cannot use them (no papers): never cached."""
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """The last response of a request once redirects are followed; ``body`` is the whole
+    (capped) body of a success, the start of an error's, empty for a retryable status."""
+
+    status: int
+    reason: str
+    body: bytes = b""
+    content_type: str = ""
+    retry_after: str | None = None
+
+
+class _Inflater:
+    """Decodes a gzip or deflate body in pieces of at most ``_PIECE`` bytes, so a small
+    compressed body cannot grow in memory before the size cap has counted it."""
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
+        self._zlib: Any = None  # the member being decoded; None between gzip members
+        self._head = b""  # deflate: the first bytes, until they show whether zlib wraps it
+        self._started = False
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        if self._zlib is None and self.encoding == "deflate" and not self._started:
+            data, self._head = self._head + data, b""
+            if len(data) < 2:
+                self._head = data
+                return
+        while True:
+            if self._zlib is None:
+                if not data:
+                    return
+                self._zlib = zlib.decompressobj(self._wbits(data))
+                self._started = True
+            try:
+                piece = self._zlib.decompress(data, _PIECE)
+            except zlib.error as exc:
+                raise ValueError(f"damaged {self.encoding} body ({exc})") from exc
+            if piece:
+                yield piece
+            if self._zlib.eof:
+                data = self._zlib.unused_data
+                if data and self.encoding != "gzip":
+                    raise ValueError(f"damaged {self.encoding} body (data after its end)")
+                self._zlib = None  # gzip: another member may follow
+                continue
+            data = self._zlib.unconsumed_tail
+            if not data and len(piece) < _PIECE:
+                return
+
+    def finish(self) -> None:
+        """Complain about a body that stopped inside a compressed stream."""
+        if self._zlib is not None or (self._head and not self._started):
+            raise ValueError(f"damaged {self.encoding} body (it ends too early)")
+
+    def _wbits(self, data: bytes) -> int:
+        if self.encoding == "gzip":
+            return zlib.MAX_WBITS | 16
+        wrapped = data[0] & 0x0F == 8 and ((data[0] << 8) | data[1]) % 31 == 0
+        return zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS
+
+
+def _inflater(response: httpx.Response) -> _Inflater | None:
+    """The decoder the response's Content-Encoding needs; ValueError for one we cannot read."""
+    codings = [c.strip().lower() for c in response.headers.get("Content-Encoding", "").split(",")]
+    codings = [c for c in codings if c and c != "identity"]
+    if not codings:
+        return None
+    if len(codings) == 1 and codings[0] in ("gzip", "x-gzip", "deflate"):
+        return _Inflater("deflate" if codings[0] == "deflate" else "gzip")
+    raise ValueError(f"unsupported Content-Encoding '{_one_line(', '.join(codings), 40)}'")
+
+
+def _declared_over(response: httpx.Response, limit: int) -> bool:
+    """Whether an uncompressed body says, before a byte is read, that it exceeds ``limit``."""
+    coding = response.headers.get("Content-Encoding", "").strip().lower()
+    declared = response.headers.get("Content-Length", "").strip()
+    return coding in ("", "identity") and declared.isdigit() and int(declared) > limit
+
+
+def _read(
+    response: httpx.Response, limit: int, deadline: float, *, truncate: bool = False
+) -> bytes:
+    """The decoded body, read while it streams. Past ``limit`` bytes it raises ``_TooLarge``
+    (or, with ``truncate``, returns the first ``limit``); ``_DeadlinePassed`` when
+    ``deadline`` passes while it is still coming; ValueError for a body it cannot decode."""
+    inflater = _inflater(response)
+    pieces: list[bytes] = []  # joined once at the end: a growing buffer copies as it grows
+    size = 0
+    for raw in response.iter_raw():
+        for piece in inflater.feed(raw) if inflater is not None else (raw,):
+            if len(piece) > limit - size:
+                if not truncate:
+                    raise _TooLarge
+                pieces.append(piece[: limit - size])
+                return b"".join(pieces)
+            pieces.append(piece)
+            size += len(piece)
+        if time.monotonic() > deadline:
+            raise _DeadlinePassed
+    if inflater is not None:
+        inflater.finish()
+    return b"".join(pieces)
+
+
+class _Session:
+    """The requests of one fetch command: paced, retried, redirected by hand, capped, and
+    answered from the cache. What it fetched is cached only by :meth:`keep`, which the
+    command calls once it has accepted the answers."""
+
+    def __init__(
+        self, client: httpx.Client, config: FetchConfig, pacer: Pacer, *, read_cache: bool
+    ) -> None:
+        self.client = client
+        self.config = config
+        self.pacer = pacer
+        self.read_cache = read_cache
+        self.replayed = False  # some answer came from the cache
+        self.pending: dict[Path, bytes] = {}
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: Any = None,
+        credentials: Mapping[str, str] | None = None,
+        parse: Callable[[bytes], T],
+        hint: str,
+    ) -> T:
+        """Send one request and return ``parse(body)``; ``parse`` raises ``ValueError`` for a
+        body of the wrong shape. ``credentials`` are headers sent only to the origin of
+        ``url``, never to where a redirect leads elsewhere."""
+        query = urlencode(params or {}, safe=",:/|@")
+        full = f"{url}?{query}" if query else url
+        content = None if body is None else json.dumps(body, separators=(",", ":")).encode()
+        key = hashlib.sha256(b"\n".join((method.encode(), full.encode(), content or b"")))
+        cached = _cache_path(self.config, key.hexdigest())
+        if cached is not None and self.read_cache:
+            try:
+                if cached.stat().st_size <= self.config.max_bytes:
+                    value = parse(cached.read_bytes())
+                    self.replayed = True
+                    return value
+            except (OSError, ValueError):
+                pass  # missing, unreadable, oversized or damaged entry: ask again
+        data = self._fetch(method, full, content, credentials or {}, hint)
         try:
-            return parse(cached.read_bytes())
-        except (OSError, ValueError):
-            pass  # unreadable or damaged entry: ask again
-    send = {"User-Agent": config.agent(), "Accept": "application/json, application/atom+xml"}
-    if content is not None:
-        send["Content-Type"] = "application/json"
-    send.update(headers or {})
-    try:
-        host = httpx.URL(full).host
-    except httpx.InvalidURL as exc:
-        raise PaperkgError(f"{method} {full}: not a valid URL ({exc}); check the base URL") from exc
-    attempts = config.max_retries + 1
-    last = ""
-    for attempt in range(attempts):
-        pacer.wait(host, config.interval(host))
-        delay = config.backoff_base * 2**attempt
+            value = parse(data)
+        except ValueError as exc:
+            raise PaperkgError(
+                f"{method} {full} answered with an unexpected body "
+                f"({_one_line(str(exc), 120)}); check the base URL"
+            ) from exc
+        if cached is not None:
+            self.pending[cached] = data
+        return value
+
+    def keep(self) -> None:
+        """Cache the answers of a command that accepted them."""
+        for path, data in self.pending.items():
+            try:
+                _write_atomic(path, data)
+            except OSError as exc:
+                raise PaperkgError(
+                    f"cannot write the fetch cache {path}: {exc.strerror or exc}; "
+                    "pick another --cache folder"
+                ) from exc
+
+    def _fetch(
+        self,
+        method: str,
+        full: str,
+        content: bytes | None,
+        credentials: Mapping[str, str],
+        hint: str,
+    ) -> bytes:
+        """The body of a successful answer to ``method full``, retrying what may pass."""
         try:
-            response = client.request(
-                method,
-                full,
-                content=content,
-                headers=send,
-                timeout=config.timeout,
-                follow_redirects=True,
+            start = httpx.URL(full)
+        except httpx.InvalidURL as exc:
+            raise PaperkgError(
+                f"{method} {full}: not a valid URL ({exc}); check the base URL"
+            ) from exc
+        if start.scheme not in _DEFAULT_PORTS:
+            raise PaperkgError(
+                f"{method} {full}: unsupported protocol {start.scheme!r}; "
+                "the base URL needs http(s)://"
             )
-        except httpx.TimeoutException:
-            last = f"timed out after {config.timeout:g} s"
-        except httpx.UnsupportedProtocol as exc:
-            raise PaperkgError(f"{method} {full}: {exc}; the base URL needs http(s)://") from exc
-        except httpx.TransportError as exc:
-            last = f"connection failed ({type(exc).__name__}: {_one_line(str(exc), 80)})"
-        except httpx.RequestError as exc:
-            raise PaperkgError(f"{method} {full} failed: {_one_line(str(exc))}; {hint}") from exc
-        else:
-            status = response.status_code
-            if response.is_success:
-                data = response.content
+        headers = {
+            "User-Agent": self.config.agent(),
+            "Accept": "application/json, application/atom+xml",
+            "Accept-Encoding": "gzip, deflate",
+        }
+        if content is not None:
+            headers["Content-Type"] = "application/json"
+        attempts = self.config.max_retries + 1
+        last = ""
+        for attempt in range(attempts):
+            delay = self.config.backoff_base * 2**attempt
+            try:
+                answer = self._follow(method, start, content, headers, credentials, full)
+            except (httpx.TimeoutException, _DeadlinePassed):
+                last = f"timed out after {self.config.timeout:g} s"
+            except httpx.TransportError as exc:
+                last = f"connection failed ({type(exc).__name__}: {_one_line(str(exc), 80)})"
+            except httpx.RequestError as exc:
+                raise PaperkgError(
+                    f"{method} {full} failed: {_one_line(str(exc))}; {hint}"
+                ) from exc
+            else:
+                if 200 <= answer.status < 300:
+                    return answer.body
+                if answer.status not in _RETRYABLE:
+                    says = _server_says(answer.body, answer.content_type)
+                    raise PaperkgError(
+                        f"{method} {full} failed: HTTP {answer.status} {answer.reason}"
+                        + (f" ({says})" if says else "")
+                        + f"; {hint}"
+                    )
+                last = f"HTTP {answer.status} {answer.reason}"
+                waited = _retry_after(answer.retry_after)
+                if waited is not None:
+                    delay = waited
+            if attempt + 1 < attempts:
+                time.sleep(min(delay, self.config.max_sleep))
+        raise PaperkgError(
+            f"{method} {full} still failing after {attempts} attempt{'s' * (attempts != 1)} "
+            f"(last: {last}); the service is busy or down: try again later, or allow more retries"
+        )
+
+    def _follow(
+        self,
+        method: str,
+        url: httpx.URL,
+        content: bytes | None,
+        headers: Mapping[str, str],
+        credentials: Mapping[str, str],
+        full: str,
+    ) -> _Answer:
+        """One attempt: the request and its redirects, within one deadline of
+        ``config.timeout`` seconds (time spent pacing the hops not counted). The deadline is
+        checked as the body streams; a read already waiting when it passes ends within one
+        more ``timeout`` (httpx fixes a body's read timeout when the body starts)."""
+        home = _origin(url)
+        send = dict(headers)
+        deadline = time.monotonic() + self.config.timeout
+        for _ in range(MAX_REDIRECTS + 1):
+            deadline += self.pacer.wait(url.host, self.config.interval(url.host))
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise _DeadlinePassed
+            keyed = {**send, **credentials} if _origin(url) == home else send
+            with self.client.stream(
+                method,
+                url,
+                content=content,
+                headers=keyed,
+                timeout=remaining,
+                follow_redirects=False,
+            ) as response:
+                status = response.status_code
+                reason = _one_line(response.reason_phrase, 60)
+                location = response.headers.get("Location")
+                if status in _REDIRECTS and location is not None:
+                    url = self._redirect(url, location, method, full)
+                    if status == 303 or (status in (301, 302) and method == "POST"):
+                        method, content = "GET", None
+                        send.pop("Content-Type", None)
+                    continue
+                if status in _RETRYABLE:
+                    return _Answer(status, reason, retry_after=response.headers.get("Retry-After"))
+                kind = response.headers.get("Content-Type", "")
+                if not 200 <= status < 300:
+                    try:
+                        start = _read(response, _ERROR_TEXT_BYTES, deadline, truncate=True)
+                    except ValueError:
+                        start = b""  # an error body we cannot decode just says nothing
+                    return _Answer(status, reason, start, kind)
+                cap = self.config.max_bytes
                 try:
-                    value = parse(data)
+                    if _declared_over(response, cap):
+                        raise _TooLarge  # refused before a byte is read
+                    data = _read(response, cap, deadline)
                 except ValueError as exc:
                     raise PaperkgError(
-                        f"{method} {full} answered HTTP {status} with an unexpected body "
+                        f"{method} {full} answered HTTP {status} with an unreadable body "
                         f"({_one_line(str(exc), 120)}); check the base URL"
                     ) from exc
-                if cached is not None:
-                    try:
-                        _write_atomic(cached, data)
-                    except OSError as exc:
-                        raise PaperkgError(
-                            f"cannot write the fetch cache {cached}: {exc.strerror or exc}; "
-                            "pick another --cache folder"
-                        ) from exc
-                return value
-            if status not in _RETRYABLE:
-                says = _server_says(response)
-                raise PaperkgError(
-                    f"{method} {full} failed: HTTP {status} {response.reason_phrase}"
-                    + (f" ({says})" if says else "")
-                    + f"; {hint}"
-                )
-            last = f"HTTP {status} {response.reason_phrase}"
-            waited = _retry_after(response.headers.get("Retry-After"))
-            if waited is not None:
-                delay = waited
-        if attempt + 1 < attempts:
-            time.sleep(min(delay, config.max_sleep))
-    raise PaperkgError(
-        f"{method} {full} still failing after {attempts} attempts (last: {last}); "
-        "the service is busy or down: try again later, or allow more retries"
-    )
+                except _TooLarge:
+                    raise PaperkgError(
+                        f"{method} {full}: the answer is larger than {_size(cap)} (fetch "
+                        "setting max_bytes), not read further; check the base URL or "
+                        "raise the limit"
+                    ) from None
+                return _Answer(status, reason, data, kind)
+        raise PaperkgError(
+            f"{method} {full}: redirected more than {MAX_REDIRECTS} times; check the base URL"
+        )
+
+    @staticmethod
+    def _redirect(url: httpx.URL, location: str, method: str, full: str) -> httpx.URL:
+        """Where a redirect leads, if it is a web URL we may follow."""
+        shown = _one_line(location, 80)
+        try:
+            target = url.join(location)
+        except httpx.InvalidURL as exc:
+            raise PaperkgError(
+                f"{method} {full}: the server redirected to an invalid URL ({shown}), "
+                "not followed; check the base URL"
+            ) from exc
+        if target.scheme not in _DEFAULT_PORTS or not target.host:
+            raise PaperkgError(
+                f"{method} {full}: the server redirected to a non-web URL ({shown}), "
+                "not followed; check the base URL"
+            )
+        return target
+
+
+def _run(
+    client: httpx.Client,
+    config: FetchConfig,
+    pacer: Pacer | None,
+    out_dir: Path | str,
+    work: Callable[[_Session], tuple[str, bytes]],
+) -> Path:
+    """Do one fetch command: ``work`` asks through a session and returns the file name and
+    bytes to save, or raises ``_Rejected``. Its answers are cached only when it succeeds, and
+    a rejection built on cached answers is checked once more against the server."""
+    pacer = pacer or Pacer()
+    session = _Session(client, config, pacer, read_cache=True)
+    try:
+        name, data = work(session)
+    except _Rejected:
+        if not session.replayed:
+            raise
+        session = _Session(client, config, pacer, read_cache=False)
+        name, data = work(session)
+    session.keep()
+    return _save(out_dir, name, data)
 
 
 # --------------------------------------------------------------------------- shared bits
@@ -323,6 +626,8 @@ def _json_value(data: bytes) -> Any:
         return json.loads(data)
     except UnicodeDecodeError as exc:
         raise ValueError("not UTF-8") from exc
+    except RecursionError as exc:
+        raise ValueError("JSON nested too deeply") from exc
 
 
 def _json_list(data: bytes) -> list[Any]:
@@ -372,22 +677,22 @@ def fetch_hf_daily(
             raise ValueError("entries without a 'paper' object")
         return data, entries
 
-    data, entries = _request(
-        client,
-        config,
-        pacer or Pacer(),
-        "GET",
-        url,
-        params={"date": day.isoformat()},
-        parse=parse,
-        hint="check the date (YYYY-MM-DD, not in the future)",
-    )
-    if not entries:
-        raise PaperkgError(
-            f"GET {url}?date={day.isoformat()} listed no papers; daily pages exist for "
-            "weekdays up to today, pick another --date"
+    def work(session: _Session) -> tuple[str, bytes]:
+        data, entries = session.request(
+            "GET",
+            url,
+            params={"date": day.isoformat()},
+            parse=parse,
+            hint="check the date (YYYY-MM-DD, not in the future)",
         )
-    return _save(out_dir, f"hf-daily-{day.isoformat()}.json", data)
+        if not entries:
+            raise _Rejected(
+                f"GET {url}?date={day.isoformat()} listed no papers; daily pages exist for "
+                "weekdays up to today, pick another --date"
+            )
+        return f"hf-daily-{day.isoformat()}.json", data
+
+    return _run(client, config, pacer, out_dir, work)
 
 
 # --------------------------------------------------------------------------- arXiv
@@ -482,31 +787,27 @@ def fetch_arxiv(
     wanted = _unique(_arxiv_id(i) for i in ids)
     _need_ids(wanted, "arXiv")
     url = f"{_base(config.arxiv_base)}/api/query"
-    pacer = pacer or Pacer()
-    records: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(wanted, ARXIV_BATCH):
-        params = {"id_list": ",".join(chunk), "max_results": str(len(chunk))}
-        feed = _request(
-            client,
-            config,
-            pacer,
-            "GET",
-            url,
-            params=params,
-            parse=_atom,
-            hint="check the arXiv ids",
-        )
-        shown = f"{url}?{urlencode(params, safe=',:/|@')}"
-        for entry in feed.findall(f"{_ATOM}entry"):
-            record = _arxiv_record(entry, shown)
-            if record is not None:
-                records.setdefault(record["id"], record)
-    if not records:
-        raise PaperkgError(
-            f"GET {url}: arXiv knows none of the {len(wanted)} ids asked for; check --ids"
-        )
-    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records.values())
-    return _save(out_dir, f"arxiv-{_digest(wanted)}.jsonl", lines.encode())
+
+    def work(session: _Session) -> tuple[str, bytes]:
+        records: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(wanted, ARXIV_BATCH):
+            params = {"id_list": ",".join(chunk), "max_results": str(len(chunk))}
+            feed = session.request(
+                "GET", url, params=params, parse=_atom, hint="check the arXiv ids"
+            )
+            shown = f"{url}?{urlencode(params, safe=',:/|@')}"
+            for entry in feed.findall(f"{_ATOM}entry"):
+                record = _arxiv_record(entry, shown)
+                if record is not None:
+                    records.setdefault(record["id"], record)
+        if not records:
+            raise _Rejected(
+                f"GET {url}: arXiv knows none of the {len(wanted)} ids asked for; check --ids"
+            )
+        lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records.values())
+        return f"arxiv-{_digest(wanted)}.jsonl", lines.encode()
+
+    return _run(client, config, pacer, out_dir, work)
 
 
 # --------------------------------------------------------------------------- Semantic Scholar
@@ -546,34 +847,34 @@ def fetch_s2(
     _need_ids(wanted, "Semantic Scholar")
     fields = S2_FIELDS + (S2_LINK_FIELDS if with_references else ())
     url = f"{_base(config.s2_base)}/graph/v1/paper/batch"
-    headers = {"x-api-key": config.s2_api_key} if config.s2_api_key else {}
+    credentials = {"x-api-key": config.s2_api_key} if config.s2_api_key else {}
     hint = (
         "check the ids and the S2 API key (env S2_API_KEY)"
         if config.s2_api_key
         else "check the ids; an S2 API key (env S2_API_KEY) raises the rate limit"
     )
-    pacer = pacer or Pacer()
-    papers: list[dict[str, Any]] = []
-    for chunk in _chunks(wanted, S2_BATCH):
-        found = _request(
-            client,
-            config,
-            pacer,
-            "POST",
-            url,
-            params={"fields": ",".join(fields)},
-            body={"ids": list(chunk)},
-            headers=headers,
-            parse=_json_list,
-            hint=hint,
-        )
-        papers.extend(p for p in found if isinstance(p, dict))
-    if not papers:
-        raise PaperkgError(
-            f"POST {url}: Semantic Scholar knows none of the {len(wanted)} ids; check --ids"
-        )
     name = _digest([*wanted, "with-references" if with_references else "papers"])
-    return _save(out_dir, f"s2-{name}.json", _dump(papers))
+
+    def work(session: _Session) -> tuple[str, bytes]:
+        papers: list[dict[str, Any]] = []
+        for chunk in _chunks(wanted, S2_BATCH):
+            found = session.request(
+                "POST",
+                url,
+                params={"fields": ",".join(fields)},
+                body={"ids": list(chunk)},
+                credentials=credentials,
+                parse=_json_list,
+                hint=hint,
+            )
+            papers.extend(p for p in found if isinstance(p, dict))
+        if not papers:
+            raise _Rejected(
+                f"POST {url}: Semantic Scholar knows none of the {len(wanted)} ids; check --ids"
+            )
+        return f"s2-{name}.json", _dump(papers)
+
+    return _run(client, config, pacer, out_dir, work)
 
 
 # --------------------------------------------------------------------------- OpenAlex
@@ -622,27 +923,27 @@ def fetch_openalex(
     keys = _unique(f"{k}:{v}" for k, v in map(_openalex_key, ids))
     _need_ids(keys, "OpenAlex")
     url = f"{_base(config.openalex_base)}/works"
-    pacer = pacer or Pacer()
-    works: dict[str, dict[str, Any]] = {}
-    for kind in ("openalex", "doi"):
-        values = [k.partition(":")[2] for k in keys if k.startswith(f"{kind}:")]
-        for chunk in _chunks(values, OPENALEX_BATCH):
-            params = {"filter": f"{kind}:{'|'.join(chunk)}", "per-page": str(len(chunk))}
-            if config.email:
-                params["mailto"] = config.email
-            found = _request(
-                client,
-                config,
-                pacer,
-                "GET",
-                url,
-                params=params,
-                parse=_openalex_results,
-                hint="check the work ids and DOIs",
-            )
-            for work in found:
-                if isinstance(work, dict) and isinstance(work.get("id"), str):
-                    works.setdefault(work["id"], work)
-    if not works:
-        raise PaperkgError(f"GET {url}: OpenAlex knows none of the {len(keys)} ids; check --ids")
-    return _save(out_dir, f"openalex-{_digest(keys)}.json", _dump(list(works.values())))
+
+    def work(session: _Session) -> tuple[str, bytes]:
+        works: dict[str, dict[str, Any]] = {}
+        for kind in ("openalex", "doi"):
+            values = [k.partition(":")[2] for k in keys if k.startswith(f"{kind}:")]
+            for chunk in _chunks(values, OPENALEX_BATCH):
+                params = {"filter": f"{kind}:{'|'.join(chunk)}", "per-page": str(len(chunk))}
+                if config.email:
+                    params["mailto"] = config.email
+                found = session.request(
+                    "GET",
+                    url,
+                    params=params,
+                    parse=_openalex_results,
+                    hint="check the work ids and DOIs",
+                )
+                for item in found:
+                    if isinstance(item, dict) and isinstance(item.get("id"), str):
+                        works.setdefault(item["id"], item)
+        if not works:
+            raise _Rejected(f"GET {url}: OpenAlex knows none of the {len(keys)} ids; check --ids")
+        return f"openalex-{_digest(keys)}.json", _dump(list(works.values()))
+
+    return _run(client, config, pacer, out_dir, work)
