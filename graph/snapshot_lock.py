@@ -3,6 +3,10 @@
 The lock is ``fcntl.flock`` on ``.<name>.lock`` next to the snapshot (not inside it: the
 folder itself is swapped). The kernel releases it when the holder exits, even on SIGKILL,
 so a crashed build never blocks the next one; the file is removed on release.
+
+Holding the lock, a build finishes what a killed one left: a snapshot parked at
+``.<name>.old`` by a swap cut between its two renames is put back, and temporary folders
+named exactly as this snapshot's are removed, keeping anything of the user's in them.
 """
 
 from __future__ import annotations
@@ -10,11 +14,17 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 from paperkg.errors import SnapshotError
+from paperkg.graph.snapshot import (
+    discard_superseded,
+    is_temp_folder,
+    old_path,
+    remove_leftover,
+    verify_snapshot,
+)
 
 __all__ = ["snapshot_lock"]
 
@@ -27,7 +37,7 @@ def _lock_path(out: Path) -> Path:
 def snapshot_lock(out: str | Path) -> Iterator[None]:
     """Hold the build lock of ``out``, or fail at once naming the build that holds it.
 
-    While held, temporary folders a killed build left beside ``out`` are removed.
+    Once held, what a killed build left beside ``out`` is cleaned up (see the module).
     """
     out = Path(out).resolve()
     path = _lock_path(out)
@@ -60,6 +70,7 @@ def snapshot_lock(out: str | Path) -> Iterator[None]:
     try:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        _recover_old(out)
         _remove_leftovers(out)
         yield
     finally:
@@ -71,8 +82,57 @@ def snapshot_lock(out: str | Path) -> Iterator[None]:
                 out.parent.rmdir()
 
 
+def _recover_old(out: Path) -> None:
+    """Finish a two-rename swap a kill cut short (file systems without RENAME_EXCHANGE).
+
+    Only ``.NAME.old``: the snapshot was parked there and the new one never arrived, so it
+    goes back. Both: the second rename finished, so ``.NAME.old`` is the previous snapshot;
+    it goes only once ``out`` is checked complete, and never with anything of the user's.
+    """
+    old = old_path(out)
+    if not old.is_dir() or old.is_symlink():
+        return
+    if not os.path.lexists(out):
+        try:
+            os.rename(old, out)
+            _fsync_folder(out.parent)
+        except OSError as exc:
+            raise SnapshotError(f"cannot move {old} back to {out}: {exc.strerror or exc}") from exc
+        return
+    try:
+        verify_snapshot(out)
+    except SnapshotError as exc:
+        raise SnapshotError(
+            f"{old} holds the snapshot before an interrupted build and {out} is not complete "
+            f"({exc}); keep the one you want (rename it to {out.name}), remove the other, "
+            "then build again"
+        ) from exc
+    try:
+        discard_superseded(old, out)
+    except OSError as exc:
+        raise SnapshotError(f"cannot tidy {old}: {exc.strerror or exc}") from exc
+
+
 def _remove_leftovers(out: Path) -> None:
-    """Temporary folders of builds that died before swapping theirs into place."""
-    for leftover in out.parent.glob(f".{out.name}.tmp-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
-    shutil.rmtree(out.parent / f".{out.name}.old", ignore_errors=True)
+    """Temporary folders of builds into ``out`` that died before or while swapping theirs.
+
+    Names are compared as text (``--out 'run[1]'`` or ``'kg*'`` match nothing else), and no
+    other build can be writing one: we hold the lock of ``out``.
+    """
+    try:
+        entries = list(os.scandir(out.parent))
+    except OSError:
+        return
+    for entry in entries:
+        if not is_temp_folder(entry.name, out) or not entry.is_dir(follow_symlinks=False):
+            continue
+        with contextlib.suppress(OSError):
+            remove_leftover(Path(entry.path), out)
+
+
+def _fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

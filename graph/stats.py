@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
+
+from paperkg.graph.snapshot import GRAPH, RECORDS, read_manifest
 
 __all__ = ["snapshot_stats"]
 
 
-def snapshot_stats(manifest: dict[str, Any]) -> dict[str, Any]:
-    """Papers, relationship counts, inputs and model of the snapshot the manifest describes."""
+def snapshot_stats(snapshot: str | Path | Mapping[str, Any]) -> dict[str, Any]:
+    """Papers, relationship counts, inputs and model of a snapshot.
+
+    Given the snapshot's folder, the manifest is read and the files its counts describe
+    (the graph, the records) are checked against their checksums, so a damaged snapshot is
+    an error, not a table of numbers. Given a manifest already read, it is only summarised.
+    """
+    if isinstance(snapshot, Mapping):
+        manifest = snapshot
+    else:
+        manifest = read_manifest(snapshot, verify=(GRAPH, RECORDS))
     counts = manifest.get("counts", {})
     nodes = counts.get("nodes", {})
     relationships = counts.get("relationships", {})

@@ -15,7 +15,7 @@ from typing import Any
 
 from paperkg.errors import SnapshotError
 from paperkg.graph.record_store import StoredRecord, decode_records
-from paperkg.graph.snapshot import CLUSTERS, RECORDS, read_file, read_manifest
+from paperkg.graph.snapshot import CLUSTERS, RECORDS, old_path, read_files, read_manifest
 from paperkg.loaders import InputFile, PaperRecord
 
 __all__ = ["PreviousBuild", "combine", "inherited_settings", "read_previous", "resolved"]
@@ -38,21 +38,23 @@ def resolved(path: str | Path) -> str:
 def read_previous(out: Path, kinds: Iterable[type] = (PaperRecord,)) -> PreviousBuild | None:
     """The previous build at ``out``, or None when there is none (no folder, empty folder).
 
-    A snapshot that keeps no records (written by paperkg before 0.2) cannot be added to;
-    the error says to rebuild with ``--fresh``.
+    The manifest, records and clusters are read from one and the same build. A snapshot
+    that keeps no records (written by paperkg before 0.2) cannot be added to; the error
+    says to rebuild with ``--fresh``.
     """
-    if not out.exists() or (out.is_dir() and not any(out.iterdir())):
+    if not out.exists() and not old_path(out).is_dir():
         return None
-    manifest = read_manifest(out)
-    files = manifest.get("files", {})
+    if out.is_dir() and not any(out.iterdir()):
+        return None
+    manifest, files = read_files(out, (RECORDS, CLUSTERS))
     if RECORDS not in files or CLUSTERS not in files:
         raise SnapshotError(
             f"{out} was written by an older paperkg and keeps no records to add to; "
             f"rebuild it with: paperkg build SOURCES --out {out} --fresh"
         )
-    records = list(decode_records(read_file(out, manifest, RECORDS), kinds, str(out / RECORDS)))
+    records = list(decode_records(files[RECORDS], kinds, str(out / RECORDS)))
     try:
-        clusters = json.loads(read_file(out, manifest, CLUSTERS))
+        clusters = json.loads(files[CLUSTERS])
         if not isinstance(clusters, dict):
             raise ValueError("not an object")
         clusters = {str(paper): int(cluster) for paper, cluster in clusters.items()}
@@ -90,9 +92,12 @@ def combine(
 
 def inherited_settings(out: Path) -> dict[str, Any]:
     """The build settings of the snapshot at ``out`` that a build adding to it keeps unless
-    told otherwise (names as in ``BuildOptions``); empty when there is no readable snapshot."""
+    told otherwise (names as in ``BuildOptions``); empty when there is no readable snapshot.
+
+    Only the manifest is read: a damaged data file does not change which settings the
+    build that repairs it uses."""
     try:
-        manifest = read_manifest(out)
+        manifest = read_manifest(out, files=False)
     except SnapshotError:
         return {}
     knn = manifest.get("knn", {})

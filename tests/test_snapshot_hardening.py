@@ -1,0 +1,468 @@
+"""Issue 14, snapshot part: a build keeps the user's files, touches no other build's
+folders, recovers from a swap cut in half, reads only well-formed manifests, and readers
+racing a build are never told the snapshot is damaged."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, LISTING, run, tree_digest
+from paperkg.build import BuildOptions, build
+from paperkg.errors import SnapshotError
+from paperkg.graph import read_manifest, read_snapshot, snapshot_stats
+from paperkg.graph import snapshot as snapshot_module
+from paperkg.graph.snapshot_lock import snapshot_lock
+
+BASIC = LISTING / "basic.txt"
+ARXIV = DATA / "formats" / "arxiv.jsonl"
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    """A three-paper snapshot, built once (the model is loaded once per session)."""
+    out = tmp_path_factory.mktemp("small") / "kg"
+    build([BASIC], out, BuildOptions(k=2), embedder=embedder)
+    return out
+
+
+@pytest.fixture
+def snap(tmp_path: Path, small: Path) -> Path:
+    copy = tmp_path / "kg"
+    shutil.copytree(small, copy)
+    return copy
+
+
+def paper_ids(out: Path) -> set[str]:
+    graph = read_snapshot(out).graph
+    return {n for n, d in graph.nodes(data=True) if d.get("type") == "Paper"}
+
+
+def one_error_line(result) -> str:
+    """The single ``Error:`` line of a failed command (no traceback, nothing else)."""
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+# Item 1: a build never deletes what paperkg did not write.
+
+
+def add_user_files(out: Path) -> None:
+    """Notes, an export, a saved view, a nested folder and symlinks, as users keep them."""
+    (out / "notes.md").write_text("# my reading notes\n")
+    assert run("export", "graphml", out / "kg.graphml", "--out", out).exit_code == 0
+    (out / "my-views").mkdir()
+    (out / "my-views" / "v.html").write_text("<p>saved view</p>")
+    (out / "deep" / "er" / "est").mkdir(parents=True)
+    (out / "deep" / "er" / "est" / "data.bin").write_bytes(bytes(range(256)))
+    (out / "deep" / "empty").mkdir()
+    (out / "notes-link.md").symlink_to("notes.md")
+    (out / "dangling").symlink_to("nowhere/at/all")
+    (out / ".hidden").write_text("dotfile")
+
+
+def user_tree(out: Path) -> dict[str, object]:
+    """Every user entry: file bytes digest, symlink target, or folder."""
+    paperkg = {"manifest.json", *json.loads((out / "manifest.json").read_text())["files"]}
+    found: dict[str, object] = {}
+    for path in sorted(out.rglob("*")):
+        rel = path.relative_to(out)
+        if rel.parts[0] in paperkg:
+            continue
+        if path.is_symlink():
+            found[str(rel)] = ("link", os.readlink(path))
+        elif path.is_dir():
+            found[str(rel)] = "folder"
+        else:
+            found[str(rel)] = tree_digest(path.parent)[path.name]
+    return found
+
+
+def test_a_build_carries_over_every_user_file(snap: Path):
+    add_user_files(snap)
+    before = user_tree(snap)
+    assert len(before) == 12
+    old_papers = paper_ids(snap)
+    result = run("build", ARXIV, "--out", snap, "-q")
+    assert result.exit_code == 0, result.output
+    assert user_tree(snap) == before
+    assert paper_ids(snap) > old_papers
+    manifest = json.loads((snap / "manifest.json").read_text())
+    assert set(manifest["files"]) == {
+        "graph.json",
+        "embeddings.npz",
+        "index.faiss",
+        "records.jsonl.gz",
+        "clusters.json",
+    }
+    assert sorted(p.name for p in snap.parent.iterdir()) == ["kg"]  # nothing left beside it
+    result = run("build", BASIC, "--out", snap, "-q", "--fresh")  # --fresh keeps them too
+    assert result.exit_code == 0, result.output
+    assert user_tree(snap) == before
+
+
+def test_a_user_file_named_like_a_file_the_build_writes_is_refused(snap: Path):
+    (snap / "overview.html").write_text("<p>my own overview</p>")
+    before = tree_digest(snap)
+    line = one_error_line(run("build", BASIC, "--out", snap, "-q", "--html"))
+    assert str(snap / "overview.html") in line
+    assert tree_digest(snap) == before
+    assert sorted(p.name for p in snap.parent.iterdir()) == ["kg"]
+
+
+def test_files_paperkg_wrote_are_replaced_not_carried(snap: Path):
+    assert run("build", BASIC, "--out", snap, "-q", "--html").exit_code == 0
+    assert (snap / "overview.html").exists()
+    assert run("build", BASIC, "--out", snap, "-q").exit_code == 0
+    assert not (snap / "overview.html").exists()  # the last build did not write one
+
+
+KILLER = textwrap.dedent(
+    """
+    import os, signal, sys
+    from paperkg.graph import read_index, read_snapshot, write_snapshot
+    from paperkg.graph import snapshot as s
+
+    out, point = sys.argv[1], sys.argv[2]
+
+    def die(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    if point == "before-swap":
+        s._swap_into_place = die
+    elif point == "after-exchange":
+        exchange = s._exchange
+        s._exchange = lambda a, b: exchange(a, b) and die()
+    elif point == "between-renames":
+        s._exchange = lambda a, b: False
+        rename = os.rename
+        def cut(src, dst, *args, **kwargs):
+            rename(src, dst, *args, **kwargs)
+            if str(dst).endswith(".old"):
+                die()
+        os.rename = cut
+    old = read_snapshot(out)
+    manifest = {k: v for k, v in old.manifest.items() if k not in ("format", "format_version")}
+    manifest["knn"] = {**manifest["knn"], "k": 7}
+    write_snapshot(
+        out,
+        graph=old.graph,
+        embeddings=old.embeddings,
+        index=read_index(out, old.manifest),
+        manifest=manifest,
+        extra_files={"records.jsonl.gz": (s.Path(out) / "records.jsonl.gz").read_bytes(),
+                     "clusters.json": (s.Path(out) / "clusters.json").read_text()},
+    )
+    """
+)
+
+
+def killed_write(out: Path, point: str) -> None:
+    """A real process writing a snapshot, SIGKILLed at ``point`` of the swap."""
+    done = subprocess.run(
+        [sys.executable, "-c", KILLER, str(out), point], capture_output=True, text=True
+    )
+    assert done.returncode == -9, done.stderr
+
+
+@pytest.mark.parametrize("point", ["before-swap", "after-exchange", "between-renames"])
+def test_user_files_survive_a_build_killed_during_the_swap(snap: Path, point: str):
+    add_user_files(snap)
+    before = user_tree(snap)
+    papers = paper_ids(snap)
+    killed_write(snap, point)
+    assert paper_ids(snap) == papers  # readers find the old or the new snapshot
+    left = snap if snap.exists() else snap.with_name(".kg.old")  # cut between the renames
+    assert user_tree(left) == before
+    result = run("build", ARXIV, "--out", snap, "-q")  # cleans up after the killed one
+    assert result.exit_code == 0, result.output
+    assert user_tree(snap) == before
+    assert paper_ids(snap) > papers
+    assert sorted(p.name for p in snap.parent.iterdir()) == ["kg"]
+
+
+# Item 2: --out names are names, not glob patterns.
+
+
+def test_glob_characters_in_out_touch_no_other_builds_folders(tmp_path: Path):
+    others = [".run1.tmp-abcd1234", ".kg-prod.tmp-abcd1234", ".kgx.old", ".kg.tmp-x.tmp-ab12cd34"]
+    for name in others:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "graph.json").write_text("{}")
+    ours = [".run[1].tmp-zz99yy88", ".kg*.tmp-zz99yy88"]
+    for name in ours:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "graph.json").write_text("{}")  # a killed build's partial write
+    for out in ("run[1]", "kg*", "kg?", "[kr]*"):
+        with snapshot_lock(tmp_path / out):
+            pass
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted(others)
+
+
+def test_a_build_into_a_glob_named_out_leaves_a_concurrent_builds_folder(tmp_path: Path):
+    prod = tmp_path / ".kg-prod.tmp-q1w2e3r4"  # another build's folder, being written
+    prod.mkdir()
+    (prod / "graph.json").write_text("{}")
+    result = run("build", BASIC, "--out", tmp_path / "kg*", "-q", "-k", "2")
+    assert result.exit_code == 0, result.output
+    assert (prod / "graph.json").read_text() == "{}"
+    assert read_manifest(tmp_path / "kg*")["knn"]["k"] == 2
+
+
+# Item 3: a swap without RENAME_EXCHANGE, cut between its two renames.
+
+
+def test_the_two_rename_fallback_builds_and_updates(snap: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(snapshot_module, "_exchange", lambda a, b: False)
+    add_user_files(snap)
+    before, papers = user_tree(snap), paper_ids(snap)
+    result = run("build", ARXIV, "--out", snap, "-q")
+    assert result.exit_code == 0, result.output
+    assert paper_ids(snap) > papers and user_tree(snap) == before
+    assert sorted(p.name for p in snap.parent.iterdir()) == ["kg"]
+
+
+def between_renames(snap: Path) -> Path:
+    """The state a kill between the fallback's two renames leaves: only ``.kg.old``."""
+    old = snap.with_name(f".{snap.name}.old")
+    os.rename(snap, old)
+    return old
+
+
+def test_readers_find_a_snapshot_cut_between_the_two_renames(snap: Path):
+    papers = paper_ids(snap)
+    between_renames(snap)
+    assert paper_ids(snap) == papers
+    assert snapshot_stats(read_manifest(snap))["papers"] == 3
+    assert run("stats", "--out", snap).exit_code == 0
+
+
+def test_the_next_build_recovers_a_snapshot_cut_between_the_renames(snap: Path):
+    add_user_files(snap)
+    before, papers = user_tree(snap), paper_ids(snap)
+    between_renames(snap)
+    result = run("build", ARXIV, "--out", snap, "-q")
+    assert result.exit_code == 0, result.output
+    assert paper_ids(snap) > papers  # every old paper kept, the new ones added
+    assert user_tree(snap) == before
+    assert sorted(p.name for p in snap.parent.iterdir()) == ["kg"]
+
+
+def test_old_is_removed_only_once_the_snapshot_is_checked(snap: Path, small: Path):
+    old = snap.with_name(f".{snap.name}.old")
+    shutil.copytree(small, old)
+    (old / "mine.txt").write_text("only here")  # appeared while the build was swapping
+    (snap / "graph.json").write_text("{}")  # the snapshot is not complete
+    line = one_error_line(run("build", ARXIV, "--out", snap, "-q"))
+    assert str(old) in line and str(snap) in line
+    assert old.exists() and (old / "mine.txt").read_text() == "only here"
+    shutil.copy(small / "graph.json", snap / "graph.json")  # complete again
+    assert run("build", ARXIV, "--out", snap, "-q").exit_code == 0
+    assert not old.exists()
+    assert (snap / "mine.txt").read_text() == "only here"  # moved, not deleted
+
+
+def test_a_kill_between_the_renames_loses_no_papers(snap: Path):
+    papers = paper_ids(snap)
+    killed_write(snap, "between-renames")
+    assert not snap.exists() and snap.with_name(".kg.old").is_dir()
+    result = run("build", ARXIV, "--out", snap, "-q")
+    assert result.exit_code == 0, result.output
+    assert paper_ids(snap) > papers
+
+
+# Item 14: a manifest of the wrong shape is one clear line in every reader.
+
+
+def reshape(out: Path, change: Callable[[dict], None]) -> None:
+    path = out / "manifest.json"
+    manifest = json.loads(path.read_text())
+    change(manifest)
+    path.write_text(json.dumps(manifest))
+
+
+BAD_SHAPES = {
+    "files a list": (lambda m: m.update(files=list(m["files"])), "files must be an object"),
+    "model missing": (lambda m: m.pop("model"), "model is missing"),
+    "nprobe a string": (
+        lambda m: m["knn"].update(nprobe="x"),
+        "knn.nprobe must be a whole number, got 'x'",
+    ),
+    "nodes a string": (
+        lambda m: m["counts"].update(nodes="x"),
+        "counts.nodes must be an object, got 'x'",
+    ),
+    "a node count a string": (
+        lambda m: m["counts"]["nodes"].update(Paper="3"),
+        'counts.nodes["Paper"] must be a whole number',
+    ),
+    "updates a string": (lambda m: m.update(updates="x"), "updates must be a list, got 'x'"),
+    "an update event of another shape": (
+        lambda m: m["updates"][0].update(cluster_changes={"events": [{"what": 1}]}),
+        "updates[0].cluster_changes.events[0]",
+    ),
+    "a file outside the folder": (
+        lambda m: m["files"].update({"../x": m["files"]["graph.json"]}),
+        'files["../x"]',
+    ),
+    "k a boolean": (lambda m: m["knn"].update(k=True), "knn.k must be a whole number"),
+}
+READERS = [
+    ("stats",),
+    ("paper", "TinyFold"),
+    ("similar", "TinyFold: Folding Small Proteins on a Laptop"),
+    ("clusters", "--changes"),
+    ("entities",),
+    ("export", "graphml", "out.graphml"),
+]
+
+
+@pytest.mark.parametrize("shape", BAD_SHAPES)
+def test_a_manifest_of_the_wrong_shape_is_one_line(snap: Path, shape: str, monkeypatch):
+    change, message = BAD_SHAPES[shape]
+    reshape(snap, change)
+    monkeypatch.chdir(snap.parent)
+    for reader in READERS:
+        line = one_error_line(run(*reader, "--out", snap))
+        assert f"{snap / 'manifest.json'}: {message}" in line, (reader, line)
+        assert "--fresh" not in line
+    with pytest.raises(SnapshotError, match=r"manifest\.json"):
+        read_manifest(snap)
+
+
+def test_a_truncated_graph_is_not_counted(snap: Path):
+    data = (snap / "graph.json").read_bytes()
+    (snap / "graph.json").write_bytes(data[: len(data) // 2])
+    line = one_error_line(run("stats", "--out", snap))
+    assert str(snap / "graph.json") in line
+
+
+def test_stats_check_the_graph_checksum(snap: Path):
+    data = bytearray((snap / "graph.json").read_bytes())
+    data[10] ^= 1  # same size, other bytes
+    (snap / "graph.json").write_bytes(bytes(data))
+    with pytest.raises(SnapshotError, match=r"graph\.json does not match its checksum"):
+        snapshot_stats(snap)
+
+
+def test_a_format_1_snapshot_is_still_read(snap: Path):
+    def to_format_1(manifest: dict) -> None:
+        for name in ("records.jsonl.gz", "clusters.json"):
+            del manifest["files"][name]
+        for field in ("analytics", "gazetteers", "updates", "external_refs"):
+            manifest.pop(field)
+        manifest["counts"].pop("stubs")
+        for field in ("backend", "precision"):
+            manifest["model"].pop(field)
+        for entry in manifest["inputs"]:
+            entry.pop("resolved")
+            entry.pop("entities")
+        manifest["format_version"] = 1
+
+    reshape(snap, to_format_1)
+    title = "TinyFold: Folding Small Proteins on a Laptop"  # its own vector: no model loaded
+    for reader in [("stats",), ("paper", "TinyFold"), ("similar", title), ("clusters",)]:
+        result = run(*reader, "--out", snap)
+        assert result.exit_code == 0, (reader, result.output)
+    assert snapshot_stats(snap)["papers"] == 3
+
+
+# Item 19: readers racing builds read the old or the new snapshot, never "damaged".
+
+WRITER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    import faiss, networkx as nx, numpy as np
+    from paperkg.graph import snapshot as s
+
+    out, stop, fallback = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "fallback"
+    if fallback:
+        s._exchange = lambda a, b: False
+
+    def write(n):
+        graph = nx.MultiDiGraph()
+        for i in range(n):
+            graph.add_node(f"p{i}", type="Paper", title=f"paper {i} of {n}")
+        vectors = np.random.default_rng(n).random((n, 8), dtype=np.float32)
+        index = faiss.IndexFlatIP(8)
+        index.add(vectors)
+        manifest = {
+            "created": "now",
+            "model": {"name": "test", "dimension": 8},
+            "knn": {"k": 2, "min_score": None},
+            "inputs": [],
+            "counts": {"records": n, "nodes": {"Paper": n}, "relationships": {}},
+        }
+        embeddings = s.Embeddings([f"p{i}" for i in range(n)], ["h"] * n, vectors)
+        s.write_snapshot(
+            out, graph=graph, embeddings=embeddings, index=index, manifest=manifest,
+            extra_files={"pad.bin": bytes(n * 4096)},
+        )
+
+    write(5)
+    print("ready", flush=True)
+    swaps = 0
+    while not stop.exists():
+        write(5 + swaps % 7)
+        swaps += 1
+    print(swaps, flush=True)
+    """
+)
+
+
+@pytest.mark.parametrize("swap", ["exchange", "fallback"])
+def test_readers_racing_swaps_always_read_a_whole_snapshot(tmp_path: Path, swap: str):
+    out, stop = tmp_path / "kg", tmp_path / "stop"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(out), str(stop), swap],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert writer.stdout.readline().strip() == "ready", writer.stderr.read()
+        failures: list[str] = []
+        reads = 0
+        started = time.monotonic()
+        while reads < 400 or time.monotonic() - started < 3:
+            try:
+                snapshot = read_snapshot(out)
+                manifest = read_manifest(out)
+            except SnapshotError as exc:
+                failures.append(str(exc))
+            else:
+                papers = snapshot.manifest["counts"]["nodes"]["Paper"]
+                assert snapshot.graph.number_of_nodes() == papers
+                assert len(snapshot.embeddings.ids) == papers
+                assert manifest["counts"]["records"] == manifest["counts"]["nodes"]["Paper"]
+            reads += 1
+    finally:
+        stop.touch()
+        writer.wait(timeout=60)
+    swaps = int(writer.stdout.read().strip() or 0)
+    assert writer.returncode == 0, writer.stderr.read()
+    assert swaps > 50, swaps  # the reads really raced many swaps
+    assert failures == [], f"{len(failures)} of {reads} reads failed: {failures[:3]}"
+
+
+def test_damage_asks_to_try_again_before_a_rebuild_without_fresh(snap: Path):
+    (snap / "graph.json").write_text("{}")
+    line = one_error_line(run("paper", "TinyFold", "--out", snap))
+    assert "graph.json does not match its checksum" in line
+    assert "try again" in line and "--fresh" not in line
+    assert f"paperkg build SOURCES --out {snap}" in line
