@@ -19,12 +19,15 @@ asked for again next time. Output files are written atomically and named determi
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
 import os
 import re
+import socket
 import tempfile
+import threading
 import time
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -257,6 +260,54 @@ class _Rejected(PaperkgError):
     """The answers parsed, but the command cannot use them (no papers): never cached."""
 
 
+class _Watchdog:
+    """Shuts the request's socket when its deadline passes: httpx's timeouts bound each read,
+    so a server dripping its headers or body a byte at a time would outlast any of them.
+    Sockets come from httpcore's ``trace`` extension as connections open; our requests say
+    ``Connection: close``, so none reuses a socket opened before its watchdog. (Only an idle
+    connection the caller's client kept from its own earlier requests escapes; the deadline
+    is then still checked between the chunks of the body.)"""
+
+    def __init__(self, seconds: float) -> None:
+        self.fired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def trace(self, event: str, info: Mapping[str, Any]) -> None:
+        """httpcore's trace hook: note the socket of each connection this request opens."""
+        if event not in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            return
+        stream = info.get("return_value")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if isinstance(sock, socket.socket):
+            with self._lock:
+                self._sockets.append(sock)
+                if self.fired:
+                    self._shut(sock)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            for sock in self._sockets:
+                self._shut(sock)
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        # The plain socket's shutdown, also for TLS: a blocked read returns at once. It fails
+        # only when the socket is closed already.
+        with contextlib.suppress(OSError):
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
 @dataclass(frozen=True)
 class _Answer:
     """The last response of a request once redirects are followed; ``body`` is the whole
@@ -451,6 +502,7 @@ class _Session:
             "User-Agent": self.config.agent(),
             "Accept": "application/json, application/atom+xml",
             "Accept-Encoding": "gzip, deflate",
+            "Connection": "close",  # a fresh socket per request, for _Watchdog
         }
         if content is not None:
             headers["Content-Type"] = "application/json"
@@ -499,9 +551,8 @@ class _Session:
         full: str,
     ) -> _Answer:
         """One attempt: the request and its redirects, within one deadline of
-        ``config.timeout`` seconds (time spent pacing the hops not counted). The deadline is
-        checked as the body streams; a read already waiting when it passes ends within one
-        more ``timeout`` (httpx fixes a body's read timeout when the body starts)."""
+        ``config.timeout`` seconds (time spent pacing the hops not counted), which a
+        :class:`_Watchdog` enforces on every read, of headers or body."""
         home = _origin(url)
         send = dict(headers)
         deadline = time.monotonic() + self.config.timeout
@@ -511,52 +562,76 @@ class _Session:
             if remaining <= 0:
                 raise _DeadlinePassed
             keyed = {**send, **credentials} if _origin(url) == home else send
-            with self.client.stream(
-                method,
-                url,
-                content=content,
-                headers=keyed,
-                timeout=remaining,
-                follow_redirects=False,
-            ) as response:
-                status = response.status_code
-                reason = _one_line(response.reason_phrase, 60)
-                location = response.headers.get("Location")
-                if status in _REDIRECTS and location is not None:
-                    url = self._redirect(url, location, method, full)
-                    if status == 303 or (status in (301, 302) and method == "POST"):
-                        method, content = "GET", None
-                        send.pop("Content-Type", None)
-                    continue
-                if status in _RETRYABLE:
-                    return _Answer(status, reason, retry_after=response.headers.get("Retry-After"))
-                kind = response.headers.get("Content-Type", "")
-                if not 200 <= status < 300:
-                    try:
-                        start = _read(response, _ERROR_TEXT_BYTES, deadline, truncate=True)
-                    except ValueError:
-                        start = b""  # an error body we cannot decode just says nothing
-                    return _Answer(status, reason, start, kind)
-                cap = self.config.max_bytes
+            with _Watchdog(remaining) as watchdog:
                 try:
-                    if _declared_over(response, cap):
-                        raise _TooLarge  # refused before a byte is read
-                    data = _read(response, cap, deadline)
-                except ValueError as exc:
-                    raise PaperkgError(
-                        f"{method} {full} answered HTTP {status} with an unreadable body "
-                        f"({_one_line(str(exc), 120)}); check the base URL"
-                    ) from exc
-                except _TooLarge:
-                    raise PaperkgError(
-                        f"{method} {full}: the answer is larger than {_size(cap)} (fetch "
-                        "setting max_bytes), not read further; check the base URL or "
-                        "raise the limit"
-                    ) from None
-                return _Answer(status, reason, data, kind)
+                    answer = self._hop(method, url, content, keyed, deadline, full, watchdog)
+                except httpx.TransportError as exc:
+                    if watchdog.fired:
+                        raise _DeadlinePassed from exc
+                    raise
+            if isinstance(answer, _Answer):
+                return answer
+            status, location = answer
+            url = self._redirect(url, location, method, full)
+            if status == 303 or (status in (301, 302) and method == "POST"):
+                method, content = "GET", None
+                send.pop("Content-Type", None)
         raise PaperkgError(
             f"{method} {full}: redirected more than {MAX_REDIRECTS} times; check the base URL"
         )
+
+    def _hop(
+        self,
+        method: str,
+        url: httpx.URL,
+        content: bytes | None,
+        headers: Mapping[str, str],
+        deadline: float,
+        full: str,
+        watchdog: _Watchdog,
+    ) -> _Answer | tuple[int, str]:
+        """One request, no redirect followed: its answer, or a redirect's status and
+        Location."""
+        with self.client.stream(
+            method,
+            url,
+            content=content,
+            headers=headers,
+            timeout=max(deadline - time.monotonic(), 0.001),
+            follow_redirects=False,
+            extensions={"trace": watchdog.trace},
+        ) as response:
+            status = response.status_code
+            reason = _one_line(response.reason_phrase, 60)
+            location = response.headers.get("Location")
+            if status in _REDIRECTS and location is not None:
+                return status, location
+            if status in _RETRYABLE:
+                return _Answer(status, reason, retry_after=response.headers.get("Retry-After"))
+            kind = response.headers.get("Content-Type", "")
+            if not 200 <= status < 300:
+                try:
+                    start = _read(response, _ERROR_TEXT_BYTES, deadline, truncate=True)
+                except ValueError:
+                    start = b""  # an error body we cannot decode just says nothing
+                return _Answer(status, reason, start, kind)
+            cap = self.config.max_bytes
+            try:
+                if _declared_over(response, cap):
+                    raise _TooLarge  # refused before a byte is read
+                data = _read(response, cap, deadline)
+            except ValueError as exc:
+                raise PaperkgError(
+                    f"{method} {full} answered HTTP {status} with an unreadable body "
+                    f"({_one_line(str(exc), 120)}); check the base URL"
+                ) from exc
+            except _TooLarge:
+                raise PaperkgError(
+                    f"{method} {full}: the answer is larger than {_size(cap)} (fetch "
+                    "setting max_bytes), not read further; check the base URL or "
+                    "raise the limit"
+                ) from None
+            return _Answer(status, reason, data, kind)
 
     @staticmethod
     def _redirect(url: httpx.URL, location: str, method: str, full: str) -> httpx.URL:

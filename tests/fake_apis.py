@@ -50,9 +50,11 @@ class Fault:
     ``kind`` is a status code ("429", "500", "302", "200", ...) answered with ``body`` (a
     scripted error message by default), ``content_type``, ``headers`` and ``Retry-After``;
     "hang" waits ``hang_seconds`` then answers ``[]``; "drip" sends a 200 whose ``size``-byte
-    JSON body comes one byte every ``interval`` seconds; "huge" streams a ``size``-byte JSON
-    body with no Content-Length; "bomb" streams ``size`` bytes gzip-compressed
-    (``Content-Encoding: gzip``), compressed as it is sent so only what is read is made.
+    JSON body comes one byte every ``interval`` seconds; "drip-headers" sends its status line,
+    then one header a byte every ``interval`` seconds (``size`` bytes), then ``[]``; "huge"
+    streams a ``size``-byte JSON body with no Content-Length; "bomb" streams ``size`` bytes
+    gzip-compressed (``Content-Encoding: gzip``), compressed as it is sent so only what is
+    read is made.
     """
 
     kind: str
@@ -325,6 +327,14 @@ def _handler(state: _State) -> type[BaseHTTPRequestHandler]:
                 return
             if fault.kind in ("drip", "huge", "bomb"):
                 self._stream(fault)
+                return
+            if fault.kind == "drip-headers":
+                self.wfile.write(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\nX-Drip: ")
+                for _ in range(fault.size):
+                    if state.stopping.wait(fault.interval):
+                        return
+                    self.wfile.write(b"a")
+                self.wfile.write(b"\r\nContent-Length: 2\r\n\r\n[]")
                 return
             status = int(fault.kind)
             extra = {"Retry-After": fault.retry_after} if fault.retry_after is not None else {}

@@ -284,6 +284,16 @@ def test_a_dripping_server_hits_the_overall_deadline(api, config, client, tmp_pa
     assert cached(strict) == []
 
 
+def test_dripping_headers_hit_the_overall_deadline(api, config, client, tmp_path):
+    """The headers are read before any body: 200 header bytes at 0.1 s also took 20 s."""
+    api.script(HF_PATH, Fault("drip-headers", size=200, interval=0.1))
+    strict = replace(config, timeout=1.0)
+    started = time.monotonic()
+    with pytest.raises(PaperkgError, match=r"after 1 attempt \(last: timed out after 1 s\)"):
+        fetch_hf_daily(DAY, tmp_path / "out", strict, client)
+    assert time.monotonic() - started < 10  # a hang guard, not a timing
+
+
 def test_a_drip_is_retried_like_any_timeout(api, config, client, tmp_path):
     api.script(HF_PATH, Fault("drip", size=200, interval=0.1))
     retried = replace(config, timeout=0.5, max_retries=1)
