@@ -101,7 +101,9 @@ class Snapshot:
 
 
 def old_path(out: Path) -> Path:
-    """Where the two-rename swap parks the previous snapshot: ``.NAME.old`` beside ``out``."""
+    """Where the two-rename swap parks the previous snapshot: ``.NAME.old`` beside ``out``
+    (resolved, as a build resolves it: ``--out .`` has no name of its own)."""
+    out = out.resolve()
     return out.with_name(f".{out.name}.old")
 
 
