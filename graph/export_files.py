@@ -17,7 +17,9 @@ cluster label, else the node id. Edges get ``type`` (the relationship type, ``CI
 the relationship type is the edge ``label`` and the attribute ``relationship``. Other names
 GEXF reserves (a Cluster's ``id``) are written with a ``paperkg_`` prefix.
 
-Files are written to a temporary sibling and renamed into place.
+Files are written to a temporary sibling and renamed into place. An existing file is
+replaced only with ``force`` (:func:`check_target`, the overwrite rule of every command that
+writes a path the user names).
 """
 
 from __future__ import annotations
@@ -39,7 +41,14 @@ import networkx as nx
 from paperkg.errors import ExportError
 from paperkg.graph.model import relationship_type
 
-__all__ = ["FileExport", "export_gexf", "export_graphml", "flat_graph", "write_atomically"]
+__all__ = [
+    "FileExport",
+    "check_target",
+    "export_gexf",
+    "export_graphml",
+    "flat_graph",
+    "write_atomically",
+]
 
 #: Attribute names GEXF takes for itself (networkx moves them into the XML element).
 _GEXF_NODE_RESERVED = frozenset({"id", "pid", "start", "end", "viz", "parents", "spells", "slices"})
@@ -146,7 +155,38 @@ def flat_graph(graph: nx.MultiDiGraph, *, gexf: bool = False) -> nx.MultiDiGraph
     return flat
 
 
-def _check_target(path: Path) -> None:
+def check_target(
+    path: Path, *, force: bool, folder: bool = False, ours: Callable[[Path], bool] | None = None
+) -> None:
+    """The overwrite rule of every command that writes a file or folder the user names.
+
+    A path that does not exist, or an empty folder, is written. Anything else is replaced
+    only with ``force`` or when ``ours(path)`` says it is a file paperkg wrote (a view page);
+    otherwise ``ExportError`` names the path and ``--force``. What kind of thing may be
+    replaced at all (a regular file, a folder) is the caller's check.
+    """
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    if force:
+        return
+    if folder and stat.S_ISDIR(info.st_mode):
+        try:
+            with os.scandir(path) as entries:
+                if next(entries, None) is None:
+                    return
+        except OSError as exc:
+            raise ExportError(f"cannot write into {path}: {exc.strerror or exc}") from exc
+        raise ExportError(f"{path} is not empty; give a new or empty folder (or add --force)")
+    if ours is not None and ours(path):
+        return
+    raise ExportError(f"{path} already exists; give a new file name, or add --force to replace it")
+
+
+def _check_regular(path: Path) -> None:
     try:
         info = os.lstat(path)
     except FileNotFoundError:
@@ -158,14 +198,22 @@ def _check_target(path: Path) -> None:
         raise ExportError(f"{path} is {kind}; give the path of a new or regular file to replace")
 
 
-def write_atomically(path: Path, write: Callable[[Path], None]) -> int:
+def write_atomically(
+    path: Path,
+    write: Callable[[Path], None],
+    *,
+    force: bool = False,
+    ours: Callable[[Path], bool] | None = None,
+) -> int:
     """Run ``write(tmp)`` on a temporary file beside ``path``, then rename it over ``path``.
 
-    Refuses to replace anything but a regular file (a folder, a device, a symbolic link).
+    Refuses to replace anything but a regular file (a folder, a device, a symbolic link),
+    and a regular file too unless ``force`` or ``ours`` allows it (:func:`check_target`).
     Returns the size written.
     """
     path = Path(path)
-    _check_target(path)
+    _check_regular(path)
+    check_target(path, force=force, ours=ours)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -178,7 +226,8 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> int:
         with tmp.open("rb") as done:
             os.fsync(done.fileno())
         os.chmod(tmp, 0o644)  # mkstemp's 0600 would carry over
-        _check_target(path)
+        _check_regular(path)
+        check_target(path, force=force, ours=ours)  # nothing appeared there meanwhile
         os.replace(tmp, path)
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
@@ -193,19 +242,25 @@ def _report(graph: nx.MultiDiGraph, path: Path, fmt: str, size: int) -> FileExpo
     return FileExport(path, fmt, dict(sorted(nodes.items())), dict(sorted(rels.items())), size)
 
 
-def export_graphml(graph: nx.MultiDiGraph, path: str | Path) -> FileExport:
-    """Write ``graph`` as GraphML (Cytoscape, yEd, Gephi) to ``path``, atomically."""
+def export_graphml(graph: nx.MultiDiGraph, path: str | Path, *, force: bool = False) -> FileExport:
+    """Write ``graph`` as GraphML (Cytoscape, yEd, Gephi) to ``path``, atomically; an
+    existing file only with ``force``."""
     flat = flat_graph(graph)
     size = write_atomically(
-        Path(path), lambda tmp: nx.write_graphml(flat, tmp, encoding="utf-8", prettyprint=False)
+        Path(path),
+        lambda tmp: nx.write_graphml(flat, tmp, encoding="utf-8", prettyprint=False),
+        force=force,
     )
     return _report(graph, Path(path), "graphml", size)
 
 
-def export_gexf(graph: nx.MultiDiGraph, path: str | Path) -> FileExport:
-    """Write ``graph`` as GEXF 1.2 (Gephi) to ``path``, atomically."""
+def export_gexf(graph: nx.MultiDiGraph, path: str | Path, *, force: bool = False) -> FileExport:
+    """Write ``graph`` as GEXF 1.2 (Gephi) to ``path``, atomically; an existing file only
+    with ``force``."""
     flat = flat_graph(graph, gexf=True)
     size = write_atomically(
-        Path(path), lambda tmp: nx.write_gexf(flat, tmp, encoding="utf-8", prettyprint=False)
+        Path(path),
+        lambda tmp: nx.write_gexf(flat, tmp, encoding="utf-8", prettyprint=False),
+        force=force,
     )
     return _report(graph, Path(path), "gexf", size)

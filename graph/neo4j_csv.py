@@ -39,6 +39,7 @@ import numpy as np
 
 from paperkg.errors import ExportError
 from paperkg.graph import neo4j_cypher as cypher
+from paperkg.graph.export_files import check_target
 from paperkg.graph.model import relationship_type
 from paperkg.graph.neo4j_store import push_id
 from paperkg.graph.snapshot import Snapshot
@@ -355,27 +356,54 @@ def _after_import_text(statements: list[str], command: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _check_folder(folder: Path) -> None:
+_EXPORT_FILE = re.compile(r"(?:nodes|relationships)-[^/]+\.csv")
+
+
+def _check_folder(folder: Path, force: bool) -> None:
+    """A new or empty folder is written; with ``force`` also one holding an earlier export
+    (only its CSV files and after-import.cypher), never a folder holding anything else."""
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise ExportError(f"{folder} is not a folder; give a new or empty folder for the CSV files")
-    if folder.is_dir() and any(folder.iterdir()):
-        raise ExportError(
-            f"{folder} is not empty; give a new or empty folder for the CSV files "
-            "(nothing in it is replaced)"
-        )
+    check_target(folder, force=force, folder=True)
+    if force and folder.is_dir():
+        for entry in sorted(folder.iterdir()):
+            ours = entry.name == AFTER_IMPORT or _EXPORT_FILE.fullmatch(entry.name)
+            if not ours or entry.is_symlink() or not entry.is_file():
+                raise ExportError(
+                    f"{folder} holds {entry.name!r}, which no CSV export writes; --force "
+                    "replaces only an earlier export: give a new or empty folder"
+                )
+
+
+def _move_into_place(tmp: Path, folder: Path) -> None:
+    """Rename the finished ``tmp`` to ``folder``; an earlier export there is set aside first
+    and deleted once the new one is in place (put back if the rename fails)."""
+    if not (folder.is_dir() and any(folder.iterdir())):
+        os.rename(tmp, folder)  # replaces an empty folder; fails if one filled meanwhile
+        return
+    aside = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=folder.parent))
+    os.rename(folder, aside / folder.name)
+    try:
+        os.rename(tmp, folder)
+    except OSError:
+        os.rename(aside / folder.name, folder)
+        raise
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
 
 
 def export_neo4j_csv(
-    snapshot: Snapshot, folder: str | Path, *, database: str = "neo4j"
+    snapshot: Snapshot, folder: str | Path, *, database: str = "neo4j", force: bool = False
 ) -> CsvExport:
-    """Write the import files of ``snapshot`` into ``folder`` (new or empty) and return them
-    with the ``neo4j-admin`` command that imports them into ``database``.
+    """Write the import files of ``snapshot`` into ``folder`` (new or empty, or with
+    ``force`` an earlier export's) and return them with the ``neo4j-admin`` command that
+    imports them into ``database``.
 
     The files are written into a temporary sibling folder and renamed into place when all
     are complete.
     """
     folder = Path(folder).absolute()
-    _check_folder(folder)
+    _check_folder(folder, force)
     node_tables, rel_tables = _tables(snapshot, push_id(snapshot))
     tables = node_tables + rel_tables
     delimiter = _array_delimiter(tables)
@@ -405,8 +433,8 @@ def export_neo4j_csv(
         dimension = int(snapshot.manifest.get("model", {}).get("dimension") or vectors.shape[1])
         text = _after_import_text(after_import_statements(dimension, emptied), command)
         (tmp / AFTER_IMPORT).write_text(text, encoding="utf-8")
-        _check_folder(folder)
-        os.rename(tmp, folder)  # replaces an empty folder; fails if one appeared meanwhile
+        _check_folder(folder, force)
+        _move_into_place(tmp, folder)
     except OSError as exc:
         raise ExportError(f"cannot write into {folder}: {exc.strerror or exc}") from exc
     finally:

@@ -56,7 +56,7 @@ from paperkg.incremental import inherited_settings
 from paperkg.loaders import FORMATS, RecordFilter
 from paperkg.queries import export_catalog, find_query, load_catalog, run_query, typed_params
 from paperkg.render import ProgressBars, error_line, print_json, print_line, print_table
-from paperkg.viz import bridges_view, cluster_view, overview, paper_view, render_html
+from paperkg.viz import bridges_view, cluster_view, overview, paper_view, render_html, write_page
 
 if TYPE_CHECKING:
     import httpx
@@ -250,6 +250,11 @@ def _print_push(report: PushReport) -> None:
         ["what", "rows"],
         rows,
     )
+
+
+def force_option(help_text: str) -> Any:
+    """--force: replace what already exists at the path given (see ``check_target``)."""
+    return click.option("--force", is_flag=True, help=help_text)
 
 
 def json_option(func: Any) -> Any:
@@ -797,10 +802,16 @@ def query_run(
 
 @query_group.command("export")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
-def query_export(folder: Path) -> None:
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write into FOLDER although it has files (same-named .cypher files are replaced).",
+)
+def query_export(folder: Path, force: bool) -> None:
     """Write every query as FOLDER/<pack>/<name>.cypher, with :param lines for its
-    defaults, ready to drag into Neo4j Browser's Favorites."""
-    written = export_catalog(load_catalog(), folder)
+    defaults, ready to drag into Neo4j Browser's Favorites. FOLDER must be new or empty
+    unless --force."""
+    written = export_catalog(load_catalog(), folder, force=force)
     print_line(f"{len(written)} queries written to {folder}")
 
 
@@ -809,27 +820,31 @@ def view_group() -> None:
     """Interactive HTML views (one self-contained file each, opens offline in any browser)."""
 
 
-def _write_page(html: str, output: Path) -> None:
-    tmp = output.with_name(f".{output.name}.tmp")
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(html, encoding="utf-8")
-        os.replace(tmp, output)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
-    print_line(f"wrote {output} ({output.stat().st_size / 1024:.0f} KiB)")
+def _write_page(html: str, output: Path, force: bool) -> None:
+    size = write_page(html, output, force=force)
+    print_line(f"wrote {output} ({size / 1024:.0f} KiB)")
 
 
 def output_option(default: str) -> Any:
-    return click.option(
-        "-o",
-        "--output",
-        type=click.Path(path_type=Path, dir_okay=False),
-        default=default,
-        show_default=True,
-        help="HTML file to write.",
-    )
+    """-o (the page to write) and --force (replace a file that is not a paperkg page)."""
+
+    def decorate(func: Any) -> Any:
+        func = click.option(
+            "--force",
+            is_flag=True,
+            help="Replace the -o file even if it is not a view paperkg wrote "
+            "(paperkg's own pages are always replaced).",
+        )(func)
+        return click.option(
+            "-o",
+            "--output",
+            type=click.Path(path_type=Path, dir_okay=False),
+            default=default,
+            show_default=True,
+            help="HTML file to write.",
+        )(func)
+
+    return decorate
 
 
 @view_group.command("overview")
@@ -849,19 +864,20 @@ def output_option(default: str) -> Any:
     show_default=True,
     help="Hide similarity edges below this cosine.",
 )
-def view_overview(out: Path, output: Path, node_budget: int, min_score: float) -> None:
+def view_overview(out: Path, output: Path, force: bool, node_budget: int, min_score: float) -> None:
     """Every paper, coloured by cluster and sized by PageRank (clusters as nodes if large)."""
     graph = read_snapshot(out).graph
-    _write_page(render_html(overview(graph, node_budget=node_budget, min_score=min_score)), output)
+    view = overview(graph, node_budget=node_budget, min_score=min_score)
+    _write_page(render_html(view), output, force)
 
 
 @view_group.command("cluster", context_settings={"ignore_unknown_options": True})
 @click.argument("cluster", type=int)
 @out_option
 @output_option("cluster.html")
-def view_cluster(cluster: int, out: Path, output: Path) -> None:
+def view_cluster(cluster: int, out: Path, output: Path, force: bool) -> None:
     """One cluster with its methods, datasets and repos; -1 is the papers in no cluster."""
-    _write_page(render_html(cluster_view(read_snapshot(out).graph, cluster)), output)
+    _write_page(render_html(cluster_view(read_snapshot(out).graph, cluster)), output, force)
 
 
 @view_group.command("paper")
@@ -882,12 +898,14 @@ def view_cluster(cluster: int, out: Path, output: Path) -> None:
     show_default=True,
     help="A hop that would draw more nodes than this is left out.",
 )
-def view_paper(paper: str, out: Path, output: Path, depth: int, node_budget: int) -> None:
+def view_paper(
+    paper: str, out: Path, output: Path, force: bool, depth: int, node_budget: int
+) -> None:
     """PAPER's ego network: similar papers, citations both ways, entities and code; each
     paper is expanded once, so a large --depth stops where the graph ends."""
     graph = read_snapshot(out).graph
     view = paper_view(graph, find_paper(graph, paper), depth, node_budget=node_budget)
-    _write_page(render_html(view), output)
+    _write_page(render_html(view), output, force)
 
 
 @view_group.command("bridges")
@@ -896,9 +914,9 @@ def view_paper(paper: str, out: Path, output: Path, depth: int, node_budget: int
 @click.option(
     "--top", type=int, default=15, show_default=True, help="Bridge papers and entities shown."
 )
-def view_bridges(out: Path, output: Path, top: int) -> None:
+def view_bridges(out: Path, output: Path, force: bool, top: int) -> None:
     """Clusters as group nodes with the bridge papers and entities between them."""
-    _write_page(render_html(bridges_view(read_snapshot(out).graph, top)), output)
+    _write_page(render_html(bridges_view(read_snapshot(out).graph, top)), output, force)
 
 
 @main.group("fetch")
@@ -1068,29 +1086,33 @@ def _print_file_export(report: FileExport, as_json: bool) -> None:
 @export_group.command("graphml")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @out_option
+@force_option("Replace FILE if it exists.")
 @json_option
-def export_graphml_command(file: Path, out: Path, as_json: bool) -> None:
+def export_graphml_command(file: Path, out: Path, force: bool, as_json: bool) -> None:
     """The snapshot's graph as a GraphML FILE (Cytoscape, yEd, Gephi).
 
     Nodes keep their properties and `type` (label), plus `label` (title or name); edges get
     `type` (relationship type) and `label`. Lists become JSON strings, empty values are left
-    out, embeddings are not written. FILE is replaced atomically.
+    out, embeddings are not written. An existing FILE is replaced (atomically) only with
+    --force.
     """
-    _print_file_export(export_graphml(read_snapshot(out).graph, file), as_json)
+    _print_file_export(export_graphml(read_snapshot(out).graph, file, force=force), as_json)
 
 
 @export_group.command("gexf")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @out_option
+@force_option("Replace FILE if it exists.")
 @json_option
-def export_gexf_command(file: Path, out: Path, as_json: bool) -> None:
+def export_gexf_command(file: Path, out: Path, force: bool, as_json: bool) -> None:
     """The snapshot's graph as a GEXF 1.2 FILE (Gephi).
 
     As GraphML, except that the relationship type is each edge's label and its
     `relationship` attribute (GEXF keeps an edge's `type` for its direction), and a
-    Cluster's `id` is written as `paperkg_id`. FILE is replaced atomically.
+    Cluster's `id` is written as `paperkg_id`. An existing FILE is replaced (atomically) only
+    with --force.
     """
-    _print_file_export(export_gexf(read_snapshot(out).graph, file), as_json)
+    _print_file_export(export_gexf(read_snapshot(out).graph, file, force=force), as_json)
 
 
 @export_group.command(
@@ -1111,16 +1133,22 @@ def export_gexf_command(file: Path, out: Path, as_json: bool) -> None:
     show_default=True,
     help="Database the printed neo4j-admin command imports into.",
 )
+@force_option(
+    "Replace an earlier CSV export in FOLDER (a folder holding other files is never replaced)."
+)
 @json_option
-def export_neo4j_csv_command(folder: Path, out: Path, database: str, as_json: bool) -> None:
-    """CSV files for `neo4j-admin database import full` into a new, empty FOLDER.
+def export_neo4j_csv_command(
+    folder: Path, out: Path, database: str, force: bool, as_json: bool
+) -> None:
+    """CSV files for `neo4j-admin database import full` into a new, empty FOLDER (or, with
+    --force, over an earlier export there).
 
     One file per label and per relationship type, with the same labels, key properties,
     relationship types and properties as `paperkg push` (the import is much faster for large
     graphs). after-import.cypher then creates the constraints and the full-text and vector
     indexes and restores empty lists, which neo4j-admin cannot store.
     """
-    report = export_neo4j_csv(read_snapshot(out), folder, database=database)
+    report = export_neo4j_csv(read_snapshot(out), folder, database=database, force=force)
     if as_json:
         print_json({**asdict(report), "command_line": report.command_line()})
         return

@@ -12,6 +12,7 @@ from neo4j.graph import Node, Relationship
 from neo4j.graph import Path as GraphPath
 
 from paperkg.errors import QueryError
+from paperkg.graph.export_files import check_target
 from paperkg.queries.catalog import QuerySpec
 
 __all__ = ["QueryResult", "export_catalog", "run_query"]
@@ -73,9 +74,14 @@ def _browser_literal(value: Any) -> str:
     return repr(value)
 
 
-def export_catalog(specs: list[QuerySpec], folder: Path) -> list[Path]:
+def export_catalog(specs: list[QuerySpec], folder: Path, *, force: bool = False) -> list[Path]:
     """Write each query as ``<pack>/<name>.cypher`` for Neo4j Browser favourites: the header
-    as comments, one ``:param`` line per parameter with its default, then the query."""
+    as comments, one ``:param`` line per parameter with its default, then the query.
+
+    ``folder`` must be new or empty unless ``force``, which replaces files of the same name
+    and leaves every other file as it is.
+    """
+    check_target(Path(folder), force=force, folder=True)
     written = []
     for spec in specs:
         target = folder / spec.pack / f"{spec.name}.cypher"

@@ -102,14 +102,17 @@ def test_file_exports_replace_files_atomically_and_refuse_anything_else(
     graph = read_snapshot(snapshot_dir).graph
     target = tmp_path / "kg.graphml"
     target.write_text("old")
-    export_graphml(graph, target)
+    with pytest.raises(ExportError, match=r"already exists; .* --force"):
+        export_graphml(graph, target)
+    assert target.read_text() == "old"
+    export_graphml(graph, target, force=True)
     assert target.read_text(encoding="utf-8").startswith("<?xml")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kg.graphml"]  # no temp file left
     (tmp_path / "folder").mkdir()
     (tmp_path / "link").symlink_to(target)
     for bad in ("folder", "link"):
         with pytest.raises(ExportError, match="regular file"):
-            export_gexf(graph, tmp_path / bad)
+            export_gexf(graph, tmp_path / bad, force=True)
     assert (tmp_path / "link").is_symlink() and not any((tmp_path / "folder").iterdir())
 
 

@@ -1,6 +1,6 @@
 """Self-contained interactive HTML views of a built graph (pyvis + an inlined vis-network)."""
 
-from paperkg.viz.html import PHYSICS_LIMIT, render_html
+from paperkg.viz.html import PHYSICS_LIMIT, is_view_page, render_html, write_page
 from paperkg.viz.views import ViewGraph, bridges_view, cluster_view, overview, paper_view
 
 __all__ = [
@@ -8,7 +8,9 @@ __all__ = [
     "ViewGraph",
     "bridges_view",
     "cluster_view",
+    "is_view_page",
     "overview",
     "paper_view",
     "render_html",
+    "write_page",
 ]

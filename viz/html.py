@@ -20,11 +20,14 @@ import networkx as nx
 import pyvis
 from pyvis.network import Network
 
+from paperkg.graph.export_files import write_atomically
 from paperkg.graph.urls import is_web_url
 from paperkg.viz.views import ViewGraph
 
-__all__ = ["PHYSICS_LIMIT", "render_html"]
+__all__ = ["PHYSICS_LIMIT", "is_view_page", "render_html", "write_page"]
 
+#: Every page this module writes holds it; a file that does is a view paperkg wrote.
+PAGE_MARKER = b'<script type="application/json" id="paperkg-nodes">'
 #: Views with more nodes get positions from networkx and physics off (vis.js would take
 #: minutes to settle around 1,500 nodes).
 PHYSICS_LIMIT = 300
@@ -235,3 +238,28 @@ def _environment() -> jinja2.Environment:
 def _asset(name: str) -> str:
     """A vis-network file from the copy pyvis ships, for inlining."""
     return (Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
+
+
+def is_view_page(path: Path) -> bool:
+    """Whether ``path`` is an HTML view paperkg wrote (it holds the nodes' JSON script)."""
+    tail = b""
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                if PAGE_MARKER in tail + chunk:
+                    return True
+                tail = chunk[-len(PAGE_MARKER) :]
+    except OSError:
+        return False
+    return False
+
+
+def write_page(html: str, path: Path, *, force: bool = False) -> int:
+    """Write a page atomically; an existing file is replaced when it is a view paperkg wrote
+    (running a view again refreshes it) or with ``force``. Returns the size written."""
+    return write_atomically(
+        Path(path),
+        lambda tmp: tmp.write_text(html, encoding="utf-8"),
+        force=force,
+        ours=is_view_page,
+    )
