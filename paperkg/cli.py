@@ -55,7 +55,14 @@ from paperkg.graph.neo4j_store import (
 from paperkg.incremental import inherited_settings
 from paperkg.loaders import FORMATS, RecordFilter
 from paperkg.queries import export_catalog, find_query, load_catalog, run_query, typed_params
-from paperkg.render import ProgressBars, error_line, print_json, print_line, print_table
+from paperkg.render import (
+    ProgressBars,
+    error_line,
+    print_json,
+    print_line,
+    print_table,
+    visible,
+)
 from paperkg.viz import bridges_view, cluster_view, overview, paper_view, render_html, write_page
 
 if TYPE_CHECKING:
@@ -103,7 +110,7 @@ class PaperkgGroup(click.Group):
         except KeyboardInterrupt as exc:
             raise Interrupted() from exc
 
-    def main(  # type: ignore[override]
+    def main(
         self,
         args: list[str] | None = None,
         prog_name: str | None = None,
@@ -216,7 +223,7 @@ def _settings(uri: str, user: str, database: str | None) -> Neo4jSettings:
             raise Neo4jError(
                 "set NEO4J_PASSWORD: there is no terminal to ask for the Neo4j password"
             )
-        password = click.prompt(f"Password for {user} at {uri}", hide_input=True)
+        password = click.prompt(f"Password for {visible(user)} at {uri}", hide_input=True)
     return Neo4jSettings(uri=uri, user=user, password=password, database=database)
 
 
