@@ -634,7 +634,7 @@ def read_index(out: str | Path, manifest: dict[str, Any]) -> faiss.Index:
 
     def parse(handle: IO[bytes]) -> faiss.Index:
         try:
-            return faiss.deserialize_index(np.frombuffer(handle.read(), dtype=np.uint8))
+            return faiss.read_index(faiss.PyCallbackIOReader(handle.read))  # streamed
         except RuntimeError as exc:
             raise SnapshotError(f"{path} cannot be read; {_what_to_do(Path(out), INDEX)}") from exc
 
@@ -799,12 +799,9 @@ def discard_superseded(folder: Path, out: Path, ours: Iterable[str] | None = Non
     settled = True
     for name in sorted(os.listdir(folder)):
         entry = folder / name
-        if name in mine:
-            if os.path.isdir(entry) and not os.path.islink(entry):
-                shutil.rmtree(entry)
-            else:
-                os.unlink(entry)
-        elif not _settle(entry, out / name):
+        if name in mine and not stat.S_ISDIR(os.lstat(entry).st_mode):
+            os.unlink(entry)
+        elif not _settle(entry, out / name):  # a folder is never a file paperkg wrote
             settled = False
     if settled:
         os.rmdir(folder)

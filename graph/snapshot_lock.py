@@ -102,10 +102,11 @@ def _recover_old(out: Path) -> None:
     try:
         verify_snapshot(out)
     except SnapshotError as exc:
+        problem = str(exc).split("; ")[0]  # what is wrong, without the advice for readers
         raise SnapshotError(
-            f"{old} holds the snapshot before an interrupted build and {out} is not complete "
-            f"({exc}); keep the one you want (rename it to {out.name}), remove the other, "
-            "then build again"
+            f"{old} holds the snapshot from before an interrupted build and {out} is not "
+            f"complete ({problem}); keep the one you want as {out.name}, move the other "
+            "away, then build again"
         ) from exc
     try:
         discard_superseded(old, out)
