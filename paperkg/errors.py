@@ -6,7 +6,8 @@
      ├── SnapshotError     a snapshot directory is missing, damaged or cannot be written
      ├── Neo4jError        the Neo4j server cannot be reached, refuses us, or fails a write
      ├── QueryError        an unknown query pack query, a bad parameter, or a failed query
-     ├── ExportError       an export file or folder cannot be written where it was asked
+     ├── ExportError       an export, view or query file cannot be written where it was
+     │                     asked, or the target exists and --force was not given
      └── FetchError        an API request of ``paperkg fetch`` failed or was refused
 
 The CLI turns any ``PaperkgError`` into one line on stderr and exit status 1; with ``--json``
@@ -77,7 +78,8 @@ class QueryError(PaperkgError):
 
 
 class ExportError(PaperkgError):
-    """An export (GraphML, GEXF, Neo4j import CSV) cannot be written to the path given."""
+    """An export (GraphML, GEXF, Neo4j import CSV), a view page or the query files cannot be
+    written to the path given, or would replace something there without ``force``."""
 
     code = "export_error"
 
