@@ -678,29 +678,49 @@ def verify_snapshot(out: str | Path) -> dict[str, Any]:
     return _consistent(out, read)
 
 
-def _manifest_in(folder: Path) -> dict[str, Any] | None:
-    """The manifest of exactly ``folder`` (no ``.old`` fallback), or None if unreadable."""
+def _manifest_of(folder: Path) -> dict[str, Any]:
+    """The manifest of exactly ``folder`` (no ``.old`` fallback), checked as readers do."""
     try:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return None
+    except OSError as exc:
+        raise SnapshotError(f"cannot read {folder}: {exc.strerror or exc}") from exc
     try:
         return _load_manifest(_Folder(folder, folder, fd))
-    except SnapshotError:
-        return None
     finally:
         os.close(fd)
 
 
+def _manifest_in(folder: Path) -> dict[str, Any] | None:
+    """The manifest of exactly ``folder``, or None if it has none paperkg can read."""
+    try:
+        return _manifest_of(folder)
+    except SnapshotError:
+        return None
+
+
 def check_replaceable(out: Path) -> None:
-    """Refuse to replace a folder that is not a snapshot: it may be the user's own files."""
+    """Refuse to replace a folder that is not a snapshot: it may be the user's own files.
+
+    A snapshot whose manifest is damaged or newer than this paperkg is refused too, with
+    what is wrong with it: which files in it are paperkg's cannot be told.
+    """
     if out.exists() and not out.is_dir():
         raise SnapshotError(f"--out {out} is a file; give a folder for the snapshot")
-    if out.is_dir() and any(out.iterdir()) and _manifest_in(out) is None:
+    if not out.is_dir() or not any(out.iterdir()):
+        return
+    try:
+        _manifest_of(out)
+    except SnapshotError as exc:
+        try:
+            claimed = FORMAT.encode() in (out / MANIFEST).read_bytes()
+        except OSError:
+            claimed = False
+        if claimed:
+            raise
         raise SnapshotError(
             f"--out {out} is a folder with other files in it, not a paperkg snapshot; "
             "choose an empty or new folder"
-        )
+        ) from exc
 
 
 # The user's files: carried over into each new snapshot, never deleted.

@@ -344,6 +344,20 @@ def test_a_manifest_of_the_wrong_shape_is_one_line(snap: Path, shape: str, monke
         read_manifest(snap)
 
 
+def test_a_build_over_a_damaged_manifest_says_what_is_wrong(snap: Path):
+    reshape(snap, lambda m: m["knn"].update(nprobe="x"))
+    before = tree_digest(snap)
+    line = one_error_line(run("build", BASIC, "--out", snap, "-q"))
+    assert "knn.nprobe must be a whole number, got 'x'" in line
+    assert f"move {snap} aside" in line
+    assert tree_digest(snap) == before
+    reshape(snap, lambda m: m.update(format_version=99, knn={"k": 2}))
+    before = tree_digest(snap)
+    line = one_error_line(run("build", BASIC, "--out", snap, "-q"))
+    assert "newer than this paperkg reads" in line and "upgrade paperkg" in line
+    assert tree_digest(snap) == before
+
+
 def test_a_truncated_graph_is_not_counted(snap: Path):
     data = (snap / "graph.json").read_bytes()
     (snap / "graph.json").write_bytes(data[: len(data) // 2])
