@@ -19,7 +19,7 @@ import pytest
 from conftest import DATA, LISTING, run, tree_digest
 from paperkg.build import BuildOptions, build
 from paperkg.errors import SnapshotError
-from paperkg.graph import read_manifest, read_snapshot, snapshot_stats
+from paperkg.graph import read_index, read_manifest, read_snapshot, snapshot_stats
 from paperkg.graph import snapshot as snapshot_module
 from paperkg.graph.snapshot_lock import snapshot_lock
 
@@ -480,3 +480,15 @@ def test_damage_asks_to_try_again_before_a_rebuild_without_fresh(snap: Path):
     assert "graph.json does not match its checksum" in line
     assert "try again" in line and "--fresh" not in line
     assert f"paperkg build SOURCES --out {snap}" in line
+
+
+def test_an_index_read_after_a_swap_says_the_snapshot_was_replaced(snap: Path, embedder):
+    before = read_snapshot(snap)
+    build([ARXIV], snap, embedder=embedder)  # another build swaps a new snapshot in
+    with pytest.raises(SnapshotError) as caught:
+        read_index(snap, before.manifest)
+    message = str(caught.value)
+    assert "was replaced by a build while it was read; run the command again" in message
+    assert "damaged" not in message and "--fresh" not in message
+    after = read_snapshot(snap)
+    assert read_index(snap, after.manifest).ntotal == len(after.embeddings.ids)
