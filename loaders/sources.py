@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,16 +14,19 @@ from paperkg.loaders import arxiv_jsonl, hf_daily, hf_listing, openalex, semanti
 from paperkg.loaders import papers_with_code as pwc
 from paperkg.loaders.filters import RecordFilter
 from paperkg.loaders.records import EntityRecord, PaperRecord
-from paperkg.loaders.text_file import file_sha256, read_head, read_text
+from paperkg.loaders.text_file import check_regular_file, file_sha256, read_head, read_text
 
 __all__ = [
     "FOLDER_SUFFIXES",
     "FORMATS",
+    "SNAPSHOT_FORMAT",
+    "SNAPSHOT_MANIFEST",
     "Format",
     "InputFile",
     "LoadResult",
     "detect_format",
     "expand_sources",
+    "is_snapshot",
     "load_sources",
 ]
 
@@ -135,24 +141,68 @@ class LoadResult:
     entities: list[EntityRecord] = field(default_factory=list)
 
 
+#: A snapshot's manifest and the format it declares: copies of ``paperkg.graph.snapshot``'s
+#: ``MANIFEST`` and ``FORMAT`` (loaders do not import the graph; a test keeps them equal).
+SNAPSHOT_MANIFEST = "manifest.json"
+SNAPSHOT_FORMAT = "paperkg-snapshot"
+_SNAPSHOT_MARK = re.compile(rb'"format"\s*:\s*"' + SNAPSHOT_FORMAT.encode() + rb'"')
+
+
+def is_snapshot(folder: Path) -> bool:
+    """True when ``folder`` holds a paperkg snapshot: its manifest declares the snapshot
+    format. The manifest's bytes are searched a block at a time, never parsed whole."""
+    manifest = folder / SNAPSHOT_MANIFEST
+    try:
+        if not stat.S_ISREG(os.stat(manifest).st_mode):
+            return False
+        with manifest.open("rb") as handle:
+            tail = b""
+            while block := handle.read(1 << 16):
+                if _SNAPSHOT_MARK.search(tail + block):
+                    return True
+                tail = block[-64:]
+    except OSError:
+        return False
+    return False
+
+
+def _folder_inputs(folder: Path) -> list[Path]:
+    """Input files under ``folder``, sorted: hidden files and folders are skipped, and so are
+    snapshot folders (the default ``./paperkg-out`` sits inside the feeds folder it is
+    built from)."""
+    found: list[Path] = []
+    for root, folders, names in os.walk(folder):
+        here = Path(root)
+        folders[:] = [
+            name for name in folders if not name.startswith(".") and not is_snapshot(here / name)
+        ]
+        for name in names:
+            path = here / name
+            if not name.startswith(".") and _input_suffix(path) and path.is_file():
+                found.append(path)
+    return sorted(found)
+
+
 def expand_sources(sources: Iterable[str | Path]) -> list[Path]:
     """Files named directly plus the input files found (recursively) in folders named.
 
-    Hidden files and folders are skipped inside folders; the result is sorted per folder so
-    builds are deterministic. A missing path or a folder with no input files is an error.
+    Hidden files and folders, and snapshot folders, are skipped inside folders; the result
+    is sorted per folder so builds are deterministic. A missing path, a folder with no input
+    files, a snapshot, or anything but a regular file (a FIFO, a device, a pipe) is an error,
+    found before any file is opened.
     """
     files: list[Path] = []
     seen: set[Path] = set()
     for source in sources:
         path = Path(source)
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and _input_suffix(p)
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            if is_snapshot(path):
+                raise InputError(
+                    "is a paperkg snapshot, not an input; name the files or folders it was "
+                    "built from",
+                    path=str(path),
+                )
+            found = _folder_inputs(path)
             if not found:
                 raise InputError(
                     "folder holds no input files (looked for "
@@ -161,6 +211,13 @@ def expand_sources(sources: Iterable[str | Path]) -> list[Path]:
                     path=str(path),
                 )
         elif path.exists() or path.is_symlink():
+            check_regular_file(path)
+            if is_snapshot(path.parent):
+                raise InputError(
+                    f"is a file of the paperkg snapshot {path.parent}, not an input; name the "
+                    "files or folders it was built from",
+                    path=str(path),
+                )
             found = [path]
         else:
             raise InputError("no such file or folder", path=str(path))

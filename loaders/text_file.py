@@ -2,6 +2,8 @@
 
 Gzip-compressed files (the ``.json.gz`` dumps, recognised by their magic bytes ``1f 8b``,
 whatever their name) are decompressed on the fly, so every format reads them transparently.
+Decompression is a stream with limits, so a small file cannot expand into all of memory
+(a gzip bomb): see ``MAX_RATIO`` and ``MAX_EXPANDED_BYTES``.
 """
 
 from __future__ import annotations
@@ -9,6 +11,10 @@ from __future__ import annotations
 import codecs
 import gzip
 import hashlib
+import io
+import os
+import stat
+import unicodedata
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,15 +25,46 @@ from paperkg.errors import InputError
 
 __all__ = [
     "GZIP_MAGIC",
+    "MAX_EXPANDED_BYTES",
+    "MAX_RATIO",
+    "RATIO_FREE_BYTES",
+    "check_regular_file",
     "file_sha256",
     "is_gzip",
     "open_input",
     "read_head",
     "read_text",
     "reading",
+    "visible",
 ]
 
 GZIP_MAGIC = b"\x1f\x8b"
+
+#: Most bytes a gzip input may expand to when it is read whole (every JSON document format;
+#: only arXiv JSON lines are streamed). Python holds the text and then the parsed objects,
+#: together about five times the expanded size, next to the build's own needs: 1 GiB keeps
+#: a read near 5 GiB on the 24 GiB machines paperkg is built for. Larger inputs are split,
+#: or decompressed by the user, who then decides what memory to give them.
+MAX_EXPANDED_BYTES = 1 << 30
+#: Most times a gzip input may expand its size on disk. Real dumps expand 3 to 15 times
+#: (JSON with abstracts); deflate reaches about 1,000 only on repeated bytes, as bombs are
+#: made. Applies to streamed reads too, which otherwise have no memory cost to stop them.
+MAX_RATIO = 100
+#: Expanded sizes below this are never suspicious, whatever the ratio (a small repetitive file).
+RATIO_FREE_BYTES = 16 << 20
+
+#: What ``os.stat`` says a source is, when it is not a regular file.
+_FILE_KINDS = (
+    (stat.S_ISFIFO, "a named pipe or FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+#: Characters that draw nothing though ``str.isspace`` says no: Hangul fillers, the braille
+#: blank, the Mongolian vowel separator (format characters and marks are found by category).
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"})
 
 #: Byte-order marks of the encodings a text editor may save in instead of UTF-8 (UTF-32
 #: first: its little-endian mark starts like UTF-16's).
@@ -56,7 +93,88 @@ def reading(path: Path) -> Iterator[None]:
         raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from exc
 
 
-def _decode(data: bytes, path: Path, *, cut: bool = False) -> str:
+def visible(text: str) -> bool:
+    """True when the text would show something: not only whitespace, zero-width and other
+    format characters, lone combining marks or blank fillers."""
+    if not text.isascii():
+        return any(
+            char not in _BLANK and unicodedata.category(char) not in _INVISIBLE_CATEGORIES
+            for char in text
+        )
+    return any(" " < char < "\x7f" for char in text)
+
+
+def check_regular_file(path: Path, advice: str = "give a file or a folder") -> None:
+    """Refuse what is not a regular file (a link to one is fine) before anything opens it:
+    a FIFO or a device blocks or never ends, and a pipe (``<(cmd)``) would be drained by the
+    checksum and then read as empty. ``os.stat`` itself never blocks."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError as exc:
+        raise InputError(
+            "cannot read: the file does not exist (a broken link?)", path=str(path)
+        ) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from exc
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise InputError("is a folder, expected a file", path=str(path))
+    kind = next((name for test, name in _FILE_KINDS if test(mode)), "of an unknown kind")
+    if stat.S_ISFIFO(mode):
+        advice += " (save piped output to a file first)"
+    raise InputError(f"not a regular file ({kind}); {advice}", path=str(path))
+
+
+def _size(limit: int) -> str:
+    return f"{limit >> 30} GiB" if limit >= 1 << 30 else f"{limit >> 20} MiB"
+
+
+class _CappedGzip(io.RawIOBase):
+    """Decompressed bytes of a gzip stream, failing with one ``InputError`` once they pass
+    ``MAX_RATIO`` times the compressed size (above ``RATIO_FREE_BYTES``), or, for a file
+    read ``whole``, ``MAX_EXPANDED_BYTES``; checked as bytes come, so a bomb costs no more
+    memory than the limit."""
+
+    def __init__(self, source: BinaryIO, compressed: int, path: Path, *, whole: bool) -> None:
+        super().__init__()
+        self._gzip = gzip.GzipFile(fileobj=source, mode="rb")
+        self._source = source
+        self._path = path
+        self._ratio_limit = max(RATIO_FREE_BYTES, MAX_RATIO * compressed)
+        self._size_limit = MAX_EXPANDED_BYTES if whole else None
+        self._expanded = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        count = self._gzip.readinto(buffer)
+        self._expanded += count
+        if self._size_limit is not None and self._expanded > self._size_limit:
+            raise InputError(
+                f"gzip file expands to more than {_size(self._size_limit)}, the most paperkg "
+                "decompresses to read a file whole; split it into smaller files, or "
+                "decompress it yourself (gunzip -k) if it fits in memory",
+                path=str(self._path),
+            )
+        if self._expanded > self._ratio_limit:
+            raise InputError(
+                f"gzip file expands to more than {MAX_RATIO} times its size (a gzip bomb?); "
+                "if you trust it, decompress it yourself (gunzip -k) and give the "
+                "uncompressed file",
+                path=str(self._path),
+            )
+        return count
+
+    def close(self) -> None:
+        if not self.closed:
+            self._gzip.close()
+            self._source.close()
+        super().close()
+
+
+def _decode(data: bytes | bytearray, path: Path, *, cut: bool = False) -> str:
     """UTF-8 text with the BOM dropped and CRLF/CR folded to LF; NUL bytes or bad UTF-8 are an
     error naming the line. ``cut``: a multi-byte character cut at the end is ignored."""
     for bom, encoding in _OTHER_BOMS:
@@ -75,19 +193,21 @@ def _decode(data: bytes, path: Path, *, cut: bool = False) -> str:
             path=str(path),
             line=data.count(b"\n", 0, at) + 1,
         )
-    data = data.removeprefix(codecs.BOM_UTF8)
+    # A view, not ``removeprefix``: a copy of a large file would double its memory.
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    body = memoryview(data)[start:]
     try:
-        text = data.decode("utf-8")
+        text = str(body, "utf-8")
     except UnicodeDecodeError as exc:
-        if cut and exc.start >= len(data) - 3:
-            text = data[: exc.start].decode("utf-8")
+        if cut and exc.start >= len(body) - 3:
+            text = str(body[: exc.start], "utf-8")
         else:
-            line = data.count(b"\n", 0, exc.start) + 1
+            at = start + exc.start
             raise InputError(
-                f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                f"not UTF-8 text (byte 0x{data[at]:02x} at offset {exc.start}); "
                 "save the file as UTF-8",
                 path=str(path),
-                line=line,
+                line=data.count(b"\n", 0, at) + 1,
             ) from exc
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -99,10 +219,13 @@ def is_gzip(path: Path) -> bool:
 
 
 def open_input(path: Path) -> BinaryIO:
-    """The file's bytes for reading, decompressed when it is gzip. Wrap reads in the same
-    error handling as ``read_text`` (a corrupt gzip stream fails while reading)."""
+    """The file's bytes for reading, decompressed when it is gzip (within ``MAX_RATIO``: a
+    stream holds little memory, so ``MAX_EXPANDED_BYTES`` does not apply). Wrap reads in the
+    same error handling as ``read_text`` (a corrupt gzip stream fails while reading)."""
     if is_gzip(path):
-        return gzip.open(path, "rb")  # type: ignore[return-value]
+        source = path.open("rb")
+        size = os.fstat(source.fileno()).st_size
+        return io.BufferedReader(_CappedGzip(source, size, path, whole=False), 1 << 16)
     return path.open("rb")
 
 
@@ -110,15 +233,29 @@ def read_text(path: Path) -> tuple[str, str]:
     """Return the file's text as UTF-8 (BOM dropped, CRLF and CR folded to LF) and the sha256
     of its bytes as stored (compressed, for a gzip file).
 
-    Raises ``InputError`` naming the file when it cannot be read, holds NUL bytes (binary),
-    is not valid UTF-8 (with the line of the first bad byte) or is a broken gzip file.
+    Raises ``InputError`` naming the file when it cannot be read, is not a regular file, holds
+    NUL bytes (binary), is not valid UTF-8 (with the line of the first bad byte), is a broken
+    gzip file or one expanding past the limits.
     """
+    check_regular_file(path, "give a file")
     with reading(path):
-        data = path.read_bytes()
+        data: bytes | bytearray = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         if data[:2] == GZIP_MAGIC:
-            data = gzip.decompress(data)
+            data = _decompress(data, path)
     return _decode(data, path), digest
+
+
+def _decompress(data: bytes, path: Path) -> bytearray:
+    """The expanded bytes of a whole gzip file, within ``MAX_RATIO`` and
+    ``MAX_EXPANDED_BYTES`` (``gzip.decompress`` would expand a bomb in full first)."""
+    expanded = bytearray()
+    source = io.BytesIO(data)
+    with _CappedGzip(source, len(data), path, whole=True) as stream:
+        block = bytearray(1 << 20)
+        while count := stream.readinto(block):
+            expanded += memoryview(block)[:count]
+    return expanded
 
 
 def file_sha256(path: Path) -> str:

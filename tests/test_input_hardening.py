@@ -1,0 +1,271 @@
+"""Regression tests for the input attacks of issue 14 (items 6, 7, 10, 16, 17, 18): sources
+that are not regular files, gzip bombs, evidence copied whole onto edges, titles that fold to
+nothing, confusable titles, and a snapshot folder inside its own sources."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import LISTING, ROOT
+from paperkg.build import BuildOptions, build
+from paperkg.errors import InputError
+from paperkg.graph import read_snapshot
+from paperkg.graph.snapshot import DEFAULT_OUT, FORMAT, MANIFEST
+from paperkg.loaders import expand_sources, load_sources, text_file
+from paperkg.loaders import sources as sources_module
+
+HEADER = "new\n\nSubscribe\n\nMar 5\n\n"
+SMALL = BuildOptions(k=2, min_cluster_size=1)
+
+
+def _listing(path: Path, pairs: list[tuple[str, str]]) -> Path:
+    """A listing page of ``(title, abstract)`` pairs."""
+    body = "".join(f"{title}\n\n{abstract}\n\n" for title, abstract in pairs)
+    path.write_text(HEADER + body, encoding="utf-8")
+    return path
+
+
+def _papers(out: Path) -> dict[str, dict]:
+    graph = read_snapshot(out).graph
+    return {n: d for n, d in graph.nodes(data=True) if d.get("type") == "Paper"}
+
+
+# --- item 6: only regular files are inputs ----------------------------------------------------
+
+_LOAD = """
+import sys
+from paperkg.errors import PaperkgError
+from paperkg.loaders import load_sources
+try:
+    load_sources(sys.argv[1:])
+except PaperkgError as exc:
+    print(exc)
+    sys.exit(1)
+print("loaded")
+"""
+
+
+def _load_in_child(*sources: object) -> subprocess.CompletedProcess:
+    """``load_sources`` in a fresh process, so a source that blocks fails the test (timeout)
+    instead of hanging the suite."""
+    return subprocess.run(
+        [sys.executable, "-c", _LOAD, *map(str, sources)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=30,
+    )
+
+
+def test_a_fifo_fails_the_build_at_once_and_releases_the_lock(tmp_path: Path):
+    fifo = tmp_path / "feed.txt"
+    os.mkfifo(fifo)
+    out = tmp_path / "kg"
+    done = subprocess.run(
+        [sys.executable, "-m", "paperkg", "build", str(fifo), "--out", str(out), "-q"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        f"Error: {fifo}: not a regular file (a named pipe or FIFO); give a file or a folder "
+        "(save piped output to a file first)"
+    )
+    assert not out.exists() and not (tmp_path / ".kg.lock").exists()
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null", "/dev/urandom"])
+def test_devices_are_not_inputs(device: str):
+    done = _load_in_child(device)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout.strip() == (
+        f"{device}: not a regular file (a character device); give a file or a folder"
+    )
+
+
+def test_process_substitution_is_named_not_read_as_an_empty_file(tmp_path: Path):
+    """``paperkg build <(cat page.txt)`` names ``/dev/fd/N``, a pipe the checksum would drain."""
+    script = f'"{sys.executable}" -c "$0" <(cat "{LISTING / "basic.txt"}")'
+    done = subprocess.run(
+        ["bash", "-c", script, _LOAD], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert re.fullmatch(
+        r"/dev/fd/\d+: not a regular file \(a named pipe or FIFO\); give a file or a folder "
+        r"\(save piped output to a file first\)",
+        done.stdout.strip(),
+    )
+
+
+def test_links_to_regular_files_are_followed_and_fifos_in_folders_skipped(tmp_path: Path):
+    link = tmp_path / "link.txt"
+    link.symlink_to(LISTING / "basic.txt")
+    assert len(load_sources([link]).records) == 3
+    folder = tmp_path / "feeds"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "page.txt").symlink_to(LISTING / "basic.txt")
+    assert [p.name for p in expand_sources([folder])] == ["page.txt"]
+
+
+# --- item 7: gzip bombs -------------------------------------------------------------------------
+
+_MEASURE = """
+import json, sys
+from paperkg.errors import PaperkgError
+from paperkg.loaders import load_sources
+from paperkg.loaders.text_file import read_head
+error = None
+head = len(read_head(__import__("pathlib").Path(sys.argv[1])))
+try:
+    load_sources([sys.argv[1]], fmt=sys.argv[2] or None)
+except PaperkgError as exc:
+    error = str(exc)
+# VmHWM, not getrusage: Linux carries ru_maxrss over exec from the forking (big) pytest.
+status = open("/proc/self/status").read().split("VmHWM:")[1].split()[0]
+print(json.dumps({"error": error, "peak": int(status) * 1024, "head": head}))
+"""
+
+
+def _bomb(path: Path, head: bytes, unit: bytes, expanded: int, tail: bytes = b"") -> Path:
+    """A gzip file of ``head``, ``unit`` repeated to about ``expanded`` bytes, ``tail``;
+    written a block at a time so the test itself stays small."""
+    block = unit * max(1, (1 << 20) // len(unit))
+    with gzip.GzipFile(path, "wb", compresslevel=9, mtime=0) as handle:
+        handle.write(head)
+        for _ in range(expanded // len(block)):
+            handle.write(block)
+        handle.write(tail)
+    return path
+
+
+def _measure(path: Path, fmt: str | None = None) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(path), fmt or ""],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    return json.loads(done.stdout)
+
+
+def test_a_one_megabyte_gzip_bomb_fails_in_bounded_memory(tmp_path: Path):
+    """1 MB expanding to 1 GiB: once decompressed whole (2.2 GB peak), now stopped at 100 times
+    its size with one line saying which limit and what to do."""
+    head = b'[{"paper": {"id": "2603.00001", "title": "T", "summary": "'
+    path = _bomb(tmp_path / "daily.json.gz", head, b"a", 1 << 30, b'"}}]')
+    assert path.stat().st_size < 1_500_000
+    measured = _measure(path)
+    assert measured["head"] > 0  # format detection reads its 64 KiB head and no more
+    assert measured["error"] == (
+        f"{path}: gzip file expands to more than 100 times its size (a gzip bomb?); if you "
+        "trust it, decompress it yourself (gunzip -k) and give the uncompressed file"
+    )
+    assert measured["peak"] < 300_000_000, f"peak {measured['peak'] / 1e6:.0f} MB"
+
+
+@pytest.mark.parametrize("fmt", [None, "arxiv-jsonl"])
+def test_a_gzip_bomb_of_json_lines_stops_while_streaming(tmp_path: Path, fmt: str | None):
+    """The arXiv reader streams: a bomb of one record repeated stops at the ratio limit rather
+    than reading a million records."""
+    record = {
+        "id": "2603.00001",
+        "title": "T",
+        "abstract": "word " * 300,
+        "update_date": "2026-03-02",
+        "comments": "padding " * 1500,  # a field the reader ignores: records stay small
+    }
+    line = (json.dumps(record) + "\n").encode()
+    path = _bomb(tmp_path / "arxiv.jsonl.gz", b"", line, 1 << 30)
+    measured = _measure(path, fmt)
+    assert measured["error"] is not None and "expands to more than 100 times" in measured["error"]
+    assert measured["peak"] < 300_000_000, f"peak {measured['peak'] / 1e6:.0f} MB"
+
+
+def test_gzip_inputs_read_whole_are_capped_in_size(tmp_path: Path, monkeypatch):
+    """The absolute cap (1 GiB expanded), forced down to 1 MiB to test it on a small file
+    whose ratio is ordinary."""
+    monkeypatch.setattr(text_file, "MAX_EXPANDED_BYTES", 1 << 20)
+    words = " ".join(hashlib.sha256(str(i).encode()).hexdigest() for i in range(40_000))
+    entry = {"paper": {"id": "2603.00001", "title": "T", "summary": words}}
+    path = tmp_path / "daily.json.gz"
+    path.write_bytes(gzip.compress(json.dumps([entry]).encode()))
+    with pytest.raises(InputError) as caught:
+        load_sources([path])
+    assert str(caught.value) == (
+        f"{path}: gzip file expands to more than 1 MiB, the most paperkg decompresses to read "
+        "a file whole; split it into smaller files, or decompress it yourself (gunzip -k) "
+        "if it fits in memory"
+    )
+
+
+def test_small_gzip_files_of_any_ratio_still_read(tmp_path: Path):
+    """Below 16 MiB expanded no ratio is suspicious: a highly repetitive page still loads."""
+    text = HEADER + "".join(f"Title {i}\n\n{'same words ' * 2000}\n\n" for i in range(300))
+    path = tmp_path / "page.txt.gz"
+    path.write_bytes(gzip.compress(text.encode(), 9))
+    assert len(text) / path.stat().st_size > 100
+    assert len(load_sources([path]).records) == 300
+
+
+# --- item 18: a snapshot inside its own sources ---------------------------------------------------
+
+
+def _fake_snapshot(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    manifest = {"counts": {}, "files": {}, "format": FORMAT, "format_version": 2}
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    (folder / "clusters.json").write_text("{}")
+    return folder
+
+
+def test_the_snapshot_constants_match_the_loader_copies():
+    assert (sources_module.SNAPSHOT_FORMAT, sources_module.SNAPSHOT_MANIFEST) == (FORMAT, MANIFEST)
+
+
+def test_snapshot_folders_inside_a_source_folder_are_skipped(tmp_path: Path):
+    _listing(tmp_path / "day.txt", [("T", "A.")])
+    _fake_snapshot(tmp_path / "paperkg-out")
+    _fake_snapshot(tmp_path / "deeper" / "kg")
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / MANIFEST).write_text(json.dumps({"format": "something-else"}))
+    found = [str(p.relative_to(tmp_path)) for p in expand_sources([tmp_path])]
+    assert found == ["day.txt", "notes/manifest.json"]
+
+
+def test_a_snapshot_named_as_a_source_is_an_error(tmp_path: Path):
+    snapshot = _fake_snapshot(tmp_path / "kg")
+    with pytest.raises(InputError) as caught:
+        expand_sources([snapshot])
+    assert str(caught.value) == (
+        f"{snapshot}: is a paperkg snapshot, not an input; name the files or folders it was "
+        "built from"
+    )
+    with pytest.raises(InputError, match=r"clusters\.json: is a file of the paperkg snapshot"):
+        expand_sources([snapshot / "clusters.json"])
+
+
+def test_building_a_feeds_folder_twice_into_the_default_out(tmp_path: Path, monkeypatch, embedder):
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    _listing(feeds / "day.txt", [("Tiny Lanterns", "Small lights."), ("Quiet Harbours", "Calm.")])
+    monkeypatch.chdir(feeds)
+    first = build(["."], DEFAULT_OUT, SMALL, embedder=embedder)
+    second = build(["."], DEFAULT_OUT, SMALL, embedder=embedder)
+    assert first.papers == second.papers == 2 and second.files == 1
+    assert (feeds / DEFAULT_OUT / MANIFEST).is_file()
