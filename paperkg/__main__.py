@@ -1,3 +1,3 @@
-from paperkg.cli import main
+from paperkg.console import run
 
-main()
+run()

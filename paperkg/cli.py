@@ -19,6 +19,7 @@ from paperkg import __version__
 from paperkg.build import BuildOptions, build
 from paperkg.errors import Neo4jError, PaperkgError, QueryError
 from paperkg.fetch import (
+    MAX_BYTES,
     FetchConfig,
     fetch_arxiv,
     fetch_hf_daily,
@@ -932,7 +933,9 @@ def fetch_group() -> None:
 
     Requests are paced per host, retried with backoff on 429/5xx/timeouts and, with
     --cache, answered from disk when repeated. PAPERKG_MAILTO adds a contact to the
-    User-Agent (and OpenAlex's polite pool); S2_API_KEY is sent to Semantic Scholar.
+    User-Agent (and OpenAlex's polite pool); S2_API_KEY is sent only to Semantic
+    Scholar's own origin, never across a redirect to another host. An answer is cached only
+    once the command has accepted it.
     """
 
 
@@ -964,7 +967,16 @@ def fetch_options(func: Any) -> Any:
             type=click.FloatRange(min=0.1),
             default=30.0,
             show_default=True,
-            help="Seconds to wait for each response.",
+            help="Seconds allowed for each request as a whole (connecting, headers, body "
+            "and redirects); a request still running then counts as a timeout and is retried.",
+        ),
+        click.option(
+            "--max-size",
+            "max_mib",
+            type=click.IntRange(min=1),
+            default=MAX_BYTES // 2**20,
+            show_default=True,
+            help="Largest answer read, in MiB (after decompression); a larger one fails.",
         ),
     ]
     for option in reversed(options):
@@ -983,6 +995,7 @@ def _fetch(
     cache: Path | None,
     retries: int,
     timeout: float,
+    max_mib: int,
     call: Callable[[FetchConfig, httpx.Client], Path],
 ) -> None:
     env = os.environ
@@ -996,6 +1009,7 @@ def _fetch(
         s2_api_key=env.get("S2_API_KEY") or None,
         max_retries=retries,
         timeout=timeout,
+        max_bytes=max_mib * 2**20,
         cache_dir=cache,
     )
     with make_client(config) as client:
@@ -1013,10 +1027,12 @@ def _fetch(
 )
 @fetch_options
 def fetch_hf_daily_command(
-    day: datetime, into: Path, cache: Path | None, retries: int, timeout: float
+    day: datetime, into: Path, cache: Path | None, retries: int, timeout: float, max_mib: int
 ) -> None:
     """Hugging Face daily papers of one day, saved as served (hf-daily-DATE.json)."""
-    _fetch(cache, retries, timeout, lambda c, http: fetch_hf_daily(day.date(), into, c, http))
+    _fetch(
+        cache, retries, timeout, max_mib, lambda c, http: fetch_hf_daily(day.date(), into, c, http)
+    )
 
 
 def ids_option(help_text: str) -> Any:
@@ -1028,11 +1044,11 @@ def ids_option(help_text: str) -> Any:
 @ids_option("arXiv ids, comma-separated or repeated (2401.01234, hep-th/9901001).")
 @fetch_options
 def fetch_arxiv_command(
-    ids: tuple[str, ...], into: Path, cache: Path | None, retries: int, timeout: float
+    ids: tuple[str, ...], into: Path, cache: Path | None, retries: int, timeout: float, max_mib: int
 ) -> None:
     """arXiv metadata from the export API, as snapshot JSON lines (arxiv-<hash>.jsonl)."""
     wanted = _ids(ids)
-    _fetch(cache, retries, timeout, lambda c, http: fetch_arxiv(wanted, into, c, http))
+    _fetch(cache, retries, timeout, max_mib, lambda c, http: fetch_arxiv(wanted, into, c, http))
 
 
 @fetch_group.command("s2")
@@ -1053,6 +1069,7 @@ def fetch_s2_command(
     cache: Path | None,
     retries: int,
     timeout: float,
+    max_mib: int,
 ) -> None:
     """Semantic Scholar papers through the batch endpoint (s2-<hash>.json)."""
     wanted = _ids(ids)
@@ -1060,6 +1077,7 @@ def fetch_s2_command(
         cache,
         retries,
         timeout,
+        max_mib,
         lambda c, http: fetch_s2(wanted, into, c, http, with_references=with_references),
     )
 
@@ -1068,11 +1086,11 @@ def fetch_s2_command(
 @ids_option("OpenAlex work ids (W2741809807) or DOIs; comma-separated or repeated.")
 @fetch_options
 def fetch_openalex_command(
-    ids: tuple[str, ...], into: Path, cache: Path | None, retries: int, timeout: float
+    ids: tuple[str, ...], into: Path, cache: Path | None, retries: int, timeout: float, max_mib: int
 ) -> None:
     """OpenAlex works by id or DOI (openalex-<hash>.json)."""
     wanted = _ids(ids)
-    _fetch(cache, retries, timeout, lambda c, http: fetch_openalex(wanted, into, c, http))
+    _fetch(cache, retries, timeout, max_mib, lambda c, http: fetch_openalex(wanted, into, c, http))
 
 
 @main.group("export")

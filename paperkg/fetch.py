@@ -46,7 +46,7 @@ except ModuleNotFoundError:  # the optional 'fetch' extra; make_client says how 
     httpx = None  # type: ignore[assignment]
 
 from paperkg import __version__
-from paperkg.errors import PaperkgError
+from paperkg.errors import FetchError
 
 __all__ = [
     "ARXIV_BATCH",
@@ -131,11 +131,11 @@ class FetchConfig:
     def __post_init__(self) -> None:
         for name in ("min_interval", "backoff_base", "max_sleep", "max_retries"):
             if getattr(self, name) < 0:
-                raise PaperkgError(f"fetch setting {name} must be >= 0, got {getattr(self, name)}")
+                raise FetchError(f"fetch setting {name} must be >= 0, got {getattr(self, name)}")
         if self.timeout <= 0:
-            raise PaperkgError(f"fetch setting timeout must be > 0, got {self.timeout}")
+            raise FetchError(f"fetch setting timeout must be > 0, got {self.timeout}")
         if self.max_bytes <= 0:
-            raise PaperkgError(f"fetch setting max_bytes must be > 0, got {self.max_bytes}")
+            raise FetchError(f"fetch setting max_bytes must be > 0, got {self.max_bytes}")
 
     def agent(self) -> str:
         """The User-Agent sent with every request."""
@@ -169,7 +169,7 @@ def make_client(config: FetchConfig) -> httpx.Client:
     """The client the CLI hands to the fetchers (close it when done). Redirects are followed
     by :class:`_Session` itself, which decides where the S2 key may go."""
     if httpx is None:
-        raise PaperkgError("paperkg fetch needs httpx: install paperkg[fetch]")
+        raise FetchError("paperkg fetch needs httpx: install paperkg[fetch]")
     return httpx.Client(
         timeout=config.timeout, follow_redirects=False, headers={"User-Agent": config.agent()}
     )
@@ -256,7 +256,7 @@ class _TooLarge(Exception):
     """The answer is larger than ``FetchConfig.max_bytes``."""
 
 
-class _Rejected(PaperkgError):
+class _Rejected(FetchError):
     """The answers parsed, but the command cannot use them (no papers): never cached."""
 
 
@@ -459,7 +459,7 @@ class _Session:
         try:
             value = parse(data)
         except ValueError as exc:
-            raise PaperkgError(
+            raise FetchError(
                 f"{method} {full} answered with an unexpected body "
                 f"({_one_line(str(exc), 120)}); check the base URL"
             ) from exc
@@ -473,7 +473,7 @@ class _Session:
             try:
                 _write_atomic(path, data)
             except OSError as exc:
-                raise PaperkgError(
+                raise FetchError(
                     f"cannot write the fetch cache {path}: {exc.strerror or exc}; "
                     "pick another --cache folder"
                 ) from exc
@@ -490,11 +490,11 @@ class _Session:
         try:
             start = httpx.URL(full)
         except httpx.InvalidURL as exc:
-            raise PaperkgError(
+            raise FetchError(
                 f"{method} {full}: not a valid URL ({exc}); check the base URL"
             ) from exc
         if start.scheme not in _DEFAULT_PORTS:
-            raise PaperkgError(
+            raise FetchError(
                 f"{method} {full}: unsupported protocol {start.scheme!r}; "
                 "the base URL needs http(s)://"
             )
@@ -517,15 +517,13 @@ class _Session:
             except httpx.TransportError as exc:
                 last = f"connection failed ({type(exc).__name__}: {_one_line(str(exc), 80)})"
             except httpx.RequestError as exc:
-                raise PaperkgError(
-                    f"{method} {full} failed: {_one_line(str(exc))}; {hint}"
-                ) from exc
+                raise FetchError(f"{method} {full} failed: {_one_line(str(exc))}; {hint}") from exc
             else:
                 if 200 <= answer.status < 300:
                     return answer.body
                 if answer.status not in _RETRYABLE:
                     says = _server_says(answer.body, answer.content_type)
-                    raise PaperkgError(
+                    raise FetchError(
                         f"{method} {full} failed: HTTP {answer.status} {answer.reason}"
                         + (f" ({says})" if says else "")
                         + f"; {hint}"
@@ -536,7 +534,7 @@ class _Session:
                     delay = waited
             if attempt + 1 < attempts:
                 time.sleep(min(delay, self.config.max_sleep))
-        raise PaperkgError(
+        raise FetchError(
             f"{method} {full} still failing after {attempts} attempt{'s' * (attempts != 1)} "
             f"(last: {last}); the service is busy or down: try again later, or allow more retries"
         )
@@ -576,7 +574,7 @@ class _Session:
             if status == 303 or (status in (301, 302) and method == "POST"):
                 method, content = "GET", None
                 send.pop("Content-Type", None)
-        raise PaperkgError(
+        raise FetchError(
             f"{method} {full}: redirected more than {MAX_REDIRECTS} times; check the base URL"
         )
 
@@ -621,15 +619,15 @@ class _Session:
                     raise _TooLarge  # refused before a byte is read
                 data = _read(response, cap, deadline)
             except ValueError as exc:
-                raise PaperkgError(
+                raise FetchError(
                     f"{method} {full} answered HTTP {status} with an unreadable body "
                     f"({_one_line(str(exc), 120)}); check the base URL"
                 ) from exc
             except _TooLarge:
-                raise PaperkgError(
-                    f"{method} {full}: the answer is larger than {_size(cap)} (fetch "
-                    "setting max_bytes), not read further; check the base URL or "
-                    "raise the limit"
+                raise FetchError(
+                    f"{method} {full}: the answer is larger than {_size(cap)} (max_bytes; "
+                    "--max-size on the command line), not read further; check the base URL "
+                    "or raise the limit"
                 ) from None
             return _Answer(status, reason, data, kind)
 
@@ -640,12 +638,12 @@ class _Session:
         try:
             target = url.join(location)
         except httpx.InvalidURL as exc:
-            raise PaperkgError(
+            raise FetchError(
                 f"{method} {full}: the server redirected to an invalid URL ({shown}), "
                 "not followed; check the base URL"
             ) from exc
         if target.scheme not in _DEFAULT_PORTS or not target.host:
-            raise PaperkgError(
+            raise FetchError(
                 f"{method} {full}: the server redirected to a non-web URL ({shown}), "
                 "not followed; check the base URL"
             )
@@ -717,7 +715,7 @@ def _save(out_dir: Path | str, name: str, data: bytes) -> Path:
     try:
         _write_atomic(path, data)
     except OSError as exc:
-        raise PaperkgError(
+        raise FetchError(
             f"cannot write {path}: {exc.strerror or exc}; pick a writable --into folder"
         ) from exc
     return path
@@ -729,7 +727,7 @@ def _dump(value: Any) -> bytes:
 
 def _need_ids(ids: Sequence[str], what: str) -> None:
     if not ids:
-        raise PaperkgError(f"no {what} ids given: pass at least one with --ids")
+        raise FetchError(f"no {what} ids given: pass at least one with --ids")
 
 
 # --------------------------------------------------------------------------- Hugging Face
@@ -781,7 +779,7 @@ def _arxiv_id(raw: str) -> str:
     elif text.lower().startswith("arxiv:"):
         text = text[len("arxiv:") :]
     if not (_ARXIV_NEW.fullmatch(text) or _ARXIV_OLD.fullmatch(text)):
-        raise PaperkgError(
+        raise FetchError(
             f"not an arXiv id: {raw!r}; use the form 2401.01234 (or hep-th/9901001), "
             "optionally with a version like v2"
         )
@@ -818,7 +816,7 @@ def _arxiv_record(entry: ET.Element, url: str) -> dict[str, Any] | None:
     """One Atom entry in the metadata snapshot's shape; None for an empty entry."""
     raw_id = _text(entry, f"{_ATOM}id")
     if "/api/errors" in raw_id:
-        raise PaperkgError(
+        raise FetchError(
             f"GET {url}: arXiv rejected the query ({_one_line(_text(entry, f'{_ATOM}summary'))})"
             "; check the ids"
         )
@@ -901,7 +899,7 @@ def _s2_id(raw: str) -> str:
         return f"DOI:{text}"
     if _ARXIV_NEW.fullmatch(text) or _ARXIV_OLD.fullmatch(text):
         return f"arXiv:{text}"
-    raise PaperkgError(
+    raise FetchError(
         f"not a Semantic Scholar id: {raw!r}; use arXiv:2401.01234, DOI:10.1234/x, "
         "CorpusId:123 or a 40-hex paper id"
     )
@@ -972,7 +970,7 @@ def _openalex_key(raw: str) -> tuple[str, str]:
             break
     if _DOI.fullmatch(lowered) and not set(lowered) & {",", "|"}:
         return "doi", lowered
-    raise PaperkgError(
+    raise FetchError(
         f"not an OpenAlex work id or DOI: {raw!r}; use W2741809807 or 10.1234/x "
         "(DOIs with ',' or '|' cannot go in an OpenAlex filter)"
     )

@@ -144,7 +144,8 @@ def _convert(query: str, param: Param, raw: str) -> Any:
                 raise ValueError(raw)
             return lowered in {"true", "1", "yes"}
     except ValueError as exc:
+        shown = repr(raw) if len(raw) <= 60 else f"{raw[:40]!r}… ({len(raw):,} characters)"
         raise QueryError(
-            f"query {query!r}: parameter {param.name!r} must be {param.type}, got {raw!r}"
+            f"query {query!r}: parameter {param.name!r} must be {param.type}, got {shown}"
         ) from exc
     return raw

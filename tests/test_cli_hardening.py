@@ -338,6 +338,23 @@ def test_ctrl_c_in_process(examples_out: Path, monkeypatch: pytest.MonkeyPatch):
     assert result.exit_code == 130 and result.stderr.strip() == "Interrupted"
 
 
+def test_ctrl_c_while_the_cli_imports_is_one_line():
+    """The console script catches Ctrl-C during its second of imports too (exit 130)."""
+    code = (
+        "import sys\n"
+        "class Interrupt:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'paperkg.cli':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Interrupt())\n"
+        "from paperkg.console import run\n"
+        "run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 130
+    assert done.stderr.strip() == "Interrupted"
+
+
 def test_view_cluster_takes_minus_one(hostile_out: Path, tmp_path: Path):
     from paperkg.graph import read_snapshot
 
@@ -478,3 +495,14 @@ def test_huge_values_are_shortened_in_messages(tmp_path: Path):
     assert len(result.stderr) < 600
     result = run("paper", "y" * 5000, "--out", tmp_path / "none")
     assert len(result.stderr) < 300
+
+
+def test_the_library_shortens_huge_values_too():
+    """A Python caller gets the short message as well, not only the CLI's edge."""
+    from paperkg.errors import QueryError
+    from paperkg.queries import find_query, load_catalog, typed_params
+
+    spec = find_query("most-cited", load_catalog())
+    with pytest.raises(QueryError) as caught:
+        typed_params(spec, {"limit": "9" * 5000})
+    assert "(5,000 characters)" in str(caught.value) and len(str(caught.value)) < 200

@@ -118,7 +118,7 @@ def test_the_packages_setuptools_is_told_about_are_every_package_folder():
 
 def test_the_entry_point_is_the_click_group(wheel: Path):
     entry_points = wheel_text(wheel, f"{DIST_INFO}/entry_points.txt")
-    assert re.search(r"^\[console_scripts\]\s*^paperkg = paperkg\.cli:main$", entry_points, re.M)
+    assert re.search(r"^\[console_scripts\]\s*^paperkg = paperkg\.console:run$", entry_points, re.M)
 
 
 def test_the_metadata_is_ready_for_a_package_index(wheel: Path):
