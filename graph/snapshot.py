@@ -698,11 +698,13 @@ def _manifest_in(folder: Path) -> dict[str, Any] | None:
         return None
 
 
-def check_replaceable(out: Path) -> None:
+def check_replaceable(out: Path, writes: Iterable[str] = ()) -> None:
     """Refuse to replace a folder that is not a snapshot: it may be the user's own files.
 
     A snapshot whose manifest is damaged or newer than this paperkg is refused too, with
-    what is wrong with it: which files in it are paperkg's cannot be told.
+    what is wrong with it: which files in it are paperkg's cannot be told. A file of the
+    user's named like one of ``writes`` (the files the new snapshot will hold) is refused:
+    a build calls this before any work, and the write again before anything is written.
     """
     if out.exists() and not out.is_dir():
         raise SnapshotError(f"--out {out} is a file; give a folder for the snapshot")
@@ -721,6 +723,12 @@ def check_replaceable(out: Path) -> None:
             f"--out {out} is a folder with other files in it, not a paperkg snapshot; "
             "choose an empty or new folder"
         ) from exc
+    clash = sorted(set(_user_entries(out)) & set(writes))
+    if clash:
+        raise SnapshotError(
+            f"{out / clash[0]} is not a file paperkg wrote, and this build writes a file of "
+            "that name; move or rename yours, then build again"
+        )
 
 
 # The user's files: carried over into each new snapshot, never deleted.
@@ -743,8 +751,12 @@ def _user_entries(out: Path) -> list[str]:
 
 def _recreate(source: Path, target: Path) -> None:
     """``source`` again at ``target``: files as hard links (a copy where linking fails),
-    symlinks as symlinks (never followed), folders entry by entry."""
-    info = os.lstat(source)
+    symlinks as symlinks (never followed), folders entry by entry. What the user removed
+    meanwhile is simply not there to carry."""
+    try:
+        info = os.lstat(source)
+    except FileNotFoundError:
+        return
     if stat.S_ISLNK(info.st_mode):
         os.symlink(os.readlink(source), target)
     elif stat.S_ISDIR(info.st_mode):
@@ -923,14 +935,8 @@ def write_snapshot(
     out = out.resolve()  # "--out ." has no name to build a sibling temp folder from
     extra = extra_files or {}
     names = _check_names(extra)
-    check_replaceable(out)
+    check_replaceable(out, writes=names)
     user = _user_entries(out)
-    clash = sorted(set(user) & set(names))
-    if clash:
-        raise SnapshotError(
-            f"{out / clash[0]} is not a file paperkg wrote, and this build writes a file of "
-            "that name; move or rename yours, then build again"
-        )
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=_temp_prefix(out), dir=out.parent))

@@ -21,6 +21,7 @@ from paperkg.build import BuildOptions, build
 from paperkg.errors import SnapshotError
 from paperkg.graph import read_index, read_manifest, read_snapshot, snapshot_stats
 from paperkg.graph import snapshot as snapshot_module
+from paperkg.graph.snapshot import check_replaceable
 from paperkg.graph.snapshot_lock import snapshot_lock
 
 BASIC = LISTING / "basic.txt"
@@ -121,6 +122,25 @@ def test_a_user_file_named_like_a_file_the_build_writes_is_refused(snap: Path):
     assert str(snap / "overview.html") in line
     assert tree_digest(snap) == before
     assert sorted(p.name for p in snap.parent.iterdir()) == ["kg"]
+
+
+def test_the_clash_can_be_refused_before_the_build_does_any_work(snap: Path):
+    (snap / "overview.html").write_text("<p>my own overview</p>")
+    check_replaceable(snap)
+    with pytest.raises(SnapshotError, match=r"overview\.html is not a file paperkg wrote"):
+        check_replaceable(snap, writes=["records.jsonl.gz", "overview.html"])
+
+
+def test_a_user_file_removed_while_the_build_runs_is_not_an_error(
+    snap: Path, monkeypatch: pytest.MonkeyPatch, embedder
+):
+    (snap / "notes.md").write_text("kept")
+    listed = snapshot_module._user_entries
+    monkeypatch.setattr(  # as if the user deleted "gone.md" after the build listed it
+        snapshot_module, "_user_entries", lambda out: [*listed(out), "gone.md"]
+    )
+    build([ARXIV], snap, embedder=embedder)
+    assert (snap / "notes.md").read_text() == "kept" and not (snap / "gone.md").exists()
 
 
 def test_files_paperkg_wrote_are_replaced_not_carried(snap: Path):
