@@ -819,9 +819,10 @@ def discard_superseded(folder: Path, out: Path, ours: Iterable[str] | None = Non
     """Remove ``folder``, a snapshot the one at ``out`` replaced, losing nothing of the user's.
 
     paperkg's own files (``ours``; by default its manifest and the files that lists) are
-    deleted. Every other entry is the user's: deleted only where ``out`` holds the same
-    (the hard link a build made), moved into ``out`` where it has nothing of that name
-    (made while the build was swapping); anything else stays, and so does ``folder``.
+    deleted, the manifest last, so a kill midway leaves it to say which files are paperkg's.
+    Every other entry is the user's: deleted only where ``out`` holds the same (the hard
+    link a build made), moved into ``out`` where it has nothing of that name (made while
+    the build was swapping); anything else stays, and so do the manifest and ``folder``.
     True when ``folder`` is gone.
     """
     if ours is None:
@@ -831,13 +832,21 @@ def discard_superseded(folder: Path, out: Path, ours: Iterable[str] | None = Non
     settled = True
     for name in sorted(os.listdir(folder)):
         entry = folder / name
+        if name == MANIFEST:
+            continue
         if name in mine and not stat.S_ISDIR(os.lstat(entry).st_mode):
             os.unlink(entry)
         elif not _settle(entry, out / name):  # a folder is never a file paperkg wrote
             settled = False
-    if settled:
-        os.rmdir(folder)
-    return settled
+    if not settled:
+        return False
+    with contextlib.suppress(FileNotFoundError):
+        if MANIFEST in mine:
+            os.unlink(folder / MANIFEST)
+        elif not _settle(folder / MANIFEST, out / MANIFEST):
+            return False
+    os.rmdir(folder)
+    return True
 
 
 def remove_leftover(folder: Path, out: Path) -> bool:
@@ -884,8 +893,8 @@ def _swap_into_place(tmp: Path, out: Path) -> Path | None:
     old = old_path(out)
     if os.path.lexists(old):
         raise SnapshotError(
-            f"{old} is left from an interrupted build; a build recovers it "
-            f"(paperkg build SOURCES --out {out}), or move it away"
+            f"{old} is left from an interrupted build and is in the way; paperkg build "
+            f"recovers it, or keep what you want of it and remove it"
         )
     os.rename(out, old)
     try:

@@ -152,7 +152,7 @@ def test_files_paperkg_wrote_are_replaced_not_carried(snap: Path):
 
 KILLER = textwrap.dedent(
     """
-    import os, signal, sys
+    import gzip, os, signal, sys
     from paperkg.graph import read_index, read_snapshot, write_snapshot
     from paperkg.graph import snapshot as s
 
@@ -166,6 +166,14 @@ KILLER = textwrap.dedent(
     elif point == "after-exchange":
         exchange = s._exchange
         s._exchange = lambda a, b: exchange(a, b) and die()
+    elif point == "mid-discard":  # the old snapshot half deleted after a two-rename swap
+        s._exchange = lambda a, b: False
+        unlink = os.unlink
+        def cut(path, *args, **kwargs):  # the first of these two to go is the last one
+            unlink(path, *args, **kwargs)
+            if os.path.basename(path) in ("manifest.json", "records.jsonl.gz"):
+                die()
+        os.unlink = cut
     elif point == "between-renames":
         s._exchange = lambda a, b: False
         rename = os.rename
@@ -183,7 +191,8 @@ KILLER = textwrap.dedent(
         embeddings=old.embeddings,
         index=read_index(out, old.manifest),
         manifest=manifest,
-        extra_files={"records.jsonl.gz": (s.Path(out) / "records.jsonl.gz").read_bytes(),
+        extra_files={"records.jsonl.gz": gzip.compress(  # the same records, other bytes
+                         gzip.decompress((s.Path(out) / "records.jsonl.gz").read_bytes()), mtime=1),
                      "clusters.json": (s.Path(out) / "clusters.json").read_text()},
     )
     """
@@ -303,6 +312,20 @@ def test_a_kill_between_the_renames_loses_no_papers(snap: Path):
     result = run("build", ARXIV, "--out", snap, "-q")
     assert result.exit_code == 0, result.output
     assert paper_ids(snap) > papers
+
+
+def test_a_kill_while_the_old_snapshot_is_deleted_does_not_block_later_builds(
+    snap: Path, monkeypatch: pytest.MonkeyPatch
+):
+    add_user_files(snap)
+    before, papers = user_tree(snap), paper_ids(snap)
+    killed_write(snap, "mid-discard")
+    assert (snap.with_name(".kg.old") / "manifest.json").exists()  # deleted last
+    monkeypatch.setattr(snapshot_module, "_exchange", lambda a, b: False)
+    result = run("build", ARXIV, "--out", snap, "-q")
+    assert result.exit_code == 0, result.output
+    assert paper_ids(snap) > papers and user_tree(snap) == before
+    assert sorted(p.name for p in snap.parent.iterdir()) == ["kg"]
 
 
 # Item 14: a manifest of the wrong shape is one clear line in every reader.
