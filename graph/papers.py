@@ -72,7 +72,11 @@ class _Groups:
 
 
 def _identity_keys(record: PaperRecord) -> list[str]:
-    keys = [f"title:{title_key(record.title)}"] if fold(record.title) else []
+    """Keys that make two records one paper. A title folding to nothing ("???") is a key
+    only for a record whose id will be that title's hash (no arXiv id or DOI): records with
+    the same id must be one paper, and papers with ids of their own stay apart."""
+    titled = bool(fold(record.title)) or not (record.arxiv_id or record.doi)
+    keys = [f"title:{title_key(record.title)}"] if titled else []
     if record.arxiv_id:
         keys.append(f"arxiv:{record.arxiv_id.lower()}")
     if record.doi:
@@ -109,7 +113,9 @@ def merge_records(records: Iterable[PaperRecord]) -> list[Paper]:
 
     Within a group the first title seen is kept for display, the longest abstract wins, the
     earliest full date wins, and every ``path:line`` is kept in ``sources``. The id is
-    ``arxiv:<id>``, else ``doi:<doi>``, else ``title:<hash of the folded title>``.
+    ``arxiv:<id>``, else ``doi:<doi>``, else ``title:<hash of the folded title>`` (of the
+    title as written when it folds to nothing: see ``title_key``). Titles fold with their
+    Latin look-alikes, so a title typed with a Cyrillic or Greek letter is the same paper.
     Annotation records (Papers with Code links rows) only add to a paper the other records
     make: they come after them when merging, and a group of annotations alone is dropped.
     Papers come back sorted by id so everything downstream is deterministic.

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from paperkg.errors import InputError
 from paperkg.loaders.records import PaperRecord
+from paperkg.loaders.text_file import visible
 
 __all__ = ["FORMAT", "parse", "sniff"]
 
@@ -70,6 +71,18 @@ def _header_end(text: str, path: str) -> tuple[int, str, date | None]:
     )
 
 
+def _check_visible(line: str, what: str, path: str, number: int) -> None:
+    """A title or abstract line of only zero-width or format characters looks blank and
+    would make a paper with no name: an error naming the line."""
+    if not visible(line):
+        raise InputError(
+            f"the {what} line has no visible characters (only zero-width or format "
+            "characters); write the text or delete the line",
+            path=path,
+            line=number,
+        )
+
+
 def sniff(text: str) -> bool:
     """True when the text starts like a listing page (short headers, then a date line)."""
     try:
@@ -98,8 +111,10 @@ def parse(text: str, path: str) -> Iterator[PaperRecord]:
                     path=path,
                     line=number,
                 )
+            _check_visible(line, "title", path, number)
             title = (number, line)
             continue
+        _check_visible(line, "abstract", path, number)
         yield PaperRecord(
             title=title[1],
             abstract=line,

@@ -8,6 +8,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from paperkg.errors import InputError
+from paperkg.loaders.text_file import visible
 
 __all__ = [
     "clean_text",
@@ -47,10 +48,14 @@ def clean_text(value: str) -> str:
 def required_text(
     data: dict[str, Any], key: str, path: str, record: str, line: int | None = None
 ) -> str:
-    """A non-empty string field, whitespace folded; else an error naming the record."""
+    """A non-empty string field, whitespace folded; else an error naming the record. A string
+    of only invisible characters (zero-width spaces, format characters) is empty too."""
     value = data.get(key)
-    if not isinstance(value, str) or not value.strip():
-        got = "missing" if value is None else f"a {type(value).__name__}"
+    if not isinstance(value, str) or not visible(value):
+        if isinstance(value, str) and value.strip():
+            got = "only invisible characters"
+        else:
+            got = "missing" if value is None else f"a {type(value).__name__}"
         raise InputError(
             f"{record}: field {key!r} must be a non-empty string, got {got}", path=path, line=line
         )
@@ -58,8 +63,9 @@ def required_text(
 
 
 def optional_text(data: dict[str, Any], key: str) -> str | None:
+    """A string field, whitespace folded; None when missing, not a string, or invisible."""
     value = data.get(key)
-    return clean_text(value) if isinstance(value, str) and value.strip() else None
+    return clean_text(value) if isinstance(value, str) and visible(value) else None
 
 
 def object_list(value: Any) -> list[Any]:

@@ -95,13 +95,15 @@ def reading(path: Path) -> Iterator[None]:
 
 def visible(text: str) -> bool:
     """True when the text would show something: not only whitespace, zero-width and other
-    format characters, lone combining marks or blank fillers."""
-    if not text.isascii():
-        return any(
-            char not in _BLANK and unicodedata.category(char) not in _INVISIBLE_CATEGORIES
-            for char in text
-        )
-    return any(" " < char < "\x7f" for char in text)
+    format characters, lone combining marks or blank fillers. Usually decided by the first
+    character after ``strip``."""
+    text = text.strip()
+    if text.isascii():
+        return any(" " < char < "\x7f" for char in text)
+    return any(
+        char not in _BLANK and unicodedata.category(char) not in _INVISIBLE_CATEGORIES
+        for char in text
+    )
 
 
 def check_regular_file(path: Path, advice: str = "give a file or a folder") -> None:

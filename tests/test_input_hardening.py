@@ -11,16 +11,19 @@ import os
 import re
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import LISTING, ROOT
 from paperkg.build import BuildOptions, build
 from paperkg.errors import InputError
-from paperkg.graph import read_snapshot
+from paperkg.graph import fold, merge_records, read_snapshot, title_key
 from paperkg.graph.snapshot import DEFAULT_OUT, FORMAT, MANIFEST
-from paperkg.loaders import expand_sources, load_sources, text_file
+from paperkg.loaders import PaperRecord, expand_sources, load_sources, text_file
 from paperkg.loaders import sources as sources_module
 
 HEADER = "new\n\nSubscribe\n\nMar 5\n\n"
@@ -220,6 +223,116 @@ def test_small_gzip_files_of_any_ratio_still_read(tmp_path: Path):
     path.write_bytes(gzip.compress(text.encode(), 9))
     assert len(text) / path.stat().st_size > 100
     assert len(load_sources([path]).records) == 300
+
+
+# --- item 16: titles that fold to nothing ---------------------------------------------------------
+
+
+def test_titles_that_fold_to_nothing_stay_separate_papers(tmp_path: Path, embedder):
+    titles = ["???", "!!!", "\u2014", "\U0001f916\U0001f916", "A Real Title"]
+    page = _listing(
+        tmp_path / "a.txt", [(t, f"Abstract number {i}.") for i, t in enumerate(titles)]
+    )
+    again = _listing(tmp_path / "b.txt", [("???", "The same question-mark paper, longer.")])
+    out = tmp_path / "kg"
+    report = build([page, again], out, SMALL, embedder=embedder)
+    papers = _papers(out)
+    assert report.papers == len(papers) == 5
+    assert sorted(d["title"] for d in papers.values()) == sorted(titles)
+    raw = unicodedata.normalize("NFC", "???")
+    question = f"title:{hashlib.sha1(raw.encode()).hexdigest()[:16]}"
+    assert papers[question]["sources"] == [f"{page}:7", f"{again}:7"]
+
+
+def test_a_title_folding_to_nothing_keeps_its_arxiv_id():
+    records = [
+        PaperRecord(title="???", abstract="A.", path="a.json", line=0, arxiv_id="2603.00001"),
+        PaperRecord(title="???", abstract="B.", path="b.json", line=0, arxiv_id="2603.00002"),
+    ]
+    assert [p.id for p in merge_records(records)] == ["arxiv:2603.00001", "arxiv:2603.00002"]
+
+
+@pytest.mark.parametrize("title", ["\u200b", "\u200b\u2060\u00ad", "\ufeff \u200d"])
+def test_a_title_of_only_invisible_characters_is_rejected(tmp_path: Path, title: str):
+    page = _listing(tmp_path / "a.txt", [("Fine", "A."), (title, "B.")])
+    with pytest.raises(InputError, match=r"a\.txt:11: the title line has no visible characters"):
+        load_sources([page])
+    daily = tmp_path / "d.json"
+    daily.write_text(json.dumps([{"paper": {"id": "1", "title": title, "summary": "S."}}]))
+    with pytest.raises(InputError, match=r"d\.json: entry \[0\]: field 'title' must be a non-"):
+        load_sources([daily])
+
+
+# --- item 17: confusable titles -----------------------------------------------------------------
+
+LATIN = "Tiny Lanterns Need Quiet Harbours"
+CYRILLIC = "Tiny Lanterns Need Quiet H\u0430rbours"  # U+0430 CYRILLIC SMALL LETTER A
+GREEK = "Tiny Lanterns \u039deed Quiet Harbours"  # U+039D GREEK CAPITAL LETTER NU
+CYRILLIC_CAPITAL = "Tiny \u0410nterns"  # U+0410 CYRILLIC CAPITAL LETTER A
+
+
+def _old_fold(text: str) -> str:
+    """The title fold before confusables were folded (NFKC, invisible characters dropped,
+    casefold, punctuation to spaces), to prove ASCII titles keep their ids."""
+    invisible = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+    text = unicodedata.normalize("NFKC", text).translate(invisible).casefold()
+    return " ".join(re.sub(r"[\W_]+", " ", text).split())
+
+
+def test_confusable_variants_of_a_title_fold_alike():
+    assert fold(LATIN) == fold(CYRILLIC) == fold(GREEK) == "tiny lanterns need quiet harbours"
+    assert fold(CYRILLIC_CAPITAL) == fold("Tiny Anterns")
+    assert title_key(LATIN) == title_key(CYRILLIC) == title_key(GREEK)
+
+
+def test_confusable_variants_are_one_paper_in_a_build(tmp_path: Path, embedder):
+    page = _listing(
+        tmp_path / "a.txt",
+        [
+            (CYRILLIC, "First telling."),
+            (LATIN, "Second telling."),
+            (GREEK, "Third."),
+            ("Other", "X."),
+        ],
+    )
+    out = tmp_path / "kg"
+    report = build([page], out, SMALL, embedder=embedder)
+    papers = _papers(out)
+    assert report.papers == len(papers) == 2
+    merged = papers[f"title:{title_key(LATIN)}"]
+    assert merged["title"] in (LATIN, CYRILLIC, GREEK) and len(merged["sources"]) == 3
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=127), max_size=80))
+def test_ascii_titles_hash_exactly_as_before(title: str):
+    assert fold(title) == _old_fold(title)
+    if _old_fold(title):
+        assert title_key(title) == hashlib.sha1(_old_fold(title).encode()).hexdigest()[:16]
+
+
+def test_ascii_look_alikes_are_not_merged():
+    """Only non-ASCII characters are folded to Latin: ASCII titles that differ stay apart."""
+    assert (
+        len({fold(t) for t in ["Model 1", "Model l", "Model I", "rnodel", "model", "A | B"]}) == 6
+    )
+
+
+def test_titles_in_greek_or_cyrillic_stay_distinct():
+    greek = [
+        "\u039d\u03b5\u03c5\u03c1\u03c9\u03bd\u03b9\u03ba\u03ac "
+        "\u03b4\u03af\u03ba\u03c4\u03c5\u03b1",  # neural networks
+        "\u0393\u03bb\u03ce\u03c3\u03c3\u03b1 \u03ba\u03b1\u03b9 "
+        "\u03bb\u03cc\u03b3\u03bf\u03c2",  # language and reason
+    ]
+    cyrillic = [
+        "\u041d\u0435\u0439\u0440\u043e\u043d\u043d\u044b\u0435 "
+        "\u0441\u0435\u0442\u0438",  # neural networks
+        "\u042f\u0437\u044b\u043a\u043e\u0432\u044b\u0435 "
+        "\u043c\u043e\u0434\u0435\u043b\u0438",  # language models
+    ]
+    latin = ["Neural Networks", "Language Models", "Neuronnye seti"]
+    folded = [fold(t) for t in greek + cyrillic + latin]
+    assert all(folded) and len(set(folded)) == len(folded)
 
 
 # --- item 18: a snapshot inside its own sources ---------------------------------------------------
