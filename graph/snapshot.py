@@ -805,6 +805,9 @@ def _settle(entry: Path, kept: Path) -> bool:
         os.rename(entry, kept)
         return True
     if stat.S_ISDIR(info.st_mode) and stat.S_ISDIR(kept_info.st_mode):
+        if not os.access(entry, os.W_OK):
+            # A read-only folder of the user's: only this superseded one is made writable.
+            os.chmod(entry, stat.S_IMODE(info.st_mode) | stat.S_IWUSR)
         settled = [_settle(entry / name, kept / name) for name in sorted(os.listdir(entry))]
         if all(settled):
             os.rmdir(entry)
