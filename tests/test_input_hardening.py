@@ -22,6 +22,8 @@ from conftest import LISTING, ROOT
 from paperkg.build import BuildOptions, build
 from paperkg.errors import InputError
 from paperkg.graph import fold, merge_records, read_snapshot, title_key
+from paperkg.graph.entities import extract_entities
+from paperkg.graph.gazetteer import load_gazetteer
 from paperkg.graph.snapshot import DEFAULT_OUT, FORMAT, MANIFEST
 from paperkg.loaders import PaperRecord, expand_sources, load_sources, text_file
 from paperkg.loaders import sources as sources_module
@@ -223,6 +225,55 @@ def test_small_gzip_files_of_any_ratio_still_read(tmp_path: Path):
     path.write_bytes(gzip.compress(text.encode(), 9))
     assert len(text) / path.stat().st_size > 100
     assert len(load_sources([path]).records) == 300
+
+
+# --- item 10: evidence is a window around the mention -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return load_gazetteer()
+
+
+def test_evidence_is_a_window_around_the_mention(gazetteer):
+    left = " ".join(f"left{i}" for i in range(400))
+    right = " ".join(f"right{i}" for i in range(400))
+    sentence = f"{left} we fine-tune BERT with care {right}."
+    found = extract_entities("Some Title", sentence, gazetteer)
+    (bert,) = [m for m in found.mentions if m.name == "BERT"]
+    evidence = bert.sentence
+    assert len(evidence) <= 300 and "we fine-tune BERT with care" in evidence
+    assert evidence.startswith("\u2026") and evidence.endswith("\u2026")
+    words = evidence.strip("\u2026").split()
+    assert all(word in sentence.split() for word in words)  # cut between words
+    centre = evidence.index("BERT") + 2
+    assert abs(centre - len(evidence) / 2) < 40
+
+
+def test_short_evidence_sentences_are_kept_whole(gazetteer):
+    sentence = "We fine-tune BERT on SQuAD and report exact match."
+    found = extract_entities("Some Title", sentence, gazetteer)
+    assert {m.sentence for m in found.mentions} == {sentence}
+
+
+def test_a_megabyte_sentence_naming_forty_methods_gives_a_small_graph(tmp_path: Path, embedder):
+    """40 papers introduce a method each; one abstract names all 40 in one 1 MB sentence: the
+    sentence was copied onto 80 edges (81 MB of graph.json)."""
+    names = [f"Quorv{a}{b}Net" for a in "ABCDEFGH" for b in "KLMNP"]
+    pairs = [
+        (f"{name}: Fast Folding of Toy Proteins {i}", f"Abstract {i}.")
+        for i, name in enumerate(names)
+    ]
+    filler = " ".join(f"filler{i}" for i in range(120_000))
+    big = f"We compare {', '.join(names)} and many more over {filler} in the end."
+    assert len(big) > 1_000_000
+    pairs.append(("A Survey That Compares Everything", big))
+    out = tmp_path / "kg"
+    build([_listing(tmp_path / "page.txt", pairs)], out, SMALL, embedder=embedder)
+    graph = read_snapshot(out).graph
+    evidence = [d["evidence"] for _u, _v, d in graph.edges(data=True) if "evidence" in d]
+    assert len(evidence) >= 80 and max(map(len, evidence)) <= 300
+    assert (out / "graph.json").stat().st_size < 3_000_000
 
 
 # --- item 16: titles that fold to nothing ---------------------------------------------------------
