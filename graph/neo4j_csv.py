@@ -163,7 +163,7 @@ class _Table:
     def _mixed(self, name: str, what: str) -> ExportError:
         return ExportError(
             f"property {name!r} of {self.name} holds {what}, which one CSV column cannot; "
-            "the snapshot is damaged: rebuild it with paperkg build SOURCES --fresh"
+            "the snapshot is damaged: rebuild it with paperkg build SOURCES --out SNAPSHOT"
         )
 
 

@@ -155,7 +155,9 @@ def _build(
     seconds: dict[str, float] = {}
 
     started = time.perf_counter()
-    check_replaceable(out)
+    check_replaceable(
+        out, writes=(RECORDS, CLUSTERS, *(("overview.html",) if options.html else ()))
+    )
     previous = None if options.fresh else read_previous(out, (PaperRecord, EntityRecord))
     gazetteer = load_gazetteer(options.gazetteers)
     loaded = load_sources(

@@ -30,7 +30,6 @@ from paperkg.fetch import (
 from paperkg.graph import (
     DEFAULT_MODEL,
     DEFAULT_OUT,
-    read_manifest,
     read_snapshot,
     similar,
     snapshot_stats,
@@ -532,7 +531,7 @@ def push_command(
 @json_option
 def stats_command(out: Path, as_json: bool) -> None:
     """Counts of papers, edges and inputs in a snapshot, and the model that embedded it."""
-    stats = snapshot_stats(read_manifest(out))
+    stats = snapshot_stats(out)
     if as_json:
         print_json(stats)
         return

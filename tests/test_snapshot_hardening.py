@@ -414,6 +414,8 @@ def test_stats_check_the_graph_checksum(snap: Path):
     (snap / "graph.json").write_bytes(bytes(data))
     with pytest.raises(SnapshotError, match=r"graph\.json does not match its checksum"):
         snapshot_stats(snap)
+    result = run("stats", "--out", snap)
+    assert result.exit_code == 1 and "graph.json does not match its checksum" in result.stderr
 
 
 def test_a_format_1_snapshot_is_still_read(snap: Path):
