@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
+from itertools import groupby
 
 __all__ = ["fold", "latin_look_alikes", "match_text", "title_key"]
 
@@ -16,16 +18,32 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def latin_look_alikes(text: str) -> str:
-    """Non-ASCII letters drawn like Latin ones as those Latin letters: Cyrillic "\u0430" and
-    Greek "\u039d" become "a" and "N" (the Unicode TR39 confusables table, as the ``disarm``
-    package ships it). ASCII is never changed, so an ASCII text folds as it always did.
+    """Letters of other scripts drawn like Latin ones, as those Latin letters: Cyrillic
+    "\u0430" and Greek "\u039d" become "a" and "N" (the Unicode TR39 confusables table, as
+    the ``disarm`` package ships it). Latin letters stay as they are, accented or not ("\u0142"
+    is a Polish letter, not a disguised "l"), and ASCII is never changed, so an ASCII text
+    folds as it always did.
 
-    >>> latin_look_alikes("H\u0430rbours \u039deed")
-    'Harbours Need'
+    >>> latin_look_alikes("H\u0430rbours \u039deed \u0141\u00f3d\u017a")
+    'Harbours Need \u0141\u00f3d\u017a'
     """
+    return _NON_ASCII.sub(lambda run: _look_alikes_of_run(run.group(0)), text)
+
+
+def _is_latin(char: str) -> bool:
+    return unicodedata.name(char, "").startswith("LATIN ")
+
+
+@lru_cache(maxsize=1 << 16)
+def _look_alikes_of_run(run: str) -> str:
+    """One run of non-ASCII characters folded (runs repeat: "\u00e9", a Cyrillic word)."""
     from disarm import normalize_confusables  # 40 ms to import: only for non-ASCII text
 
-    return _NON_ASCII.sub(lambda run: normalize_confusables(run.group(0)), text)
+    return "".join(
+        piece if latin else normalize_confusables(piece)
+        for latin, chars in groupby(run, _is_latin)
+        for piece in ["".join(chars)]
+    )
 
 
 def fold(text: str) -> str:

@@ -368,6 +368,13 @@ def test_ascii_look_alikes_are_not_merged():
     )
 
 
+def test_latin_letters_with_marks_are_not_look_alikes():
+    """\u0141 and \u00f8 are letters of Polish and Danish, not disguises of L and o."""
+    titles = ["\u0141\u00f3d\u017a Streets", "L\u00f3d\u017a Streets", "Lodz Streets"]
+    assert len({fold(t) for t in titles}) == 3
+    assert fold("S\u00f8ren Maps") != fold("Soren Maps")
+
+
 def test_titles_in_greek_or_cyrillic_stay_distinct():
     greek = [
         "\u039d\u03b5\u03c5\u03c1\u03c9\u03bd\u03b9\u03ba\u03ac "
