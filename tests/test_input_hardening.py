@@ -114,6 +114,23 @@ def test_process_substitution_is_named_not_read_as_an_empty_file(tmp_path: Path)
     )
 
 
+def test_a_fifo_as_a_gazetteer_fails_at_once(tmp_path: Path):
+    fifo = tmp_path / "names.json"
+    os.mkfifo(fifo)
+    code = (
+        "import sys\nfrom paperkg.errors import PaperkgError\n"
+        "from paperkg.graph.gazetteer import load_gazetteer\n"
+        "try:\n    load_gazetteer([sys.argv[1]])\nexcept PaperkgError as exc:\n    print(exc)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(fifo)], capture_output=True, text=True, timeout=30
+    )
+    assert done.stdout.strip() == (
+        f"{fifo}: not a regular file (a named pipe or FIFO); give a file (save piped output "
+        "to a file first)"
+    )
+
+
 def test_links_to_regular_files_are_followed_and_fifos_in_folders_skipped(tmp_path: Path):
     link = tmp_path / "link.txt"
     link.symlink_to(LISTING / "basic.txt")
