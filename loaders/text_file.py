@@ -3,7 +3,7 @@
 Gzip-compressed files (the ``.json.gz`` dumps, recognised by their magic bytes ``1f 8b``,
 whatever their name) are decompressed on the fly, so every format reads them transparently.
 Decompression is a stream with limits, so a small file cannot expand into all of memory
-(a gzip bomb): see ``MAX_RATIO`` and ``MAX_EXPANDED_BYTES``.
+(a gzip bomb): see ``MAX_RATIO`` and ``whole_read_limit``.
 """
 
 from __future__ import annotations
@@ -22,12 +22,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from paperkg.errors import InputError
+from paperkg.memory import available_bytes
 
 __all__ = [
     "GZIP_MAGIC",
-    "MAX_EXPANDED_BYTES",
     "MAX_RATIO",
     "RATIO_FREE_BYTES",
+    "READ_OVERHEAD",
     "check_regular_file",
     "file_sha256",
     "is_gzip",
@@ -36,16 +37,33 @@ __all__ = [
     "read_text",
     "reading",
     "visible",
+    "whole_read_limit",
 ]
 
 GZIP_MAGIC = b"\x1f\x8b"
 
-#: Most bytes a gzip input may expand to when it is read whole (every JSON document format;
-#: only arXiv JSON lines are streamed). Python holds the text and then the parsed objects,
-#: together about five times the expanded size, next to the build's own needs: 1 GiB keeps
-#: a read near 5 GiB on the 24 GiB machines paperkg is built for. Larger inputs are split,
-#: or decompressed by the user, who then decides what memory to give them.
-MAX_EXPANDED_BYTES = 1 << 30
+#: Python holds a file read whole (every JSON document format; only arXiv JSON lines are
+#: streamed) as text and then as parsed objects: together about this many times its size.
+READ_OVERHEAD = 5
+#: The limit on a file read whole when the machine does not say what memory it has.
+FALLBACK_READ_LIMIT = 4 << 30
+
+
+def whole_read_limit() -> int:
+    """Most bytes (expanded, for gzip) a file read whole may hold: what the memory available
+    now can parse, so a legitimate dump is read wherever it fits and refused where it cannot."""
+    available = available_bytes()
+    return FALLBACK_READ_LIMIT if available is None else available // READ_OVERHEAD
+
+
+def _too_large(limit: int) -> str:
+    return (
+        f"holds more than {_size(limit)} of text, the most the memory available now can "
+        f"parse read whole (about {READ_OVERHEAD} times its size); split it into smaller "
+        "files or build on a machine with more memory"
+    )
+
+
 #: Most times a gzip input may expand its size on disk. Real dumps expand 3 to 15 times
 #: (JSON with abstracts); deflate reaches about 1,000 only on repeated bytes, as bombs are
 #: made. Applies to streamed reads too, which otherwise have no memory cost to stop them.
@@ -135,7 +153,7 @@ def _size(limit: int) -> str:
 class _CappedGzip(io.RawIOBase):
     """Decompressed bytes of a gzip stream, failing with one ``InputError`` once they pass
     ``MAX_RATIO`` times the compressed size (above ``RATIO_FREE_BYTES``), or, for a file
-    read ``whole``, ``MAX_EXPANDED_BYTES``; checked as bytes come, so a bomb costs no more
+    read ``whole``, ``whole_read_limit()``; checked as bytes come, so a bomb costs no more
     memory than the limit."""
 
     def __init__(self, source: BinaryIO, compressed: int, path: Path, *, whole: bool) -> None:
@@ -144,7 +162,7 @@ class _CappedGzip(io.RawIOBase):
         self._source = source
         self._path = path
         self._ratio_limit = max(RATIO_FREE_BYTES, MAX_RATIO * compressed)
-        self._size_limit = MAX_EXPANDED_BYTES if whole else None
+        self._size_limit = whole_read_limit() if whole else None
         self._expanded = 0
 
     def readable(self) -> bool:
@@ -155,9 +173,7 @@ class _CappedGzip(io.RawIOBase):
         self._expanded += count
         if self._size_limit is not None and self._expanded > self._size_limit:
             raise InputError(
-                f"gzip file expands to more than {_size(self._size_limit)}, the most paperkg "
-                "decompresses to read a file whole; split it into smaller files, or "
-                "decompress it yourself (gunzip -k) if it fits in memory",
+                f"gzip file {_too_large(self._size_limit)}",
                 path=str(self._path),
             )
         if self._expanded > self._ratio_limit:
@@ -222,7 +238,7 @@ def is_gzip(path: Path) -> bool:
 
 def open_input(path: Path) -> BinaryIO:
     """The file's bytes for reading, decompressed when it is gzip (within ``MAX_RATIO``: a
-    stream holds little memory, so ``MAX_EXPANDED_BYTES`` does not apply). Wrap reads in the
+    stream holds little memory, so ``whole_read_limit`` does not apply). Wrap reads in the
     same error handling as ``read_text`` (a corrupt gzip stream fails while reading)."""
     if is_gzip(path):
         source = path.open("rb")
@@ -241,6 +257,9 @@ def read_text(path: Path) -> tuple[str, str]:
     """
     check_regular_file(path, "give a file")
     with reading(path):
+        limit = whole_read_limit()
+        if path.stat().st_size > limit:
+            raise InputError(f"file {_too_large(limit)}", path=str(path))
         data: bytes | bytearray = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         if data[:2] == GZIP_MAGIC:
@@ -250,7 +269,7 @@ def read_text(path: Path) -> tuple[str, str]:
 
 def _decompress(data: bytes, path: Path) -> bytearray:
     """The expanded bytes of a whole gzip file, within ``MAX_RATIO`` and
-    ``MAX_EXPANDED_BYTES`` (``gzip.decompress`` would expand a bomb in full first)."""
+    ``whole_read_limit()`` (``gzip.decompress`` would expand a bomb in full first)."""
     expanded = bytearray()
     source = io.BytesIO(data)
     with _CappedGzip(source, len(data), path, whole=True) as stream:

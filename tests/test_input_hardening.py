@@ -219,20 +219,35 @@ def test_a_gzip_bomb_of_json_lines_stops_while_streaming(tmp_path: Path, fmt: st
 
 
 def test_gzip_inputs_read_whole_are_capped_in_size(tmp_path: Path, monkeypatch):
-    """The absolute cap (1 GiB expanded), forced down to 1 MiB to test it on a small file
-    whose ratio is ordinary."""
-    monkeypatch.setattr(text_file, "MAX_EXPANDED_BYTES", 1 << 20)
-    words = " ".join(hashlib.sha256(str(i).encode()).hexdigest() for i in range(40_000))
+    """The limit on a file read whole (what available memory can parse), forced down to
+    1 MiB to test it on a small file whose ratio is ordinary; a plain file alike."""
+    monkeypatch.setattr(text_file, "whole_read_limit", lambda: 1 << 20)
+    words = " ".join(hashlib.sha256(str(i).encode()).hexdigest() for i in range(20_000))
     entry = {"paper": {"id": "2603.00001", "title": "T", "summary": words}}
     path = tmp_path / "daily.json.gz"
     path.write_bytes(gzip.compress(json.dumps([entry]).encode()))
+    advice = (
+        "holds more than 1 MiB of text, the most the memory available now can parse read "
+        "whole (about 5 times its size); split it into smaller files or build on a machine "
+        "with more memory"
+    )
     with pytest.raises(InputError) as caught:
         load_sources([path])
-    assert str(caught.value) == (
-        f"{path}: gzip file expands to more than 1 MiB, the most paperkg decompresses to read "
-        "a file whole; split it into smaller files, or decompress it yourself (gunzip -k) "
-        "if it fits in memory"
-    )
+    assert str(caught.value) == f"{path}: gzip file {advice}"
+    plain = tmp_path / "daily.json"
+    plain.write_text(json.dumps([entry]))
+    with pytest.raises(InputError) as caught:
+        load_sources([plain])
+    assert str(caught.value) == f"{plain}: file {advice}"
+
+
+def test_the_whole_read_limit_follows_available_memory():
+    """On this machine the limit admits real dumps (GBs), far above any bomb's ratio cap."""
+    from paperkg.memory import available_bytes
+
+    available = available_bytes()
+    assert available is not None
+    assert text_file.whole_read_limit() == available // text_file.READ_OVERHEAD
 
 
 def test_small_gzip_files_of_any_ratio_still_read(tmp_path: Path):
