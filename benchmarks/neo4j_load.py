@@ -39,7 +39,12 @@ def synthetic(out: Path, papers: int, k: int = 10, dimension: int = 384, seed: i
         graph=graph,
         index=index,
         embeddings=Embeddings([p.id for p in items], ["-"] * papers, vectors),
-        manifest={"model": {"name": "synthetic", "dimension": dimension}, "counts": {}},
+        manifest={
+            "model": {"name": "synthetic", "dimension": dimension},
+            "knn": {"k": k, "metric": "cosine"},
+            "counts": {"nodes": {"Paper": papers}, "relationships": {}},
+            "inputs": [],
+        },
     )
 
 

@@ -976,6 +976,10 @@ def write_snapshot(
             for name in names
         }
         full = {"format": FORMAT, "format_version": FORMAT_VERSION, **manifest, "files": files}
+        try:
+            _check_shape(full)  # never write a snapshot that no reader would accept
+        except _Shape as exc:
+            raise SnapshotError(f"cannot write a snapshot at {out}: manifest {exc}") from None
         (tmp / MANIFEST).write_text(json.dumps(full, indent=2, sort_keys=True) + "\n", "utf-8")
         for name in (*names, MANIFEST):
             with (tmp / name).open("rb") as handle:

@@ -219,7 +219,9 @@ def test_a_declared_length_over_the_cap_is_refused_before_reading(api, config, c
     body = json.dumps(hf_daily("2024-01-03"))
     small = replace(config, max_bytes=len(body))
     api.script(HF_PATH, Fault("200", retry_after=None, body=body + " "))
-    with pytest.raises(PaperkgError, match=rf"larger than {len(body)} bytes \(fetch setting "):
+    with pytest.raises(
+        PaperkgError, match=rf"larger than {len(body)} bytes \(max_bytes; --max-size"
+    ):
         fetch_hf_daily(DAY, tmp_path / "out", small, client)
     assert cached(small) == []
     saved = fetch_hf_daily(DAY, tmp_path / "out", small, client)  # exactly the cap: fine

@@ -182,7 +182,12 @@ def test_hostile_text_lands_byte_for_byte(neo4j_driver, tmp_path: Path):
         graph=graph,
         index=index,
         embeddings=Embeddings([p.id for p in papers], ["h"] * len(papers), vectors),
-        manifest={"model": {"name": "test", "dimension": 8}, "counts": {}},
+        manifest={
+            "model": {"name": "test", "dimension": 8},
+            "knn": {"k": 2, "metric": "cosine"},
+            "counts": {"nodes": {"Paper": len(papers)}, "relationships": {}},
+            "inputs": [],
+        },
     )
     neo4j_driver.execute_query(
         "CREATE VECTOR INDEX paper_embedding IF NOT EXISTS FOR (n:Paper) ON n.embedding "
