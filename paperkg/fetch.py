@@ -393,7 +393,7 @@ def _read(
 ) -> bytes:
     """The decoded body, read while it streams. Past ``limit`` bytes it raises ``_TooLarge``
     (or, with ``truncate``, returns the first ``limit``); ``_DeadlinePassed`` when
-    ``deadline`` passes while it is still coming; ValueError for a body it cannot decode."""
+    ``deadline`` passes before it has ended; ValueError for a body it cannot decode."""
     inflater = _inflater(response)
     pieces: list[bytes] = []  # joined once at the end: a growing buffer copies as it grows
     size = 0
@@ -408,6 +408,8 @@ def _read(
             size += len(piece)
         if time.monotonic() > deadline:
             raise _DeadlinePassed
+    if time.monotonic() > deadline:
+        raise _DeadlinePassed  # a body ended by closing: the watchdog's shutdown looks like one
     if inflater is not None:
         inflater.finish()
     return b"".join(pieces)
@@ -567,6 +569,10 @@ class _Session:
                     if watchdog.fired:
                         raise _DeadlinePassed from exc
                     raise
+            if watchdog.fired:
+                # A body without Content-Length or chunks ends when the connection closes,
+                # so the watchdog's shutdown cut it short without an error: not an answer.
+                raise _DeadlinePassed
             if isinstance(answer, _Answer):
                 return answer
             status, location = answer

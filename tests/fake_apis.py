@@ -50,11 +50,12 @@ class Fault:
     ``kind`` is a status code ("429", "500", "302", "200", ...) answered with ``body`` (a
     scripted error message by default), ``content_type``, ``headers`` and ``Retry-After``;
     "hang" waits ``hang_seconds`` then answers ``[]``; "drip" sends a 200 whose ``size``-byte
-    JSON body comes one byte every ``interval`` seconds; "drip-headers" sends its status line,
-    then one header a byte every ``interval`` seconds (``size`` bytes), then ``[]``; "huge"
-    streams a ``size``-byte JSON body with no Content-Length; "bomb" streams ``size`` bytes
-    gzip-compressed (``Content-Encoding: gzip``), compressed as it is sent so only what is
-    read is made.
+    JSON body comes one byte every ``interval`` seconds; "drip-close" does the same without a
+    Content-Length, so only the closing of the connection ends the body (HTTP/1.0 style);
+    "drip-headers" sends its status line, then one header a byte every ``interval`` seconds
+    (``size`` bytes), then ``[]``; "huge" streams a ``size``-byte JSON body with no
+    Content-Length; "bomb" streams ``size`` bytes gzip-compressed (``Content-Encoding:
+    gzip``), compressed as it is sent so only what is read is made.
     """
 
     kind: str
@@ -325,7 +326,7 @@ def _handler(state: _State) -> type[BaseHTTPRequestHandler]:
                 state.stopping.wait(fault.hang_seconds)
                 self._reply(200, b"[]", "application/json")
                 return
-            if fault.kind in ("drip", "huge", "bomb"):
+            if fault.kind in ("drip", "drip-close", "huge", "bomb"):
                 self._stream(fault)
                 return
             if fault.kind == "drip-headers":
@@ -350,6 +351,8 @@ def _handler(state: _State) -> type[BaseHTTPRequestHandler]:
             if fault.kind == "drip":
                 self.send_header("Content-Length", str(fault.size))
                 pieces = json_padding(fault.size, block=1)
+            elif fault.kind == "drip-close":
+                pieces = json_padding(fault.size, block=1)
             elif fault.kind == "huge":
                 pieces = json_padding(fault.size)
             else:
@@ -360,7 +363,7 @@ def _handler(state: _State) -> type[BaseHTTPRequestHandler]:
                 if state.stopping.is_set():
                     return
                 self.wfile.write(piece)
-                if fault.kind == "drip":
+                if fault.kind in ("drip", "drip-close"):
                     state.stopping.wait(fault.interval)
 
         def _route(self, method: str, path: str, query: dict, body: bytes) -> None:

@@ -422,3 +422,24 @@ def test_deeply_nested_json_is_one_line(api, config, client, tmp_path):
     api.script(HF_PATH, Fault("400", retry_after=None, body="[" * 100_000))
     with pytest.raises(PaperkgError, match=r"HTTP 400 Bad Request \(\[\[\[+…\)"):
         fetch_hf_daily(DAY, tmp_path / "out", config, client)
+
+
+# --- review 7: a body that ends when the connection closes cannot hide a timeout -------------
+
+
+def test_a_close_delimited_drip_past_the_deadline_is_a_timeout(api, config, client, tmp_path):
+    """No Content-Length: the watchdog's shutdown read as the end of the body, and the bytes
+    that had come were parsed as the answer ('unexpected body')."""
+    api.script(HF_PATH, Fault("drip-close", size=200, interval=0.1))
+    strict = replace(config, timeout=0.5)
+    with pytest.raises(PaperkgError, match=r"after 1 attempt \(last: timed out after 0.5 s\)"):
+        fetch_hf_daily(DAY, tmp_path / "out", strict, client)
+    assert not (tmp_path / "out").exists() and cached(strict) == []
+
+
+def test_a_close_delimited_drip_is_retried_like_any_timeout(api, config, client, tmp_path):
+    api.script(HF_PATH, Fault("drip-close", size=200, interval=0.1))
+    retried = replace(config, timeout=0.5, max_retries=1)
+    saved = fetch_hf_daily(DAY, tmp_path / "out", retried, client)
+    assert records(saved) == 2
+    assert len(api.requests(HF_PATH)) == 2
