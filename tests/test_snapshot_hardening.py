@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from paperkg.build import BuildOptions, build
 from paperkg.errors import SnapshotError
 from paperkg.graph import read_index, read_manifest, read_snapshot, snapshot_stats
 from paperkg.graph import snapshot as snapshot_module
-from paperkg.graph.snapshot import check_replaceable
+from paperkg.graph.snapshot import check_replaceable, write_snapshot
 from paperkg.graph.snapshot_lock import snapshot_lock
 
 BASIC = LISTING / "basic.txt"
@@ -537,3 +538,278 @@ def test_an_index_read_after_a_swap_says_the_snapshot_was_replaced(snap: Path, e
     assert "damaged" not in message and "--fresh" not in message
     after = read_snapshot(snap)
     assert read_index(snap, after.manifest).ntotal == len(after.embeddings.ids)
+
+
+# Item 1, review findings: files on a mount, a superseded folder that cannot be cleared, the
+# folder's permissions, and what a killed build's temporary folder may do to the user's files.
+
+
+def rewrite(out: Path, source: Path | None = None) -> list[str]:
+    """The snapshot at ``source`` (default ``out``) written to ``out`` as a build writes it
+    (under the build lock, no model needed); the warnings of the lock's tidying and the write."""
+    source = source or out
+    old = read_snapshot(source)
+    manifest = {k: v for k, v in old.manifest.items() if k not in ("format", "format_version")}
+    extra = {name: (source / name).read_bytes() for name in ("records.jsonl.gz", "clusters.json")}
+    with snapshot_lock(out) as tidied:
+        written = write_snapshot(
+            out,
+            graph=old.graph,
+            embeddings=old.embeddings,
+            index=read_index(source, old.manifest),
+            manifest=manifest,
+            extra_files=extra,
+        )
+    return [*(tidied or []), *(written or [])]
+
+
+def beside(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.iterdir())
+
+
+@pytest.fixture
+def mount(tmp_path: Path) -> Iterator[Callable[..., bool]]:
+    """``mount(folder, source=None)``: a tmpfs at ``folder`` (a bind mount of ``source``);
+    False where this process may not mount. Every mount under ``tmp_path`` is undone after
+    the test, wherever a build may have moved it."""
+
+    def do(folder: Path, source: Path | None = None) -> bool:
+        folder.mkdir()
+        what = ["--bind", str(source)] if source else ["-t", "tmpfs", "tmpfs"]
+        return subprocess.run(["mount", *what, str(folder)], capture_output=True).returncode == 0
+
+    yield do
+    points = [line.split()[1] for line in Path("/proc/self/mounts").read_text().splitlines()]
+    for point in sorted((p for p in points if p.startswith(f"{tmp_path}/")), reverse=True):
+        subprocess.run(["umount", "-l", point], capture_output=True)
+
+
+def test_a_mount_inside_the_snapshot_folder_is_refused_before_any_work(
+    snap: Path, mount, monkeypatch: pytest.MonkeyPatch
+):
+    pdfs = snap / "pdfs"
+    if not mount(pdfs):  # not root here: st_dev is read through our own small function
+        device = snapshot_module._device
+        monkeypatch.setattr(snapshot_module, "_device", lambda p: device(p) + (p.name == "pdfs"))
+    (pdfs / "paper.pdf").write_bytes(b"%PDF-1.4 my annotated copy")
+    before = tree_digest(snap)
+    line = one_error_line(run("build", BASIC, "--out", snap, "-q"))
+    assert f"{pdfs} is on another file system (a mount?)" in line
+    assert "move it out of the snapshot folder" in line
+    assert tree_digest(snap) == before and beside(snap) == ["kg"]
+
+
+def test_a_bind_mount_of_the_same_file_system_is_refused_before_any_work(
+    snap: Path, tmp_path: Path, mount, monkeypatch: pytest.MonkeyPatch
+):
+    library = tmp_path / "library"
+    library.mkdir()
+    (library / "paper.pdf").write_bytes(b"%PDF-1.4 in my library")
+    pdfs = snap / "pdfs"
+    if not mount(pdfs, library):  # not root here: the mount table is read by our function
+        shutil.copy(library / "paper.pdf", pdfs / "paper.pdf")
+        monkeypatch.setattr(snapshot_module, "_mount_points", lambda: {str(pdfs)})
+    before = tree_digest(library)
+    line = one_error_line(run("build", BASIC, "--out", snap, "-q"))
+    assert f"{pdfs} is on another file system (a mount?)" in line
+    assert tree_digest(library) == before and beside(snap) == ["kg", "library"]
+
+
+def test_a_file_that_cannot_be_linked_is_refused_not_copied_then_deleted(
+    snap: Path, tmp_path: Path, mount, monkeypatch: pytest.MonkeyPatch
+):
+    """A mount made after the check (or one the mount table does not show): linking fails
+    with EXDEV; the build stops, and the original on the mount is never deleted."""
+    library = tmp_path / "library"
+    library.mkdir()
+    (library / "paper.pdf").write_bytes(b"%PDF-1.4 in my library")
+    if not mount(snap / "pdfs", library):
+        pytest.skip("mounting is not permitted here; needs root")
+    monkeypatch.setattr(snapshot_module, "_mount_points", lambda: set())  # as if mounted late
+    before, papers = tree_digest(snap), paper_ids(snap)
+    with pytest.raises(SnapshotError) as caught:
+        rewrite(snap)
+    message = str(caught.value)
+    assert f"cannot carry {snap / 'pdfs' / 'paper.pdf'} over" in message
+    assert "hard links" in message and "the snapshot is unchanged" in message
+    assert (library / "paper.pdf").read_bytes() == b"%PDF-1.4 in my library"
+    assert tree_digest(snap) == before and paper_ids(snap) == papers
+    assert beside(snap) == ["kg", "library"]
+
+
+def test_an_equal_copy_is_never_taken_for_the_users_original(tmp_path: Path, small: Path):
+    """Settling a superseded folder deletes only what paperkg itself linked (same inode)."""
+    out, superseded = tmp_path / "kg", tmp_path / ".kg.old"
+    shutil.copytree(small, out)
+    shutil.copytree(small, superseded)
+    (superseded / "paper.pdf").write_bytes(b"%PDF-1.4 mine")
+    original = (superseded / "paper.pdf").stat().st_ino
+    shutil.copy2(superseded / "paper.pdf", out / "paper.pdf")  # equal bytes, another file
+    snapshot_module.discard_superseded(superseded, out)
+    kept = [p for p in tmp_path.rglob("paper.pdf") if p.parent != out]
+    assert [p.stat().st_ino for p in kept] == [original]
+    assert kept[0].read_bytes() == b"%PDF-1.4 mine"
+
+
+def save_during_the_swap(monkeypatch: pytest.MonkeyPatch, name: str, text: str) -> None:
+    """The user's editor saves ``name`` (temp file + rename) after the build carried the
+    folder over and before it swaps: hooked on our own ``_swap_into_place``."""
+    swap = snapshot_module._swap_into_place
+
+    def save_then_swap(tmp: Path, out: Path) -> Path | None:
+        (out / f".{name}.swp").write_text(text)
+        os.rename(out / f".{name}.swp", out / name)
+        monkeypatch.setattr(snapshot_module, "_swap_into_place", swap)  # once
+        return swap(tmp, out)
+
+    monkeypatch.setattr(snapshot_module, "_swap_into_place", save_then_swap)
+
+
+@pytest.mark.parametrize("swap", ["exchange", "two renames"])
+def test_a_file_saved_during_the_swap_is_kept_named_and_blocks_nothing(
+    snap: Path, swap: str, monkeypatch: pytest.MonkeyPatch
+):
+    if swap == "two renames":
+        monkeypatch.setattr(snapshot_module, "_exchange", lambda a, b: False)
+    (snap / "notes.md").write_text("first draft")
+    save_during_the_swap(monkeypatch, "notes.md", "second draft")
+    warnings = rewrite(snap)
+    kept = [snap.parent / n for n in beside(snap) if n != "kg"]
+    assert len(kept) == 1 and kept[0].name.startswith("kg.kept-"), beside(snap)
+    assert os.listdir(kept[0]) == ["notes.md"]  # paperkg's own files are gone from it
+    assert (kept[0] / "notes.md").read_text() == "second draft"
+    assert len(warnings) == 1 and str(kept[0]) in warnings[0] and "notes.md" in warnings[0]
+    assert rewrite(snap) == []  # the next build is not blocked and leaves the kept folder
+    assert (kept[0] / "notes.md").read_text() == "second draft"
+    assert beside(snap) == ["kg", kept[0].name]
+
+
+@pytest.mark.parametrize("swap", ["exchange", "two renames"])
+def test_a_folder_paperkg_cannot_empty_is_kept_and_blocks_nothing(
+    snap: Path, swap: str, monkeypatch: pytest.MonkeyPatch
+):
+    if swap == "two renames":
+        monkeypatch.setattr(snapshot_module, "_exchange", lambda a, b: False)
+    (snap / "locked").mkdir()
+    (snap / "locked" / "a.txt").write_text("mine")
+    if subprocess.run(["chattr", "+i", snap / "locked"], capture_output=True).returncode:
+        pytest.skip("chattr +i is not permitted here; needs root on ext4, xfs or btrfs")
+    try:
+        warnings = rewrite(snap)
+        assert (snap / "locked" / "a.txt").read_text() == "mine"
+        kept = [snap.parent / n for n in beside(snap) if n != "kg"]
+        assert len(kept) == 1 and kept[0].name.startswith("kg.kept-"), beside(snap)
+        assert (kept[0] / "locked" / "a.txt").read_text() == "mine"
+        assert len(warnings) == 1 and str(kept[0]) in warnings[0]
+        assert "Operation not permitted" in warnings[0]
+        assert rewrite(snap) == []
+    finally:
+        for locked in snap.parent.glob("*/locked"):
+            subprocess.run(["chattr", "-i", locked], capture_output=True)
+
+
+def test_an_old_folder_that_cannot_be_settled_no_longer_blocks_builds(
+    snap: Path, small: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """``.kg.old`` left by a two-rename swap, holding a file of the user's that differs from
+    the one in the snapshot: the build goes on, keeps it and says where on stderr."""
+    monkeypatch.setattr(snapshot_module, "_exchange", lambda a, b: False)
+    old = snap.with_name(".kg.old")
+    shutil.copytree(small, old)
+    (old / "notes.md").write_text("saved into the old folder during the swap")
+    (snap / "notes.md").write_text("carried over")
+    result = run("build", BASIC, "--out", snap, "-q")
+    assert result.exit_code == 0, result.output
+    kept = [snap.parent / n for n in beside(snap) if n != "kg"]
+    assert len(kept) == 1 and kept[0].name.startswith("kg.kept-"), beside(snap)
+    assert (kept[0] / "notes.md").read_text() == "saved into the old folder during the swap"
+    assert (snap / "notes.md").read_text() == "carried over"
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Warning: "), result.stderr
+    assert str(kept[0]) in lines[0] and "notes.md" in lines[0]
+    result = run("build", BASIC, "--out", snap, "-q", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["warnings"] == [] and result.stderr == ""
+
+
+@pytest.mark.parametrize("mode", [0o700, 0o750, 0o711])
+def test_a_build_keeps_the_snapshot_folders_permissions(snap: Path, mode: int):
+    snap.chmod(mode)
+    rewrite(snap)
+    assert stat.S_IMODE(snap.stat().st_mode) == mode
+
+
+def test_a_new_snapshot_folder_follows_the_umask(tmp_path: Path, small: Path):
+    umask = os.umask(0o027)
+    try:
+        rewrite(tmp_path / "kg", source=small)
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "kg").stat().st_mode) == 0o750
+
+
+def test_a_killed_builds_folder_puts_nothing_back_into_the_snapshot(snap: Path):
+    (snap / "draft.md").write_text("to be deleted")
+    (snap / "notes.md").write_text("first draft")
+    killed_write(snap, "before-swap")
+    [leftover] = snap.parent.glob(".kg.tmp-*")
+    assert (leftover / "draft.md").exists()  # the killed build had carried both over
+    (snap / "draft.md").unlink()  # the user deletes one and saves the other anew
+    (snap / ".notes.md.swp").write_text("second draft")
+    os.rename(snap / ".notes.md.swp", snap / "notes.md")
+    assert rewrite(snap) == []
+    assert not (snap / "draft.md").exists()
+    assert (snap / "notes.md").read_text() == "second draft"
+    assert beside(snap) == ["kg"]
+
+
+class UserWritesFirst:
+    """``os`` as the snapshot module sees it, except that the user creates ``target`` the
+    moment paperkg first looks at it or writes to it (after the look, before the write)."""
+
+    def __init__(self, target: Path, text: str) -> None:
+        self.target, self.text, self.done = target, text, False
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(os, name)
+
+    def _now(self, path: object) -> None:
+        if not self.done and Path(os.fsdecode(path)) == self.target:
+            self.done = True
+            self.target.write_text(self.text)
+
+    def lstat(self, path: object, *args: object, **kwargs: object) -> os.stat_result:
+        try:
+            return os.lstat(path, *args, **kwargs)
+        finally:
+            self._now(path)
+
+    def link(self, source: object, target: object, *args: object, **kwargs: object) -> None:
+        self._now(target)
+        os.link(source, target, *args, **kwargs)
+
+    def rename(self, source: object, target: object, *args: object, **kwargs: object) -> None:
+        self._now(target)
+        os.rename(source, target, *args, **kwargs)
+
+    def mkdir(self, path: object, *args: object, **kwargs: object) -> None:
+        self._now(path)
+        os.mkdir(path, *args, **kwargs)
+
+
+def test_moving_a_late_file_into_the_snapshot_never_overwrites_the_users(
+    snap: Path, small: Path, monkeypatch: pytest.MonkeyPatch
+):
+    old = snap.with_name(".kg.old")  # left by a two-rename swap; late.md appeared during it
+    shutil.copytree(small, old)
+    (old / "late.md").write_text("written while the build swapped")
+    monkeypatch.setattr(
+        snapshot_module, "os", UserWritesFirst(snap / "late.md", "the user's own, just now")
+    )
+    with snapshot_lock(snap) as warnings:
+        pass
+    assert (snap / "late.md").read_text() == "the user's own, just now"
+    kept = [snap.parent / n for n in beside(snap) if n != "kg"]
+    assert len(kept) == 1 and kept[0].name.startswith("kg.kept-"), beside(snap)
+    assert (kept[0] / "late.md").read_text() == "written while the build swapped"
+    assert len(warnings or []) == 1 and str(kept[0]) in warnings[0]
