@@ -997,15 +997,21 @@ def _fetch(
     max_mib: int,
     call: Callable[[FetchConfig, httpx.Client], Path],
 ) -> None:
-    env = os.environ
+    """Run one fetch command with the settings of the environment; say what it wrote."""
+
+    def setting(name: str) -> str | None:
+        """An environment setting without the blanks around it: a .env file saved with CRLF
+        line ends leaves a carriage return at the end of each value."""
+        return os.environ.get(name, "").strip() or None
+
     defaults = FetchConfig()
     config = FetchConfig(
-        hf_base=env.get("PAPERKG_HF_BASE") or defaults.hf_base,
-        arxiv_base=env.get("PAPERKG_ARXIV_BASE") or defaults.arxiv_base,
-        s2_base=env.get("PAPERKG_S2_BASE") or defaults.s2_base,
-        openalex_base=env.get("PAPERKG_OPENALEX_BASE") or defaults.openalex_base,
-        email=env.get("PAPERKG_MAILTO") or None,
-        s2_api_key=env.get("S2_API_KEY") or None,
+        hf_base=setting("PAPERKG_HF_BASE") or defaults.hf_base,
+        arxiv_base=setting("PAPERKG_ARXIV_BASE") or defaults.arxiv_base,
+        s2_base=setting("PAPERKG_S2_BASE") or defaults.s2_base,
+        openalex_base=setting("PAPERKG_OPENALEX_BASE") or defaults.openalex_base,
+        email=setting("PAPERKG_MAILTO"),
+        s2_api_key=setting("S2_API_KEY"),
         max_retries=retries,
         timeout=timeout,
         max_bytes=max_mib * 2**20,

@@ -33,6 +33,7 @@ import unicodedata
 import xml.etree.ElementTree as ET
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -96,6 +97,12 @@ MAX_BYTES = 64 * 2**20
 _ERROR_TEXT_BYTES = 64 * 1024  # of an error body, enough for its message
 _PIECE = 64 * 1024  # most bytes one step of gzip/deflate decoding may produce
 _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})  # control, format, unassigned...
+#: What a header value can carry as is: visible ASCII words, spaces or tabs between them.
+_HEADER_TEXT = re.compile(r"[\x21-\x7e]+(?:[ \t]+[\x21-\x7e]+)*")
+_HIDDEN_MARK = "[key hidden]"
+_HIDDEN_MIN = 8  # shorter "secrets" are no real key; masking them would garble every message
+#: The secrets no message may show while a fetch runs (see ``_hiding``).
+_HIDDEN: ContextVar[tuple[str, ...]] = ContextVar("paperkg_fetch_hidden", default=())
 
 T = TypeVar("T")
 
@@ -109,7 +116,9 @@ class FetchConfig:
     request is repeated after the first try; the n-th retry waits ``backoff_base * 2**n``
     seconds, or what ``Retry-After`` says, never more than ``max_sleep``. ``timeout`` bounds
     each try as a whole: connecting, the headers and the whole body, redirects included.
-    ``max_bytes`` caps a decoded answer; a larger one fails the fetch.
+    ``max_bytes`` caps a decoded answer; a larger one fails the fetch. ``s2_api_key``,
+    ``email`` and ``user_agent`` go into headers: blanks around them are dropped, characters a
+    header cannot carry refused; no message of a fetch, nor the repr, shows the key.
     """
 
     hf_base: str = "https://huggingface.co"
@@ -117,7 +126,7 @@ class FetchConfig:
     s2_base: str = "https://api.semanticscholar.org"
     openalex_base: str = "https://api.openalex.org"
     email: str | None = None
-    s2_api_key: str | None = None
+    s2_api_key: str | None = field(default=None, repr=False)
     user_agent: str | None = None
     min_interval: float = 1.0
     host_intervals: Mapping[str, float] = field(default_factory=lambda: {"export.arxiv.org": 3.0})
@@ -132,6 +141,24 @@ class FetchConfig:
         for name in ("min_interval", "backoff_base", "max_sleep", "max_retries"):
             if getattr(self, name) < 0:
                 raise FetchError(f"fetch setting {name} must be >= 0, got {getattr(self, name)}")
+        # Sent in headers, where h11 would refuse them with a message quoting the value. The
+        # blanks around them go (a key read from a file, a .env saved with CRLF line ends);
+        # what remains must fit a header, and is never shown here, the key least of all.
+        for attr, name in (
+            ("s2_api_key", "S2_API_KEY"),
+            ("email", "PAPERKG_MAILTO"),
+            ("user_agent", "fetch setting user_agent"),
+        ):
+            value = getattr(self, attr)
+            if value is None:
+                continue
+            value = value.strip() or None
+            object.__setattr__(self, attr, value)  # frozen: this is still its making
+            if value is not None and not _HEADER_TEXT.fullmatch(value):
+                raise FetchError(
+                    f"{name} holds characters an HTTP header cannot carry (a line break or a "
+                    "non-ASCII character?); set it again"
+                )
         if self.timeout <= 0:
             raise FetchError(f"fetch setting timeout must be > 0, got {self.timeout}")
         if self.max_bytes <= 0:
@@ -178,10 +205,49 @@ def make_client(config: FetchConfig) -> httpx.Client:
 # --------------------------------------------------------------------------- the one request path
 
 
+def _hide(text: str) -> str:
+    """``text`` with every secret of the running fetch masked."""
+    for secret in _HIDDEN.get():
+        text = text.replace(secret, _HIDDEN_MARK)
+    return text
+
+
+def _shows_secret(exc: BaseException | None) -> bool:
+    """Whether ``exc`` or an exception it was raised from holds a secret in its text."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if _hide(str(exc)) != str(exc):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+@contextlib.contextmanager
+def _hiding(*secrets: str | None) -> Iterator[None]:
+    """Inside, no message shows ``secrets``: :func:`_one_line` masks them in server text
+    before shortening it (a server may quote the key back), and a ``FetchError`` that still
+    shows one, in its text or in what it was raised from, is raised again masked, unchained."""
+    kept = tuple(s for s in secrets if s and len(s) >= _HIDDEN_MIN)
+    token = _HIDDEN.set(_HIDDEN.get() + kept)
+    masked: FetchError | None = None
+    try:
+        yield
+    except FetchError as exc:
+        if not _shows_secret(exc):
+            raise
+        masked = type(exc)(_hide(str(exc)))
+    finally:
+        _HIDDEN.reset(token)
+    if masked is not None:
+        raise masked from None
+
+
 def _one_line(text: str, limit: int = 200) -> str:
     """``text`` on one line of at most ``limit`` characters, without control or format
-    characters: server text reaches a terminal through our messages, escape codes must not."""
-    flat = " ".join(text.split())
+    characters: server text reaches a terminal through our messages, escape codes must not.
+    A secret of the running fetch is masked first, so no cut can leave a part of it."""
+    flat = " ".join(_hide(text).split())
     if any(unicodedata.category(ch) in _INVISIBLE for ch in flat):
         kept = "".join(ch for ch in flat if unicodedata.category(ch) not in _INVISIBLE)
         flat = " ".join(kept.split())
@@ -457,14 +523,15 @@ class _Session:
                     return value
             except (OSError, ValueError):
                 pass  # missing, unreadable, oversized or damaged entry: ask again
-        data = self._fetch(method, full, content, credentials or {}, hint)
-        try:
-            value = parse(data)
-        except ValueError as exc:
-            raise FetchError(
-                f"{method} {full} answered with an unexpected body "
-                f"({_one_line(str(exc), 120)}); check the base URL"
-            ) from exc
+        with _hiding(*(credentials or {}).values()):
+            data = self._fetch(method, full, content, credentials or {}, hint)
+            try:
+                value = parse(data)
+            except ValueError as exc:
+                raise FetchError(
+                    f"{method} {full} answered with an unexpected body "
+                    f"({_one_line(str(exc), 120)}); check the base URL"
+                ) from exc
         if cached is not None:
             self.pending[cached] = data
         return value
@@ -516,6 +583,14 @@ class _Session:
                 answer = self._follow(method, start, content, headers, credentials, full)
             except (httpx.TimeoutException, _DeadlinePassed):
                 last = f"timed out after {self.config.timeout:g} s"
+            except httpx.LocalProtocolError:
+                # Nothing was sent and a retry cannot mend it; h11's text quotes the refused
+                # header value, which may be a key, so it is never shown.
+                raise FetchError(
+                    f"{method} {full}: the request could not be sent, a header holds characters "
+                    "HTTP cannot carry (a line break?); check S2_API_KEY, PAPERKG_MAILTO and "
+                    "the headers of the client passed in"
+                ) from None
             except httpx.TransportError as exc:
                 last = f"connection failed ({type(exc).__name__}: {_one_line(str(exc), 80)})"
             except httpx.RequestError as exc:
@@ -667,15 +742,16 @@ def _run(
     bytes to save, or raises ``_Rejected``. Its answers are cached only when it succeeds, and
     a rejection built on cached answers is checked once more against the server."""
     pacer = pacer or Pacer()
-    session = _Session(client, config, pacer, read_cache=True)
-    try:
-        name, data = work(session)
-    except _Rejected:
-        if not session.replayed:
-            raise
-        session = _Session(client, config, pacer, read_cache=False)
-        name, data = work(session)
-    session.keep()
+    with _hiding(config.s2_api_key):
+        session = _Session(client, config, pacer, read_cache=True)
+        try:
+            name, data = work(session)
+        except _Rejected:
+            if not session.replayed:
+                raise
+            session = _Session(client, config, pacer, read_cache=False)
+            name, data = work(session)
+        session.keep()
     return _save(out_dir, name, data)
 
 

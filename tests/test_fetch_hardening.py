@@ -17,11 +17,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import Result
 from fake_apis import FakeApis, Fault, arxiv_feed, hf_daily
 
 import paperkg.fetch as fetch_module
-from conftest import ROOT
-from paperkg.errors import PaperkgError
+from conftest import ROOT, run
+from paperkg.errors import FetchError, PaperkgError
 from paperkg.fetch import (
     S2_FIELDS,
     FetchConfig,
@@ -163,7 +164,7 @@ import json, sys
 from datetime import date
 from pathlib import Path
 import httpx
-from paperkg.errors import PaperkgError
+from paperkg.errors import FetchError, PaperkgError
 from paperkg.fetch import FetchConfig, fetch_hf_daily
 
 def peak():
@@ -422,6 +423,154 @@ def test_deeply_nested_json_is_one_line(api, config, client, tmp_path):
     api.script(HF_PATH, Fault("400", retry_after=None, body="[" * 100_000))
     with pytest.raises(PaperkgError, match=r"HTTP 400 Bad Request \(\[\[\[+…\)"):
         fetch_hf_daily(DAY, tmp_path / "out", config, client)
+
+
+# --- review 6: the S2 key never reaches a message ---------------------------------------------
+
+KEY = "sekrit-KEY-7f3a"
+
+
+def no_key_in(text: str) -> bool:
+    """Whether ``text`` shows no part of KEY (a shortened message could cut it anywhere)."""
+    return "sekrit" not in text and "7f3a" not in text
+
+
+def chain_text(exc: BaseException) -> str:
+    """The text of ``exc`` and of the exceptions a traceback of it would show (those it was
+    raised from or during, unless ``from None`` suppressed them)."""
+    texts: list[str] = []
+    current: BaseException | None = exc
+    while current is not None and len(texts) < 20:
+        texts.append(repr(current))
+        shown = current.__context__ if not current.__suppress_context__ else None
+        current = current.__cause__ or shown
+    return "\n".join(texts)
+
+
+def fetch_s2_cli(tmp_path: Path, *extra: object) -> Result:
+    """``paperkg fetch s2`` of one id, without retries, as a user runs it."""
+    return run(
+        "fetch", "s2", "--ids", "2401.01234", "--into", tmp_path / "out", "--retries", 0, *extra
+    )
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["sekrit\nKEY-7f3a", "sekrit\r\nKEY-7f3a", "sekrit\x00KEY-7f3a", "sekrit-KÉY-7f3a"],
+    ids=["inner-lf", "inner-crlf", "inner-nul", "non-ascii"],
+)
+def test_a_key_a_header_cannot_carry_is_refused_without_echoing_it(
+    key, api, config, client, tmp_path
+):
+    """h11 refused the header with LocalProtocolError quoting the key, which was retried as a
+    'connection failed' and shown; a non-ASCII key was a UnicodeEncodeError traceback."""
+    with pytest.raises(PaperkgError) as caught:
+        fetch_s2(["2401.01234"], tmp_path, replace(config, s2_api_key=key), client)
+    message = str(caught.value)
+    assert "S2_API_KEY holds characters an HTTP header cannot carry" in message, message
+    assert no_key_in(chain_text(caught.value)), chain_text(caught.value)
+    assert api.requests() == []
+
+
+@pytest.mark.parametrize("key", [f"{KEY}\r", f"{KEY}\r\n", f"{KEY}\n", f"\t{KEY} "])
+def test_blanks_around_a_key_are_stripped_where_the_config_is_made(
+    key, api, config, client, tmp_path
+):
+    """A key read from a file ends with a line break: h11 refused it, quoting it."""
+    fetch_s2(["2401.01234"], tmp_path, replace(config, s2_api_key=key), client)
+    (sent,) = api.requests(S2_PATH)
+    assert sent.headers["x-api-key"] == KEY
+
+
+def test_the_config_shows_no_key_in_its_repr(config):
+    assert no_key_in(repr(replace(config, s2_api_key=KEY)))
+
+
+@pytest.mark.parametrize("email", ["reader@exämple.org", "reader@example.org\nX-Evil: 1"])
+def test_a_contact_email_a_header_cannot_carry_is_one_line(email, config, client, tmp_path):
+    """The email goes into the User-Agent: a non-ASCII one was a UnicodeEncodeError
+    traceback, one with a line break a retried 'connection failed'."""
+    with pytest.raises(PaperkgError, match=r"^PAPERKG_MAILTO holds characters an HTTP header"):
+        fetch_hf_daily(DAY, tmp_path / "out", replace(config, email=email), client)
+
+
+def test_a_crlf_key_from_the_environment_is_stripped(api, monkeypatch, tmp_path):
+    """A .env file saved with CRLF line ends leaves '\\r' at the end of every value."""
+    monkeypatch.setenv("PAPERKG_S2_BASE", api.base)
+    monkeypatch.setenv("S2_API_KEY", f" {KEY}\r\n")
+    monkeypatch.setenv("PAPERKG_MAILTO", "reader@example.org\r")
+    result = fetch_s2_cli(tmp_path)
+    assert result.exit_code == 0, result.output
+    (sent,) = api.requests(S2_PATH)
+    assert sent.headers["x-api-key"] == KEY
+    assert sent.headers["user-agent"].endswith("mailto:reader@example.org)")
+    assert no_key_in(result.output)
+
+
+@pytest.mark.parametrize(
+    "key", ["sekrit\nKEY-7f3a", "sekrit-KÉY-7f3a"], ids=["inner-lf", "non-ascii"]
+)
+def test_the_cli_refuses_a_bad_key_in_one_line_without_it(key, api, monkeypatch, tmp_path):
+    monkeypatch.setenv("PAPERKG_S2_BASE", api.base)
+    monkeypatch.setenv("S2_API_KEY", key)
+    result = fetch_s2_cli(tmp_path)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Error: S2_API_KEY holds characters an HTTP header")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert no_key_in(result.output) and no_key_in(result.stdout) and no_key_in(result.stderr)
+    assert api.requests() == [] and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault("403", retry_after=None, body=json.dumps({"message": f"key {KEY} is not valid"})),
+        Fault("403", retry_after=None, body=json.dumps({"message": "x" * 190 + KEY})),
+        Fault("400", retry_after=None, body=f"no such key: {KEY}", content_type="text/plain"),
+        moved(f"gopher://example.invalid/{KEY}", "302"),
+    ],
+    ids=["json-error", "cut-at-the-key", "text-error", "redirect"],
+)
+def test_a_server_echoing_the_key_does_not_put_it_in_the_message(
+    fault, api, config, client, tmp_path
+):
+    """A server may quote the key back ('invalid key ...'); that text reached the message,
+    whole or cut in the middle of the key by the 200-character limit."""
+    api.script(S2_PATH, fault)
+    with pytest.raises(PaperkgError) as caught:
+        fetch_s2(["2401.01234"], tmp_path, replace(config, s2_api_key=KEY), client)
+    message = str(caught.value)
+    assert no_key_in(chain_text(caught.value)), chain_text(caught.value)
+    assert "HTTP 40" in message or "non-web URL" in message
+
+
+@pytest.mark.parametrize("chained", [True, False])
+def test_an_error_raised_while_a_key_is_in_use_never_carries_it(chained):
+    """The net under every message of a fetch: an error text quoting the key (an exception
+    of a library, a message built without ``_one_line``) is masked, its chain dropped."""
+    with pytest.raises(PaperkgError) as caught, fetch_module._hiding(KEY):
+        try:
+            raise ValueError(f"refused {KEY}")
+        except ValueError as exc:
+            if chained:
+                raise FetchError("could not send the request") from exc
+            raise FetchError(f"could not send the request ({exc})") from None
+    assert no_key_in(chain_text(caught.value)), chain_text(caught.value)
+    assert str(caught.value).startswith("could not send the request")
+
+
+def test_a_header_h11_refuses_fails_at_once_and_is_not_quoted(api, config, tmp_path):
+    """A header of the caller's own client that HTTP cannot carry: h11's LocalProtocolError
+    quotes the value (it may be a credential). It is no connection failure to retry."""
+    keyed = replace(config, max_retries=3, backoff_base=1.0, max_sleep=1.0)
+    with httpx.Client(headers={"Authorization": f"Bearer {KEY}\r"}) as http:
+        started = time.monotonic()
+        with pytest.raises(PaperkgError) as caught:
+            fetch_hf_daily(DAY, tmp_path / "out", keyed, http)
+    message = str(caught.value)
+    assert no_key_in(chain_text(caught.value)), chain_text(caught.value)
+    assert "still failing" not in message and "cannot carry" in message
+    assert time.monotonic() - started < 1.0  # not retried (three retries sleep 3 s)
 
 
 # --- review 7: a body that ends when the connection closes cannot hide a timeout -------------
