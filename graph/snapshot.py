@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import filecmp
+import errno
 import hashlib
 import json
 import math
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -319,6 +320,9 @@ _MANIFEST = _object(
         "versions": _map_of(_TEXT),
         "gazetteers": _list_of(_TEXT),
         "external_refs": _FLAG,
+        #: SHA-256 of the manifest.json of the snapshot this one replaced (null: none): tells
+        #: a killed build's temporary folder swapped out (settled) from one never swapped in.
+        "supersedes": _optional(_SHA256),
         "analytics": _object(
             {},
             {
@@ -703,8 +707,9 @@ def check_replaceable(out: Path, writes: Iterable[str] = ()) -> None:
 
     A snapshot whose manifest is damaged or newer than this paperkg is refused too, with
     what is wrong with it: which files in it are paperkg's cannot be told. A file of the
-    user's named like one of ``writes`` (the files the new snapshot will hold) is refused:
-    a build calls this before any work, and the write again before anything is written.
+    user's named like one of ``writes`` (the files the new snapshot will hold) is refused, and
+    so is one on another file system or mount (no hard link can carry it over): a build
+    calls this before any work, and the write again before anything is written.
     """
     if out.exists() and not out.is_dir():
         raise SnapshotError(f"--out {out} is a file; give a folder for the snapshot")
@@ -723,15 +728,25 @@ def check_replaceable(out: Path, writes: Iterable[str] = ()) -> None:
             f"--out {out} is a folder with other files in it, not a paperkg snapshot; "
             "choose an empty or new folder"
         ) from exc
-    clash = sorted(set(_user_entries(out)) & set(writes))
+    user = _user_entries(out)
+    clash = sorted(set(user) & set(writes))
     if clash:
         raise SnapshotError(
             f"{out / clash[0]} is not a file paperkg wrote, and this build writes a file of "
             "that name; move or rename yours, then build again"
         )
+    _check_carriable(out, user)
 
 
 # The user's files: carried over into each new snapshot, never deleted.
+#
+# A build hard-links every entry of the user's into the new folder before the swap; nothing
+# is ever copied (a copy is another file: its owner, its other links and its identity differ,
+# and a copy must never lead to deleting the original). Once swapped, the superseded folder is
+# settled entry by entry: deleted only where the snapshot holds the very same file (the link
+# the build made), moved in where the snapshot has nothing of that name (made during the
+# swap), never over anything. What stays sends the folder aside as ``NAME.kept-<time>``
+# beside the snapshot, with a warning naming it: it never blocks a later build.
 
 
 def _user_entries(out: Path) -> list[str]:
@@ -749,10 +764,66 @@ def _user_entries(out: Path) -> list[str]:
     return [name for name in names if name not in ours]
 
 
+def _device(path: Path) -> int:
+    """The file system ``path`` itself is on (its ``st_dev``; a symlink is not followed)."""
+    return os.lstat(path).st_dev
+
+
+def _mount_points() -> set[str]:
+    """Every mount point this process sees (Linux ``/proc/self/mountinfo``; empty where there
+    is none). A bind mount of the same file system keeps its ``st_dev``, yet no hard link
+    crosses it."""
+    try:
+        text = Path("/proc/self/mountinfo").read_bytes()
+    except OSError:
+        return set()
+    points = set()
+    for line in text.splitlines():
+        fields = line.split(b" ")
+        if len(fields) > 4:  # the mount point is the fifth field, with \040-style escapes
+            raw = re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m.group(1), 8)]), fields[4])
+            points.add(os.fsdecode(raw))
+    return points
+
+
+def _not_carriable(path: Path) -> SnapshotError:
+    return SnapshotError(
+        f"{path} is on another file system (a mount?); paperkg carries your files over by "
+        "hard links and cannot carry this one; move it out of the snapshot folder"
+    )
+
+
+def _check_carriable(out: Path, names: Iterable[str]) -> None:
+    """Refuse, before anything is written, an entry of the user's that no hard link can
+    carry: one on another file system or mount, at any depth."""
+    pending = [Path(name) for name in sorted(names, reverse=True)]
+    if not pending:
+        return
+    root = str(out.resolve())
+    mounted = {Path(os.path.relpath(p, root)) for p in _mount_points() if p.startswith(root + "/")}
+    device = _device(Path(root))  # where the folder is, even when --out is a symlink to it
+    while pending:
+        relative = pending.pop()
+        path = out / relative
+        try:
+            folder = stat.S_ISDIR(os.lstat(path).st_mode)
+            if relative in mounted or _device(path) != device:
+                raise _not_carriable(path)
+            if folder:
+                pending.extend(relative / name for name in sorted(os.listdir(path), reverse=True))
+        except FileNotFoundError:  # removed meanwhile: nothing to carry
+            continue
+        except OSError as exc:
+            raise SnapshotError(
+                f"cannot read {exc.filename or path}, which a build must carry over into the "
+                f"new snapshot: {exc.strerror or exc}"
+            ) from exc
+
+
 def _recreate(source: Path, target: Path) -> None:
-    """``source`` again at ``target``: files as hard links (a copy where linking fails),
-    symlinks as symlinks (never followed), folders entry by entry. What the user removed
-    meanwhile is simply not there to carry."""
+    """``source`` again at ``target``: files as hard links, symlinks as symlinks (never
+    followed), folders entry by entry. What the user removed meanwhile is simply not there
+    to carry; a file that cannot be linked stops the build (``SnapshotError``)."""
     try:
         info = os.lstat(source)
     except FileNotFoundError:
@@ -768,8 +839,15 @@ def _recreate(source: Path, target: Path) -> None:
     else:
         try:
             os.link(source, target, follow_symlinks=False)
-        except OSError:
-            shutil.copy2(source, target, follow_symlinks=False)
+        except FileNotFoundError:
+            return
+        except OSError as exc:  # another mount (EXDEV), no hard links here, another's file
+            raise SnapshotError(
+                f"cannot carry {source} over into the new snapshot: {exc.strerror or exc}; "
+                "paperkg carries your files over by hard links and cannot link this one (on "
+                "another mount, or another user's?): move it out of the snapshot folder; the "
+                "snapshot is unchanged"
+            ) from exc
 
 
 def _carry_over(out: Path, tmp: Path, names: list[str]) -> None:
@@ -784,87 +862,203 @@ def _carry_over(out: Path, tmp: Path, names: list[str]) -> None:
             ) from exc
 
 
-def _same(a: Path, a_info: os.stat_result, b: Path, b_info: os.stat_result) -> bool:
-    """Whether ``b`` holds what ``a`` does: the same file, an equal copy, the same link."""
-    if (a_info.st_dev, a_info.st_ino) == (b_info.st_dev, b_info.st_ino):
+def _same(entry: Path, info: os.stat_result, target: Path) -> bool:
+    """Whether ``target`` is what the build made of ``entry``: the very file (its hard
+    link), or a symlink to the same place. Equal bytes in another file are not enough."""
+    other = os.lstat(target)
+    if (info.st_dev, info.st_ino) == (other.st_dev, other.st_ino):
         return True
-    if stat.S_ISLNK(a_info.st_mode) and stat.S_ISLNK(b_info.st_mode):
-        return os.readlink(a) == os.readlink(b)
-    if stat.S_ISREG(a_info.st_mode) and stat.S_ISREG(b_info.st_mode):
-        return a_info.st_size == b_info.st_size and filecmp.cmp(a, b, shallow=False)
-    return False
+    return (
+        stat.S_ISLNK(info.st_mode)
+        and stat.S_ISLNK(other.st_mode)
+        and os.readlink(entry) == os.readlink(target)
+    )
 
 
-def _settle(entry: Path, kept: Path) -> bool:
-    """Remove ``entry`` when ``kept`` holds the same, move it there when ``kept`` has
-    nothing of that name; True when ``entry`` is gone. Anything else stays."""
-    info = os.lstat(entry)
+#: What stayed in a superseded folder, and why: the entry and a phrase ("differs from ...").
+_Stayed = list[tuple[Path, str]]
+
+
+def _settle(entry: Path, target: Path, stayed: _Stayed) -> bool:
+    """Clear ``entry`` of a superseded folder against ``target``, its place in the snapshot;
+    True when ``entry`` is gone. Deleted only where ``target`` is the same (see ``_same``),
+    moved to ``target`` when nothing has that name (link, then unlink: it never replaces
+    anything, even a file the user makes that instant); else it stays, noted in ``stayed``."""
     try:
-        kept_info = os.lstat(kept)
-    except FileNotFoundError:
-        os.rename(entry, kept)
-        return True
-    if stat.S_ISDIR(info.st_mode) and stat.S_ISDIR(kept_info.st_mode):
-        if not os.access(entry, os.W_OK):
-            # A read-only folder of the user's: only this superseded one is made writable.
-            os.chmod(entry, stat.S_IMODE(info.st_mode) | stat.S_IWUSR)
-        settled = [_settle(entry / name, kept / name) for name in sorted(os.listdir(entry))]
-        if all(settled):
-            os.rmdir(entry)
-        return all(settled)
-    if _same(entry, info, kept, kept_info):
+        info = os.lstat(entry)
+        if stat.S_ISDIR(info.st_mode):
+            return _settle_folder(entry, info, target, stayed)
+        try:
+            os.link(entry, target, follow_symlinks=False)
+        except FileExistsError:
+            if not _same(entry, info, target):
+                stayed.append((entry, f"differs from {target}, changed during the build?"))
+                return False
         os.unlink(entry)
         return True
-    return False
+    except OSError as exc:
+        stayed.append((entry, f"cannot be removed: {exc.strerror or exc}"))
+        return False
 
 
-def discard_superseded(folder: Path, out: Path, ours: Iterable[str] | None = None) -> bool:
+def _settle_folder(entry: Path, info: os.stat_result, target: Path, stayed: _Stayed) -> bool:
+    """A folder of the user's: settled entry by entry into ``target``, made (never replaced)
+    when the snapshot has none; removed when all of it is settled."""
+    if not os.access(entry, os.W_OK):
+        # A read-only folder of the user's: only this superseded one is made writable.
+        os.chmod(entry, stat.S_IMODE(info.st_mode) | stat.S_IWUSR)
+    try:
+        os.mkdir(target)
+        made = True
+    except FileExistsError:
+        made = False
+        if not stat.S_ISDIR(os.lstat(target).st_mode):
+            stayed.append((entry, f"is a folder and {target} is not"))
+            return False
+    settled = all(
+        [_settle(entry / name, target / name, stayed) for name in sorted(os.listdir(entry))]
+    )
+    if made:
+        shutil.copystat(entry, target, follow_symlinks=False)
+    if settled:
+        os.rmdir(entry)
+    elif made:  # nothing moved into it: no empty folder of that name in the snapshot
+        with contextlib.suppress(OSError):
+            os.rmdir(target)
+    return settled
+
+
+def discard_superseded(folder: Path, out: Path, ours: Iterable[str] | None = None) -> str | None:
     """Remove ``folder``, a snapshot the one at ``out`` replaced, losing nothing of the user's.
 
     paperkg's own files (``ours``; by default its manifest and the files that lists) are
     deleted, the manifest last, so a kill midway leaves it to say which files are paperkg's.
-    Every other entry is the user's: deleted only where ``out`` holds the same (the hard
-    link a build made), moved into ``out`` where it has nothing of that name (made while
-    the build was swapping); anything else stays, and so do the manifest and ``folder``.
-    True when ``folder`` is gone.
+    Every other entry is the user's and is settled (see ``_settle``). None when ``folder`` is
+    gone; else it was set aside as ``NAME.kept-<time>`` beside ``out`` (or, failing that,
+    left where it is) and the one-line warning saying so is returned.
     """
     if ours is None:
         manifest = _manifest_in(folder)
         ours = {MANIFEST, *manifest["files"]} if manifest is not None else ()
     mine = set(ours)
-    settled = True
-    for name in sorted(os.listdir(folder)):
-        entry = folder / name
-        if name == MANIFEST:
+    stayed: _Stayed = []
+    cleared = False  # paperkg's own files are all gone (all but the manifest)
+    try:
+        for name in sorted(os.listdir(folder)):
+            entry = folder / name
+            if name == MANIFEST:
+                continue
+            if name in mine and not stat.S_ISDIR(os.lstat(entry).st_mode):
+                os.unlink(entry)
+            else:  # a folder is never a file paperkg wrote
+                _settle(entry, out / name, stayed)
+        cleared = True
+        if not stayed:
+            with contextlib.suppress(FileNotFoundError):
+                if MANIFEST in mine:
+                    os.unlink(folder / MANIFEST)
+                else:
+                    _settle(folder / MANIFEST, out / MANIFEST, stayed)
+        if not stayed:
+            os.rmdir(folder)
+            return None
+    except OSError as exc:
+        stayed.append((Path(exc.filename or folder), f"cannot be removed: {exc.strerror or exc}"))
+    return _set_aside(folder, out, cleared and MANIFEST in mine, stayed)
+
+
+def _kept_name(out: Path) -> Path:
+    """A new, empty ``NAME.kept-YYYYmmdd-HHMMSS`` folder beside ``out`` (``-2``, ``-3``...
+    when taken), made here so that no two callers get the same name."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for attempt in range(1, 1000):
+        kept = out.with_name(f"{out.name}.kept-{stamp}" + (f"-{attempt}" if attempt > 1 else ""))
+        try:
+            os.mkdir(kept, 0o700)
+        except FileExistsError:
             continue
-        if name in mine and not stat.S_ISDIR(os.lstat(entry).st_mode):
-            os.unlink(entry)
-        elif not _settle(entry, out / name):  # a folder is never a file paperkg wrote
-            settled = False
-    if not settled:
-        return False
-    with contextlib.suppress(FileNotFoundError):
-        if MANIFEST in mine:
-            os.unlink(folder / MANIFEST)
-        elif not _settle(folder / MANIFEST, out / MANIFEST):
-            return False
-    os.rmdir(folder)
-    return True
+        return kept
+    raise FileExistsError(f"{out.name}.kept-{stamp}-999 and all before it exist")
 
 
-def remove_leftover(folder: Path, out: Path) -> bool:
-    """Remove ``folder``, a temporary folder of a build into ``out`` that was killed.
+def _set_aside(folder: Path, out: Path, cleared: bool, stayed: _Stayed) -> str:
+    """Move a superseded folder that could not be cleared out of every later build's way,
+    to a visible name beside ``out``; ``cleared`` (paperkg's files are gone from it): its
+    manifest goes too. The warning that says where and what is in it."""
+    shown = [
+        f"{entry.relative_to(folder) if entry.is_relative_to(folder) else entry} {why}"
+        for entry, why in stayed[:3]
+    ]
+    if len(stayed) > 3:
+        shown.append(f"{len(stayed) - 3} more")
+    what = "; ".join(shown)
+    kept = None
+    try:
+        kept = _kept_name(out)
+        os.rename(folder, kept)  # over the empty folder just made for it
+    except OSError as exc:
+        if kept is not None:
+            with contextlib.suppress(OSError):
+                os.rmdir(kept)
+        return (
+            f"{folder}, the previous snapshot, could not be cleared ({what}) nor set aside "
+            f"({exc.strerror or exc}); keep what you want of it and remove it"
+        )
+    if cleared:
+        with contextlib.suppress(OSError):
+            os.unlink(kept / MANIFEST)
+    ours = "paperkg's own files are gone from it" if cleared else "paperkg's files may be in it"
+    return (
+        f"kept {kept}: the previous snapshot's folder, with files of yours that could not be "
+        f"cleared from it ({what}); {ours}: keep what you want of it, then remove it"
+    )
+
+
+def _remove_tree(path: Path, device: int | None = None) -> None:
+    """Delete ``path`` and everything in it, making a carried-over read-only folder writable
+    first; symlinks are removed, never followed, and no other file system is entered."""
+    info = os.lstat(path)
+    if not stat.S_ISDIR(info.st_mode):
+        os.unlink(path)
+        return
+    if device is not None and info.st_dev != device:
+        raise OSError(errno.EBUSY, "another file system is mounted here", str(path))
+    if not os.access(path, os.W_OK | os.X_OK):
+        os.chmod(path, stat.S_IMODE(info.st_mode) | stat.S_IRWXU)
+    for name in os.listdir(path):
+        _remove_tree(path / name, info.st_dev)
+    os.rmdir(path)
+
+
+def remove_leftover(folder: Path, out: Path) -> str | None:
+    """Clear ``folder``, a temporary folder of a killed build into ``out``; None when it is
+    gone (or left to the build's own checks), else a one-line warning.
 
     Without a readable manifest it is a partial write of paperkg's files only (a build
-    carries the user's over after its manifest is complete) and goes whole. With one it is
-    a complete new snapshot never swapped in, or the old one a swap replaced: settled as
-    ``discard_superseded`` does. True when it is gone.
+    carries the user's over after its manifest is complete) and goes whole. A complete
+    snapshot is either the old one a swap replaced (``out``'s manifest ``supersedes`` it):
+    settled as ``discard_superseded`` does; or a new one never swapped in: the user's entries
+    in it are only the links the build made, so it goes whole too, and nothing of it is put
+    into ``out`` (a file the user deleted or saved anew since stays as the user left it).
     """
     manifest = _manifest_in(folder)
-    if manifest is None:
-        shutil.rmtree(folder)
-        return True
-    return discard_superseded(folder, out, {MANIFEST, *manifest["files"]})
+    try:
+        if manifest is not None:
+            current = _manifest_in(out)
+            if current is None and os.path.lexists(out / MANIFEST):
+                return None  # out's is damaged: which of the two is newer cannot be told
+            # A manifest that does not say (an older paperkg wrote it): settled, the safe way.
+            if current is not None and (
+                "supersedes" not in current or current["supersedes"] == _sha256(folder / MANIFEST)
+            ):
+                return discard_superseded(folder, out, {MANIFEST, *manifest["files"]})
+        _remove_tree(folder, _device(folder))
+    except OSError as exc:
+        return (
+            f"{folder}, left by a build that was killed, could not be removed "
+            f"({exc.strerror or exc}); remove it"
+        )
+    return None
 
 
 # Writing.
@@ -894,10 +1088,10 @@ def _swap_into_place(tmp: Path, out: Path) -> Path | None:
     if _exchange(tmp, out):
         return tmp
     old = old_path(out)
-    if os.path.lexists(old):
+    if os.path.lexists(old):  # the build lock's tidying clears or sets aside any it can
         raise SnapshotError(
-            f"{old} is left from an interrupted build and is in the way; paperkg build "
-            f"recovers it, or keep what you want of it and remove it"
+            f"{old} is in the way: a build parks the previous snapshot there while it swaps; "
+            "keep what you want of it, remove it, then build again"
         )
     os.rename(out, old)
     try:
@@ -915,6 +1109,29 @@ def _fsync_folder(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _umask() -> int:
+    """This process's umask: read from Linux's ``/proc/self/status`` (changing it would race
+    other threads), else set and put back."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _folder_mode(out: Path) -> int:
+    """The mode of the new snapshot folder: the current folder's (one made private stays
+    private), else what ``mkdir`` gives (0777 less the umask), never mkdtemp's 0700."""
+    try:
+        return stat.S_IMODE(os.stat(out).st_mode)
+    except OSError:
+        return 0o777 & ~_umask()
 
 
 def _check_names(extra: Iterable[str]) -> tuple[str, ...]:
@@ -935,13 +1152,15 @@ def write_snapshot(
     index: faiss.Index,
     manifest: dict[str, Any],
     extra_files: dict[str, str | bytes] | None = None,
-) -> None:
+) -> list[str]:
     """Write a complete snapshot to ``out``, replacing any previous one only once all is written.
 
     ``extra_files`` (name -> text or bytes, e.g. ``overview.html``, ``RECORDS``) are written
     and checksummed too. Entries of ``out`` the previous snapshot's manifest does not list
     are the user's: they are carried over (hard links), and one named like a file this
-    snapshot writes is refused before anything is written.
+    snapshot writes, or on another file system, is refused before anything is written. The
+    folder keeps its permissions. Returns warnings for the user, one line each: the previous
+    folder set aside because files of the user's in it could not be settled.
     """
     out = Path(out)
     out = out.resolve()  # "--out ." has no name to build a sibling temp folder from
@@ -950,12 +1169,15 @@ def write_snapshot(
     check_replaceable(out, writes=names)
     user = _user_entries(out)
     try:
+        supersedes = _sha256(out / MANIFEST) if (out / MANIFEST).is_file() else None
         out.parent.mkdir(parents=True, exist_ok=True)
+        mode = _folder_mode(out)
         tmp = Path(tempfile.mkdtemp(prefix=_temp_prefix(out), dir=out.parent))
-        tmp.chmod(0o755)  # mkdtemp's 0700 would carry over to the snapshot folder
+        tmp.chmod(mode)  # not mkdtemp's 0700
     except OSError as exc:
         raise SnapshotError(f"cannot write a snapshot at {out}: {exc.strerror or exc}") from exc
     swapped = False
+    warnings: list[str] = []
     try:
         data = nx.node_link_data(graph, **_NODE_LINK)
         (tmp / GRAPH).write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), "utf-8")
@@ -975,7 +1197,13 @@ def write_snapshot(
             name: {"sha256": _sha256(tmp / name), "bytes": (tmp / name).stat().st_size}
             for name in names
         }
-        full = {"format": FORMAT, "format_version": FORMAT_VERSION, **manifest, "files": files}
+        full = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            **manifest,
+            "files": files,
+            "supersedes": supersedes,
+        }
         try:
             _check_shape(full)  # never write a snapshot that no reader would accept
         except _Shape as exc:
@@ -992,17 +1220,20 @@ def write_snapshot(
         swapped = True
         _fsync_folder(out.parent)
         if previous is not None:
-            discard_superseded(previous, out)
+            warning = discard_superseded(previous, out)
+            if warning is not None:
+                warnings.append(warning)
     except (OSError, RuntimeError) as exc:  # faiss reports write failures as RuntimeError
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         reason = reason.strip().splitlines()[-1] if reason.strip() else type(exc).__name__
-        if swapped:  # the new snapshot is in place; only tidying the old one failed
-            return
+        if swapped:  # the new snapshot is in place; only the parent's fsync failed
+            return warnings
         raise SnapshotError(f"cannot write a snapshot at {out}: {reason}") from exc
     finally:
         if not swapped:  # all ours: the user's originals are untouched in out
             with contextlib.suppress(OSError):
-                shutil.rmtree(tmp)
+                _remove_tree(tmp)
+    return warnings
 
 
 def _sha256(path: Path) -> str:

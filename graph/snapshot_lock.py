@@ -6,7 +6,8 @@ so a crashed build never blocks the next one; the file is removed on release.
 
 Holding the lock, a build finishes what a killed one left: a snapshot parked at
 ``.<name>.old`` by a swap cut between its two renames is put back, and temporary folders
-named exactly as this snapshot's are removed, keeping anything of the user's in them.
+named exactly as this snapshot's are removed, keeping anything of the user's in them. What
+cannot be cleared is set aside as ``<name>.kept-<time>`` and reported, never left in the way.
 """
 
 from __future__ import annotations
@@ -34,10 +35,11 @@ def _lock_path(out: Path) -> Path:
 
 
 @contextlib.contextmanager
-def snapshot_lock(out: str | Path) -> Iterator[None]:
+def snapshot_lock(out: str | Path) -> Iterator[list[str]]:
     """Hold the build lock of ``out``, or fail at once naming the build that holds it.
 
-    Once held, what a killed build left beside ``out`` is cleaned up (see the module).
+    Once held, what a killed build left beside ``out`` is cleaned up (see the module); the
+    value is the warnings for the user that this gave, one line each (usually none).
     """
     out = Path(out).resolve()
     path = _lock_path(out)
@@ -70,9 +72,9 @@ def snapshot_lock(out: str | Path) -> Iterator[None]:
     try:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        _recover_old(out)
-        _remove_leftovers(out)
-        yield
+        warnings = _recover_old(out)
+        warnings += _remove_leftovers(out)
+        yield warnings
     finally:
         with contextlib.suppress(OSError):
             path.unlink()
@@ -82,23 +84,24 @@ def snapshot_lock(out: str | Path) -> Iterator[None]:
                 out.parent.rmdir()
 
 
-def _recover_old(out: Path) -> None:
+def _recover_old(out: Path) -> list[str]:
     """Finish a two-rename swap a kill cut short (file systems without RENAME_EXCHANGE).
 
     Only ``.NAME.old``: the snapshot was parked there and the new one never arrived, so it
     goes back. Both: the second rename finished, so ``.NAME.old`` is the previous snapshot;
-    it goes only once ``out`` is checked complete, and never with anything of the user's.
+    it goes only once ``out`` is checked complete, and never with anything of the user's
+    (what cannot be settled is set aside: the warning returned says where).
     """
     old = old_path(out)
     if not old.is_dir() or old.is_symlink():
-        return
+        return []
     if not os.path.lexists(out):
         try:
             os.rename(old, out)
             _fsync_folder(out.parent)
         except OSError as exc:
             raise SnapshotError(f"cannot move {old} back to {out}: {exc.strerror or exc}") from exc
-        return
+        return []
     try:
         verify_snapshot(out)
     except SnapshotError as exc:
@@ -108,14 +111,13 @@ def _recover_old(out: Path) -> None:
             f"complete ({problem}); keep the one you want as {out.name}, move the other "
             "away, then build again"
         ) from exc
-    try:
-        discard_superseded(old, out)
-    except OSError as exc:
-        raise SnapshotError(f"cannot tidy {old}: {exc.strerror or exc}") from exc
+    warning = discard_superseded(old, out)
+    return [] if warning is None else [warning]
 
 
-def _remove_leftovers(out: Path) -> None:
-    """Temporary folders of builds into ``out`` that died before or while swapping theirs.
+def _remove_leftovers(out: Path) -> list[str]:
+    """Temporary folders of builds into ``out`` that died before or while swapping theirs;
+    the warnings for those that could not be cleared.
 
     Names are compared as text (``--out 'run[1]'`` or ``'kg*'`` match nothing else), and no
     other build can be writing one: we hold the lock of ``out``.
@@ -123,12 +125,15 @@ def _remove_leftovers(out: Path) -> None:
     try:
         entries = list(os.scandir(out.parent))
     except OSError:
-        return
+        return []
+    warnings = []
     for entry in entries:
         if not is_temp_folder(entry.name, out) or not entry.is_dir(follow_symlinks=False):
             continue
-        with contextlib.suppress(OSError):
-            remove_leftover(Path(entry.path), out)
+        warning = remove_leftover(Path(entry.path), out)
+        if warning is not None:
+            warnings.append(warning)
+    return warnings
 
 
 def _fsync_folder(folder: Path) -> None:
