@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import platform
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -92,7 +92,8 @@ class BuildOptions:
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build did: counts, cache use and seconds per stage."""
+    """What a build did: counts, cache use and seconds per stage; ``warnings`` are lines for
+    the user about what it could not tidy (a previous folder kept aside, and where)."""
 
     out: str
     files: int
@@ -110,6 +111,7 @@ class BuildReport:
     reused: int
     model: str
     seconds: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _versions() -> dict[str, str]:
@@ -140,8 +142,9 @@ def build(
     into place whole, so any error leaves a previous snapshot at ``out`` untouched. One
     build at a time may write ``out``: another fails at once (``SnapshotError``).
     """
-    with snapshot_lock(out):
-        return _build(sources, Path(out), options or BuildOptions(), progress, embedder)
+    with snapshot_lock(out) as tidied:
+        report = _build(sources, Path(out), options or BuildOptions(), progress, embedder)
+    return replace(report, warnings=[*tidied, *report.warnings])
 
 
 def _build(
@@ -253,7 +256,7 @@ def _build(
         from paperkg.viz import overview, render_html
 
         extra["overview.html"] = render_html(overview(graph), seed=options.seed)
-    write_snapshot(
+    warnings = write_snapshot(
         out,
         graph=graph,
         embeddings=Embeddings([p.id for p in papers], embedded.hashes, embedded.vectors),
@@ -280,6 +283,7 @@ def _build(
         reused=embedded.reused,
         model=model,
         seconds={name: round(value, 3) for name, value in seconds.items()},
+        warnings=warnings,
     )
 
 

@@ -471,6 +471,7 @@ def build_command(
     pushed = _push(out, settings, neo4j_batch, prune, quiet or as_json) if settings else None
     if as_json:
         print_json({**asdict(report), "neo4j": asdict(pushed) if pushed else None})
+        _print_warnings(report.warnings)
         return
     print_table(
         f"Snapshot written to {report.out}",
@@ -493,8 +494,15 @@ def build_command(
     )
     stages = ", ".join(f"{name} {secs:.2f}s" for name, secs in report.seconds.items())
     print_line(f"model {report.model}; {stages}")
+    _print_warnings(report.warnings)
     if pushed is not None:
         _print_push(pushed)
+
+
+def _print_warnings(warnings: list[str]) -> None:
+    """Each warning of a build as one inert ``Warning:`` line on stderr (even with -q)."""
+    for warning in warnings:
+        click.echo(f"Warning: {error_line(warning)}", err=True)
 
 
 @main.command("push")
