@@ -813,3 +813,14 @@ def test_moving_a_late_file_into_the_snapshot_never_overwrites_the_users(
     assert len(kept) == 1 and kept[0].name.startswith("kg.kept-"), beside(snap)
     assert (kept[0] / "late.md").read_text() == "written while the build swapped"
     assert len(warnings or []) == 1 and str(kept[0]) in warnings[0]
+
+
+def test_a_killed_first_build_into_an_empty_folder_leaves_nothing_behind(
+    tmp_path: Path, small: Path
+):
+    out = tmp_path / "kg"
+    out.mkdir()  # the user made the folder; the first build into it was killed before its swap
+    shutil.copytree(small, tmp_path / ".kg.tmp-k1ll3d00")
+    with snapshot_lock(out) as warnings:
+        assert warnings == []
+    assert beside(out) == ["kg"] and os.listdir(out) == []
