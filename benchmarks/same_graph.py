@@ -40,7 +40,7 @@ def describe(snapshot: Path) -> dict[str, Any]:
     papers = [n for n in nodes if n.get("type") == "Paper"]
     by_kind: dict[str, list[Any]] = {}
     for edge in edges:
-        by_kind.setdefault(str(edge.get("type")), []).append(edge)
+        by_kind.setdefault(str(edge.get("key")), []).append(edge)
     with np.load(snapshot / "embeddings.npz") as data:
         vectors = np.ascontiguousarray(data["vectors"])
         ids = [str(x) for x in data["ids"]]
@@ -65,9 +65,8 @@ def build_seeds(out: Path) -> None:
         sys.exit(f"expected the five seed pages in {SEEDS} (../shared beside the checkout)")
     exe = Path(sys.executable).with_name("paperkg")
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    subprocess.run(
-        [str(exe), "build", *map(str, seeds), "--out", str(out), "--quiet"], check=True, env=env
-    )
+    command = [str(exe), "build", *map(str, seeds), "--out", str(out), "--quiet"]
+    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL)
 
 
 def main() -> None:
