@@ -17,8 +17,8 @@ import numpy as np
 from report import ROOT, machine, median, write_section
 
 from paperkg.graph import merge_records
-from paperkg.graph.embeddings import Embedder, _resolve
-from paperkg.graph.openvino_encoder import export, export_key, load_exported
+from paperkg.graph.embed.embeddings import Embedder, _resolve
+from paperkg.graph.embed.openvino import export, export_key, load_exported
 from paperkg.loaders import load_sources
 
 SEEDS = ROOT.parent / "shared" / "seeds"

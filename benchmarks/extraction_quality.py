@@ -11,11 +11,11 @@ from report import ROOT, write_section
 sys.path.insert(0, str(ROOT / "tests"))
 from extraction_eval import QUALITY, evaluate
 
-from paperkg.graph.citations import mention_citations
-from paperkg.graph.extraction import extract_corpus
-from paperkg.graph.gazetteer import load_gazetteer
+from paperkg.graph.extract.citations import mention_citations
+from paperkg.graph.extract.extraction import extract_corpus
+from paperkg.graph.extract.gazetteer import load_gazetteer
+from paperkg.graph.extract.urls import Repo
 from paperkg.graph.papers import merge_records
-from paperkg.graph.urls import Repo
 from paperkg.loaders import load_sources
 
 SEEDS = ROOT.parent / "shared" / "seeds"

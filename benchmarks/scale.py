@@ -106,7 +106,7 @@ def knn(work: Path, size: int) -> str:
     """Exact flat all-pairs kNN against the index a build picks, on the build's vectors."""
     import faiss
 
-    from paperkg.graph.knn import build_knn_index
+    from paperkg.graph.embed.knn import build_knn_index
 
     with np.load(work / f"kg-{size}-0" / "embeddings.npz") as data:
         vectors = np.ascontiguousarray(data["vectors"], dtype=np.float32)
@@ -154,8 +154,8 @@ def analytics(work: Path, size: int) -> str:
     import networkx as nx
 
     from paperkg.graph import read_snapshot
-    from paperkg.graph.large_graphs import estimated_betweenness, louvain_communities
-    from paperkg.graph.similarity_graph import paper_network
+    from paperkg.graph.analytics.large_graphs import estimated_betweenness, louvain_communities
+    from paperkg.graph.analytics.similarity_graph import paper_network
 
     network = paper_network(read_snapshot(work / f"kg-{size}-0").graph)
     rows = []

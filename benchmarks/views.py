@@ -19,7 +19,7 @@ from synthetic import synthetic_papers
 
 from paperkg.build import build
 from paperkg.graph import build_index, knn_edges, paper_graph, read_snapshot
-from paperkg.graph.analytics import analyse
+from paperkg.graph.analytics.analyse import analyse
 from paperkg.viz import PHYSICS_LIMIT, overview, render_html
 
 SEEDS = ROOT.parent / "shared" / "seeds"

@@ -13,7 +13,7 @@ from browser import browser, visit  # noqa: E402
 
 from paperkg.build import build  # noqa: E402
 from paperkg.graph import read_snapshot  # noqa: E402
-from paperkg.graph.lookup import find_paper  # noqa: E402
+from paperkg.graph.report.lookup import find_paper  # noqa: E402
 from paperkg.viz import bridges_view, cluster_view, overview, paper_view, render_html  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"

@@ -1,12 +1,13 @@
 """The graph: papers and their relations, embeddings, kNN edges and the snapshot store."""
 
-from paperkg.graph.embeddings import DEFAULT_MODEL, Embedder, EmbeddingResult, embed_texts
-from paperkg.graph.knn import Neighbour, build_index, knn_edges
+from paperkg.graph.embed.embeddings import DEFAULT_MODEL, Embedder, EmbeddingResult, embed_texts
+from paperkg.graph.embed.knn import Neighbour, build_index, knn_edges
+from paperkg.graph.embed.search import SimilarHit, similar
+from paperkg.graph.extract.normalize import fold, title_key
 from paperkg.graph.model import PAPER, SIMILAR_TO, count_labels, count_types, paper_graph, papers_of
-from paperkg.graph.normalize import fold, title_key
 from paperkg.graph.papers import Paper, merge_records, paper_text
-from paperkg.graph.search import SimilarHit, similar
-from paperkg.graph.snapshot import (
+from paperkg.graph.report.stats import snapshot_stats
+from paperkg.graph.snapshot.store import (
     DEFAULT_OUT,
     Embeddings,
     Snapshot,
@@ -16,7 +17,6 @@ from paperkg.graph.snapshot import (
     read_snapshot,
     write_snapshot,
 )
-from paperkg.graph.stats import snapshot_stats
 
 __all__ = [
     "DEFAULT_MODEL",

@@ -13,11 +13,11 @@ from typing import Any
 
 import networkx as nx
 
-from paperkg.graph.citations import ExternalWork, MetadataCitation
-from paperkg.graph.extraction import Extraction
-from paperkg.graph.knn import Neighbour
+from paperkg.graph.embed.knn import Neighbour
+from paperkg.graph.extract.citations import ExternalWork, MetadataCitation
+from paperkg.graph.extract.extraction import Extraction
+from paperkg.graph.extract.urls import Repo
 from paperkg.graph.papers import Paper
-from paperkg.graph.urls import Repo
 
 __all__ = [
     "CITES",

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from paperkg.graph.normalize import fold, title_key
-from paperkg.graph.urls import web_url
+from paperkg.graph.extract.normalize import fold, title_key
+from paperkg.graph.extract.urls import web_url
 from paperkg.loaders.records import CodeLink, PaperRecord, WorkRef
 
 __all__ = ["Paper", "identity_keys", "merge_records", "paper_text"]

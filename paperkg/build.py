@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from paperkg.errors import InputError, PaperkgError
-from paperkg.graph.analytics import AnalyticsOptions, analyse
-from paperkg.graph.citations import ExternalWork, external_citations
-from paperkg.graph.embeddings import DEFAULT_MODEL, Embedder, embed_texts
-from paperkg.graph.extraction import extract_corpus
-from paperkg.graph.gazetteer import load_gazetteer
-from paperkg.graph.knn import build_knn_index, knn_edges
+from paperkg.graph.analytics.analyse import AnalyticsOptions, analyse
+from paperkg.graph.embed.embeddings import DEFAULT_MODEL, Embedder, embed_texts
+from paperkg.graph.embed.knn import build_knn_index, knn_edges
+from paperkg.graph.extract.citations import ExternalWork, external_citations
+from paperkg.graph.extract.extraction import extract_corpus
+from paperkg.graph.extract.gazetteer import load_gazetteer
 from paperkg.graph.model import (
     add_external_works,
     add_extraction,
@@ -26,8 +26,10 @@ from paperkg.graph.model import (
     paper_graph,
 )
 from paperkg.graph.papers import merge_records
-from paperkg.graph.record_store import encode_records
-from paperkg.graph.snapshot import (
+from paperkg.graph.snapshot.incremental import PreviousBuild, combine, read_previous
+from paperkg.graph.snapshot.lock import snapshot_lock
+from paperkg.graph.snapshot.records import encode_records
+from paperkg.graph.snapshot.store import (
     CLUSTERS,
     RECORDS,
     Embeddings,
@@ -35,8 +37,6 @@ from paperkg.graph.snapshot import (
     read_cache,
     write_snapshot,
 )
-from paperkg.graph.snapshot_lock import snapshot_lock
-from paperkg.incremental import PreviousBuild, combine, read_previous
 from paperkg.loaders import EntityRecord, InputFile, PaperRecord, RecordFilter, load_sources
 from paperkg.memory import available_bytes, estimated_peak_bytes
 from paperkg.progress import Progress, stage_progress

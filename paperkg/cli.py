@@ -34,25 +34,25 @@ from paperkg.graph import (
     similar,
     snapshot_stats,
 )
-from paperkg.graph.cluster_changes import UpdateReport, latest_update
-from paperkg.graph.embeddings import BACKENDS
-from paperkg.graph.export_files import FileExport, export_gexf, export_graphml
-from paperkg.graph.lookup import (
-    bridge_report,
-    cluster_rows,
-    entity_rows,
-    find_paper,
-    paper_profile,
-)
-from paperkg.graph.neo4j_csv import export_neo4j_csv
-from paperkg.graph.neo4j_store import (
+from paperkg.graph.analytics.cluster_changes import UpdateReport, latest_update
+from paperkg.graph.embed.embeddings import BACKENDS
+from paperkg.graph.export.files import FileExport, export_gexf, export_graphml
+from paperkg.graph.neo4j.admin_csv import export_neo4j_csv
+from paperkg.graph.neo4j.store import (
     Neo4jSettings,
     PushReport,
     check_uri,
     connect,
     push_snapshot,
 )
-from paperkg.incremental import inherited_settings
+from paperkg.graph.report.lookup import (
+    bridge_report,
+    cluster_rows,
+    entity_rows,
+    find_paper,
+    paper_profile,
+)
+from paperkg.graph.snapshot.incremental import inherited_settings
 from paperkg.loaders import FORMATS, RecordFilter
 from paperkg.queries import export_catalog, find_query, load_catalog, run_query, typed_params
 from paperkg.render import (

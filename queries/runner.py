@@ -12,7 +12,7 @@ from neo4j.graph import Node, Relationship
 from neo4j.graph import Path as GraphPath
 
 from paperkg.errors import QueryError
-from paperkg.graph.export_files import check_target
+from paperkg.graph.export.files import check_target
 from paperkg.queries.catalog import QuerySpec
 
 __all__ = ["QueryResult", "export_catalog", "run_query"]

@@ -10,12 +10,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from paperkg.graph.entities import INTRODUCES
-from paperkg.graph.extraction import extract_corpus
-from paperkg.graph.gazetteer import Gazetteer, load_gazetteer
-from paperkg.graph.normalize import fold
+from paperkg.graph.extract.entities import INTRODUCES
+from paperkg.graph.extract.extraction import extract_corpus
+from paperkg.graph.extract.gazetteer import Gazetteer, load_gazetteer
+from paperkg.graph.extract.normalize import fold
+from paperkg.graph.extract.urls import Repo
 from paperkg.graph.papers import merge_records
-from paperkg.graph.urls import Repo
 from paperkg.loaders import load_sources
 
 QUALITY = Path(__file__).resolve().parent / "data" / "quality"

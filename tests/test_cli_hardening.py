@@ -170,7 +170,7 @@ def test_http_neo4j_uri_is_one_line_for_push_build_and_query_run(
 
 def test_neo4j_settings_check_the_scheme():
     from paperkg.errors import Neo4jError
-    from paperkg.graph.neo4j_store import Neo4jSettings
+    from paperkg.graph.neo4j.store import Neo4jSettings
 
     for good in ("bolt://h:7687", "bolt+s://h", "bolt+ssc://h", "neo4j://h", "neo4j+s://h"):
         Neo4jSettings(uri=good)
@@ -216,7 +216,7 @@ def test_undecodable_query_in_process(hostile_out: Path):
 
 def test_paper_view_draws_each_edge_once_and_deep_views_stop(examples_out: Path, tmp_path: Path):
     from paperkg.graph import read_snapshot
-    from paperkg.graph.lookup import find_paper
+    from paperkg.graph.report.lookup import find_paper
     from paperkg.viz import paper_view
 
     graph = read_snapshot(examples_out).graph
@@ -253,7 +253,7 @@ def test_paper_view_draws_each_edge_once_and_deep_views_stop(examples_out: Path,
 
 def test_paper_view_keeps_to_the_node_budget(examples_out: Path):
     from paperkg.graph import read_snapshot
-    from paperkg.graph.lookup import find_paper
+    from paperkg.graph.report.lookup import find_paper
     from paperkg.viz import paper_view
 
     graph = read_snapshot(examples_out).graph
@@ -373,7 +373,7 @@ def test_view_cluster_takes_minus_one(hostile_out: Path, tmp_path: Path):
 
 def test_a_3000_character_word_does_not_widen_the_page(chromium, hostile_out: Path, tmp_path):
     from paperkg.graph import read_snapshot
-    from paperkg.graph.lookup import find_paper
+    from paperkg.graph.report.lookup import find_paper
     from paperkg.viz import overview, paper_view, render_html
 
     graph = read_snapshot(hostile_out).graph

@@ -97,7 +97,7 @@ def test_broken_metadata_records(tmp_path: Path, content: str, message: str):
 
 
 def test_co_citation_and_coupling_queries_on_the_merged_graph(neo4j_driver, tmp_path, embedder):
-    from paperkg.graph.neo4j_store import push_snapshot
+    from paperkg.graph.neo4j.store import push_snapshot
     from paperkg.queries import find_query, run_query
 
     out = tmp_path / "kg"
@@ -152,7 +152,7 @@ def test_external_refs_keep_outside_works_as_stubs(with_stubs: Path, mixed):
 
 
 def test_coupling_through_stubs_in_neo4j(neo4j_driver, with_stubs: Path):
-    from paperkg.graph.neo4j_store import push_snapshot
+    from paperkg.graph.neo4j.store import push_snapshot
     from paperkg.queries import find_query, run_query
 
     push_snapshot(neo4j_driver, read_snapshot(with_stubs))

@@ -12,9 +12,9 @@ from conftest import ROOT
 
 #: Modules that talk Cypher to a server or write Cypher for one.
 CYPHER_MODULES = [
-    "graph/neo4j_store.py",
-    "graph/neo4j_cypher.py",
-    "graph/neo4j_csv.py",
+    "graph/neo4j/store.py",
+    "graph/neo4j/cypher.py",
+    "graph/neo4j/admin_csv.py",
     "queries/runner.py",
     "queries/catalog.py",
     "paperkg/cli.py",

@@ -12,7 +12,7 @@ import pytest
 from conftest import EXAMPLES, LISTING, run
 from paperkg.errors import ModelError
 from paperkg.graph import merge_records
-from paperkg.graph.embeddings import Embedder
+from paperkg.graph.embed.embeddings import Embedder
 from paperkg.loaders import load_sources
 
 

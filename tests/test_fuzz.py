@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from conftest import DATA, ROOT
 from paperkg.errors import InputError, PaperkgError
 from paperkg.graph import merge_records
-from paperkg.graph.gazetteer import Gazetteer, load_gazetteer
+from paperkg.graph.extract.gazetteer import Gazetteer, load_gazetteer
 from paperkg.loaders import FORMATS, EntityRecord, LoadResult, PaperRecord, load_sources
 from paperkg.loaders.records import CodeLink, WorkRef
 

@@ -13,7 +13,7 @@ from conftest import EXAMPLES, edge_set, run
 from paperkg.build import BuildOptions, build
 from paperkg.errors import SnapshotError
 from paperkg.graph import read_snapshot
-from paperkg.graph.cluster_changes import ClusterChange, follow_clusters
+from paperkg.graph.analytics.cluster_changes import ClusterChange, follow_clusters
 
 
 @pytest.fixture(scope="module")

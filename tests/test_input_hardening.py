@@ -22,9 +22,9 @@ from conftest import LISTING, ROOT
 from paperkg.build import BuildOptions, build
 from paperkg.errors import InputError
 from paperkg.graph import fold, merge_records, read_snapshot, title_key
-from paperkg.graph.entities import extract_entities
-from paperkg.graph.gazetteer import load_gazetteer
-from paperkg.graph.snapshot import DEFAULT_OUT, FORMAT, MANIFEST
+from paperkg.graph.extract.entities import extract_entities
+from paperkg.graph.extract.gazetteer import load_gazetteer
+from paperkg.graph.snapshot.store import DEFAULT_OUT, FORMAT, MANIFEST
 from paperkg.loaders import PaperRecord, expand_sources, load_sources, text_file
 from paperkg.loaders import sources as sources_module
 
@@ -119,7 +119,7 @@ def test_a_fifo_as_a_gazetteer_fails_at_once(tmp_path: Path):
     os.mkfifo(fifo)
     code = (
         "import sys\nfrom paperkg.errors import PaperkgError\n"
-        "from paperkg.graph.gazetteer import load_gazetteer\n"
+        "from paperkg.graph.extract.gazetteer import load_gazetteer\n"
         "try:\n    load_gazetteer([sys.argv[1]])\nexcept PaperkgError as exc:\n    print(exc)\n"
     )
     done = subprocess.run(

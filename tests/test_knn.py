@@ -6,7 +6,7 @@ import faiss
 import numpy as np
 
 from paperkg.graph import build_index, knn_edges
-from paperkg.graph.knn import TARGET_RECALL, IndexChoice, build_knn_index, set_nprobe
+from paperkg.graph.embed.knn import TARGET_RECALL, IndexChoice, build_knn_index, set_nprobe
 
 
 def unit(rows):

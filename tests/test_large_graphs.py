@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from paperkg.graph.large_graphs import estimated_betweenness, louvain_communities
+from paperkg.graph.analytics.large_graphs import estimated_betweenness, louvain_communities
 
 
 def planted() -> nx.Graph:

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import ROOT
 from paperkg.errors import InputError
-from paperkg.graph.gazetteer import load_gazetteer
+from paperkg.graph.extract.gazetteer import load_gazetteer
 from paperkg.loaders import FORMATS, load_sources
 from paperkg.loaders.json_fields import clean_text, optional_date
 

@@ -26,7 +26,7 @@ from paperkg.graph import (
     snapshot_stats,
     write_snapshot,
 )
-from paperkg.graph.neo4j_store import (
+from paperkg.graph.neo4j.store import (
     Neo4jSettings,
     check_server_version,
     connect,

@@ -15,8 +15,8 @@ from conftest import DATA
 from paperkg.build import BuildOptions, build
 from paperkg.errors import InputError
 from paperkg.graph import merge_records, read_snapshot, title_key
-from paperkg.graph.extraction import extract_corpus
-from paperkg.graph.gazetteer import load_gazetteer
+from paperkg.graph.extract.extraction import extract_corpus
+from paperkg.graph.extract.gazetteer import load_gazetteer
 from paperkg.graph.papers import Paper
 from paperkg.loaders import (
     FORMATS,

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from paperkg.cli import main
 from paperkg.errors import QueryError
 from paperkg.graph import read_snapshot
-from paperkg.graph.neo4j_store import push_snapshot
+from paperkg.graph.neo4j.store import push_snapshot
 from paperkg.queries import (
     QuerySpec,
     export_catalog,

@@ -21,9 +21,9 @@ from conftest import DATA, LISTING, run, tree_digest
 from paperkg.build import BuildOptions, build
 from paperkg.errors import SnapshotError
 from paperkg.graph import read_index, read_manifest, read_snapshot, snapshot_stats
-from paperkg.graph import snapshot as snapshot_module
-from paperkg.graph.snapshot import check_replaceable, write_snapshot
-from paperkg.graph.snapshot_lock import snapshot_lock
+from paperkg.graph.snapshot import store as snapshot_module
+from paperkg.graph.snapshot.lock import snapshot_lock
+from paperkg.graph.snapshot.store import check_replaceable, write_snapshot
 
 BASIC = LISTING / "basic.txt"
 ARXIV = DATA / "formats" / "arxiv.jsonl"
@@ -155,7 +155,7 @@ KILLER = textwrap.dedent(
     """
     import gzip, os, signal, sys
     from paperkg.graph import read_index, read_snapshot, write_snapshot
-    from paperkg.graph import snapshot as s
+    from paperkg.graph.snapshot import store as s
 
     out, point = sys.argv[1], sys.argv[2]
 
@@ -448,7 +448,7 @@ WRITER = textwrap.dedent(
     import sys, time
     from pathlib import Path
     import faiss, networkx as nx, numpy as np
-    from paperkg.graph import snapshot as s
+    from paperkg.graph.snapshot import store as s
 
     out, stop, fallback = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "fallback"
     if fallback:

@@ -18,7 +18,7 @@ import pytest
 from conftest import EXAMPLES, run, tree_digest
 from paperkg.build import BuildOptions, build
 from paperkg.graph import read_snapshot
-from paperkg.graph.snapshot_lock import snapshot_lock
+from paperkg.graph.snapshot.lock import snapshot_lock
 
 
 @pytest.fixture(scope="module")

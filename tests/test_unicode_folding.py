@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from paperkg.graph import fold, merge_records, title_key
-from paperkg.graph.extraction import extract_corpus
-from paperkg.graph.gazetteer import entity_key, load_gazetteer
-from paperkg.graph.normalize import match_text
+from paperkg.graph.extract.extraction import extract_corpus
+from paperkg.graph.extract.gazetteer import entity_key, load_gazetteer
+from paperkg.graph.extract.normalize import match_text
 from paperkg.graph.papers import Paper
 from paperkg.loaders import PaperRecord
 

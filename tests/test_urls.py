@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from paperkg.graph.urls import Link, Repo, find_links
+from paperkg.graph.extract.urls import Link, Repo, find_links
 
 GH = "https://github.com/"
 CASES = [

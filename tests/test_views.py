@@ -10,7 +10,7 @@ from browser import visit
 from conftest import EXAMPLES, ROOT
 from paperkg.build import BuildOptions, build
 from paperkg.graph import read_snapshot
-from paperkg.graph.lookup import find_paper
+from paperkg.graph.report.lookup import find_paper
 from paperkg.viz import bridges_view, cluster_view, overview, paper_view, render_html
 
 SHOTS = ROOT / "test-output" / "views"

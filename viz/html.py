@@ -20,8 +20,8 @@ import networkx as nx
 import pyvis
 from pyvis.network import Network
 
-from paperkg.graph.export_files import write_atomically
-from paperkg.graph.urls import is_web_url
+from paperkg.graph.export.files import write_atomically
+from paperkg.graph.extract.urls import is_web_url
 from paperkg.viz.views import ViewGraph
 
 __all__ = ["PHYSICS_LIMIT", "is_view_page", "render_html", "write_page"]

@@ -13,8 +13,8 @@ from typing import Any
 import networkx as nx
 
 from paperkg.errors import PaperkgError
-from paperkg.graph.lookup import bridge_report
 from paperkg.graph.model import is_paper, relationship_type
+from paperkg.graph.report.lookup import bridge_report
 
 __all__ = ["ViewGraph", "bridges_view", "cluster_view", "overview", "paper_view"]
 

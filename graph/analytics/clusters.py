@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
-from paperkg.graph.large_graphs import louvain_communities
+from paperkg.graph.analytics.large_graphs import louvain_communities
 
 __all__ = [
     "LARGE_NETWORK",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from paperkg.graph.large_graphs import estimated_betweenness
+from paperkg.graph.analytics.large_graphs import estimated_betweenness
 
 __all__ = ["EXACT_BETWEENNESS_LIMIT", "Centrality", "centrality"]
 

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from paperkg.errors import ModelError
-from paperkg.graph.embeddings import embedding_dimension
+from paperkg.graph.embed.embeddings import embedding_dimension
 
 __all__ = ["OpenVinoEncoder", "default_cache_dir", "export_key"]
 

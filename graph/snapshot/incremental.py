@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from paperkg.errors import SnapshotError
-from paperkg.graph.record_store import StoredRecord, decode_records
-from paperkg.graph.snapshot import CLUSTERS, RECORDS, old_path, read_files, read_manifest
+from paperkg.graph.snapshot.records import StoredRecord, decode_records
+from paperkg.graph.snapshot.store import CLUSTERS, RECORDS, old_path, read_files, read_manifest
 from paperkg.loaders import InputFile, PaperRecord
 
 __all__ = ["PreviousBuild", "combine", "inherited_settings", "read_previous", "resolved"]

@@ -12,13 +12,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from paperkg.graph.citations import (
+from paperkg.graph.extract.citations import (
     MentionCitation,
     MetadataCitation,
     mention_citations,
     metadata_citations,
 )
-from paperkg.graph.entities import (
+from paperkg.graph.extract.entities import (
     EVALUATES_ON,
     INTRODUCES,
     USES,
@@ -28,10 +28,10 @@ from paperkg.graph.entities import (
     extract_entities,
     introduced_names,
 )
-from paperkg.graph.gazetteer import Gazetteer
-from paperkg.graph.normalize import fold, title_key
+from paperkg.graph.extract.gazetteer import Gazetteer
+from paperkg.graph.extract.normalize import fold, title_key
+from paperkg.graph.extract.urls import Link, Repo, classify_url, find_links, web_url
 from paperkg.graph.papers import Paper
-from paperkg.graph.urls import Link, Repo, classify_url, find_links, web_url
 from paperkg.loaders.records import EntityRecord
 
 __all__ = ["CodeSource", "CuratedEntity", "Extraction", "extract_corpus"]

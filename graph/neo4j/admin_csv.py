@@ -38,11 +38,11 @@ from typing import Any, TextIO
 import numpy as np
 
 from paperkg.errors import ExportError
-from paperkg.graph import neo4j_cypher as cypher
-from paperkg.graph.export_files import check_target
+from paperkg.graph.export.files import check_target
 from paperkg.graph.model import relationship_type
-from paperkg.graph.neo4j_store import push_id
-from paperkg.graph.snapshot import Snapshot
+from paperkg.graph.neo4j import cypher as cypher
+from paperkg.graph.neo4j.store import push_id
+from paperkg.graph.snapshot.store import Snapshot
 
 __all__ = [
     "AFTER_IMPORT",

@@ -15,7 +15,7 @@ from typing import Any
 
 import networkx as nx
 
-from paperkg.graph.clusters import UNCLUSTERED
+from paperkg.graph.analytics.clusters import UNCLUSTERED
 
 __all__ = [
     "SHARE",

@@ -21,9 +21,9 @@ import neo4j
 from neo4j import exceptions as neo4j_errors
 
 from paperkg.errors import Neo4jError
-from paperkg.graph import neo4j_cypher as cypher
 from paperkg.graph.model import relationship_type
-from paperkg.graph.snapshot import Snapshot
+from paperkg.graph.neo4j import cypher as cypher
+from paperkg.graph.snapshot.store import Snapshot
 
 __all__ = [
     "BOLT_SCHEMES",

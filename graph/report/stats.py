@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from paperkg.graph.snapshot import GRAPH, RECORDS, read_manifest
+from paperkg.graph.snapshot.store import GRAPH, RECORDS, read_manifest
 
 __all__ = ["snapshot_stats"]
 

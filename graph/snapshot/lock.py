@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from paperkg.errors import SnapshotError
-from paperkg.graph.snapshot import (
+from paperkg.graph.snapshot.store import (
     discard_superseded,
     is_temp_folder,
     old_path,

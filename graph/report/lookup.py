@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from paperkg.errors import PaperkgError
+from paperkg.graph.extract.normalize import fold
 from paperkg.graph.model import DATASET, METHOD, PAPER, REPO, is_paper, relationship_type
-from paperkg.graph.normalize import fold
 
 __all__ = [
     "BridgeReport",

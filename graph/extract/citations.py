@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from paperkg.graph.entities import INTRODUCES, PaperEntities
+from paperkg.graph.extract.entities import INTRODUCES, PaperEntities
 from paperkg.graph.papers import Paper, identity_keys
 from paperkg.loaders.records import WorkRef
 

@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from paperkg.graph.gazetteer import Gazetteer, GazetteerEntry, entity_key
-from paperkg.graph.normalize import match_text
+from paperkg.graph.extract.gazetteer import Gazetteer, GazetteerEntry, entity_key
+from paperkg.graph.extract.normalize import match_text
 
 __all__ = [
     "EVIDENCE_CHARS",

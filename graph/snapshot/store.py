@@ -34,7 +34,7 @@ import networkx as nx
 import numpy as np
 
 from paperkg.errors import SnapshotError
-from paperkg.graph.knn import set_nprobe
+from paperkg.graph.embed.knn import set_nprobe
 
 __all__ = [
     "CLUSTERS",

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from paperkg.errors import PaperkgError
-from paperkg.graph.embeddings import Embedder
-from paperkg.graph.knn import search
-from paperkg.graph.normalize import fold
-from paperkg.graph.snapshot import Snapshot, read_index
+from paperkg.graph.embed.embeddings import Embedder
+from paperkg.graph.embed.knn import search
+from paperkg.graph.extract.normalize import fold
+from paperkg.graph.snapshot.store import Snapshot, read_index
 
 __all__ = ["SimilarHit", "similar"]
 

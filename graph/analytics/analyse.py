@@ -14,9 +14,15 @@ from typing import Any
 
 import networkx as nx
 
-from paperkg.graph.centrality import centrality
-from paperkg.graph.cluster_changes import follow_clusters
-from paperkg.graph.clusters import UNCLUSTERED, cluster_papers, keywords_by_cluster, most_common
+from paperkg.graph.analytics.centrality import centrality
+from paperkg.graph.analytics.cluster_changes import follow_clusters
+from paperkg.graph.analytics.clusters import (
+    UNCLUSTERED,
+    cluster_papers,
+    keywords_by_cluster,
+    most_common,
+)
+from paperkg.graph.analytics.similarity_graph import CITATION_WEIGHT, paper_network
 from paperkg.graph.model import (
     CITES,
     DATASET,
@@ -26,7 +32,6 @@ from paperkg.graph.model import (
     is_paper,
     relationship_type,
 )
-from paperkg.graph.similarity_graph import CITATION_WEIGHT, paper_network
 
 __all__ = ["CLUSTER", "IN_CLUSTER", "LINKS_TO", "AnalyticsOptions", "analyse", "cluster_node_id"]
 

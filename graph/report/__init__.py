@@ -1,0 +1,28 @@
+"""What the CLI and the Python API report: counts, entity, cluster and bridge rows, a paper's
+profile."""
+
+from paperkg.graph.report.lookup import (
+    BridgeReport,
+    ClusterRow,
+    EntityRow,
+    PaperProfile,
+    bridge_report,
+    cluster_rows,
+    entity_rows,
+    find_paper,
+    paper_profile,
+)
+from paperkg.graph.report.stats import snapshot_stats
+
+__all__ = [
+    "BridgeReport",
+    "ClusterRow",
+    "EntityRow",
+    "PaperProfile",
+    "bridge_report",
+    "cluster_rows",
+    "entity_rows",
+    "find_paper",
+    "paper_profile",
+    "snapshot_stats",
+]
