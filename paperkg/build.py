@@ -73,21 +73,29 @@ class BuildOptions:
 
     def __post_init__(self) -> None:
         if self.k < 1:
-            raise PaperkgError(f"-k must be at least 1, got {self.k}")
+            raise PaperkgError(f"k must be at least 1, got {self.k}", param="k")
         if self.min_score is not None and not -1.0 <= self.min_score <= 1.0:
             raise PaperkgError(
-                f"--min-score must be a cosine between -1 and 1, got {self.min_score}"
+                f"min_score must be a cosine between -1 and 1, got {self.min_score}",
+                param="min_score",
             )
         if self.resolution <= 0:
-            raise PaperkgError(f"--resolution must be positive, got {self.resolution}")
+            raise PaperkgError(
+                f"resolution must be positive, got {self.resolution}", param="resolution"
+            )
         if self.min_cluster_size < 1:
             raise PaperkgError(
-                f"--min-cluster-size must be at least 1, got {self.min_cluster_size}"
+                f"min_cluster_size must be at least 1, got {self.min_cluster_size}",
+                param="min_cluster_size",
             )
         if self.max_papers is not None and self.max_papers < 1:
-            raise PaperkgError(f"--max-papers must be at least 1, got {self.max_papers}")
+            raise PaperkgError(
+                f"max_papers must be at least 1, got {self.max_papers}", param="max_papers"
+            )
         if self.batch_size < 1:
-            raise PaperkgError(f"--batch-size must be at least 1, got {self.batch_size}")
+            raise PaperkgError(
+                f"batch_size must be at least 1, got {self.batch_size}", param="batch_size"
+            )
 
 
 @dataclass(frozen=True)

@@ -93,14 +93,41 @@ def _wants_json(args: list[str]) -> bool:
     return "--json" in options
 
 
+def flag_message(exc: PaperkgError, command: click.Command) -> str:
+    """``exc``'s message with the Python parameter it starts with (``k``, ``min_score``,
+    ``out``) spelled as ``command``'s flag for it (``-k``, ``--min-score``, ``--out``)."""
+    message = str(exc)
+    if exc.param is None or not message.startswith(f"{exc.param} "):
+        return message
+    for param in command.params:
+        if isinstance(param, click.Option) and param.name == exc.param:
+            flag = next((o for o in param.opts if o.startswith("--")), param.opts[0])
+            return flag + message[len(exc.param) :]
+    return message
+
+
+class PaperkgCommand(click.Command):
+    """A command whose library errors name its own flags rather than Python parameters."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PaperkgError as exc:
+            raise CommandError(flag_message(exc, self), exc.code) from exc
+
+
 class PaperkgGroup(click.Group):
     """The edge between the library and the terminal.
 
-    A ``PaperkgError`` becomes one ``Error: ...`` line on stderr and exit status 1, a usage
-    mistake click's usage and ``Error:`` line and status 2, Ctrl-C one ``Interrupted`` line
-    and status 130; every message is made inert and short by ``error_line``. With
-    ``--json`` among the arguments, stdout also gets ``{"error": {"code", "message"}}``.
+    A ``PaperkgError`` becomes one ``Error: ...`` line on stderr and exit status 1 (naming
+    the command's flags, see ``PaperkgCommand``), a usage mistake click's usage and
+    ``Error:`` line and status 2, Ctrl-C one ``Interrupted`` line and status 130; every
+    message is made inert and short by ``error_line``. With ``--json`` among the
+    arguments, stdout also gets ``{"error": {"code", "message"}}``.
     """
+
+    command_class = PaperkgCommand
+    group_class = type  # subgroups are PaperkgGroups, so their commands are PaperkgCommands
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

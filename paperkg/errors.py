@@ -33,10 +33,18 @@ __all__ = [
 
 
 class PaperkgError(Exception):
-    """Root of every error a user can act on."""
+    """Root of every error a user can act on.
+
+    ``param`` names the Python parameter a message starts with (``"k must be at least 1"``
+    has ``param="k"``), so the CLI can show the flag instead (``-k must be at least 1``).
+    """
 
     #: Stable name of the kind of error, for scripts reading ``--json`` errors.
     code: ClassVar[str] = "error"
+
+    def __init__(self, message: str = "", *, param: str | None = None) -> None:
+        super().__init__(message)
+        self.param = param
 
 
 class InputError(PaperkgError):

@@ -137,7 +137,7 @@ def paper_view(
     ``node_budget`` nodes is left out, and the view's notes say so.
     """
     if depth < 1:
-        raise PaperkgError(f"--depth must be at least 1, got {depth}")
+        raise PaperkgError(f"depth must be at least 1, got {depth}", param="depth")
     view = ViewGraph.of(graph, f"Paper: {graph.nodes[paper]['title']}")
     view.add(graph, paper, focus=True)
     drawn: set[tuple[str, str, str]] = set()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import faiss
 import numpy as np
 
 from paperkg.errors import PaperkgError
@@ -30,16 +31,20 @@ def similar(
     query: str,
     k: int = 10,
     load: Callable[[str], Embedder] = Embedder,
+    *,
+    index: faiss.Index | None = None,
 ) -> list[SimilarHit]:
     """The ``k`` papers closest to ``query``, best first.
 
     A query that is a paper's title (folded) or id uses that paper's own vector, so the
-    paper itself comes first; any other text is embedded with the snapshot's model.
+    paper itself comes first; any other text is embedded by the model ``load(name)`` gives
+    for the snapshot's model name. ``index`` is the snapshot's FAISS index when the caller
+    already holds it (``paperkg.Snapshot`` does); otherwise it is read from the folder.
     """
     if not query.strip():
         raise PaperkgError("the query is empty: give a title or some text")
     if k < 1:
-        raise PaperkgError(f"-k must be at least 1, got {k}")
+        raise PaperkgError(f"k must be at least 1, got {k}", param="k")
     graph = snapshot.graph
     ids = snapshot.embeddings.ids
     row_of = {pid: row for row, pid in enumerate(ids)}
@@ -58,7 +63,8 @@ def similar(
         vector = snapshot.embeddings.vectors[row : row + 1]
     else:
         vector = load(snapshot.manifest["model"]["name"]).encode([query])
-    index = read_index(snapshot.path, snapshot.manifest)
+    if index is None:
+        index = read_index(snapshot.path, snapshot.manifest)
     scores, rows = search(index, np.asarray(vector, dtype=np.float32), k)
     return [
         SimilarHit(ids[hit], graph.nodes[ids[hit]].get("title", ""), round(float(score), 6))

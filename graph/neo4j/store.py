@@ -62,12 +62,14 @@ def check_uri(uri: str) -> str:
             host = "localhost"
         host = f"[{host}]" if ":" in host else host
         raise Neo4jError(
-            f"--neo4j {uri} is Neo4j Browser's address; give the Bolt URI, e.g. bolt://{host}:7687"
+            f"uri {uri} is Neo4j Browser's address; give the Bolt URI, e.g. bolt://{host}:7687",
+            param="uri",
         )
     schemes = ", ".join(f"{name}://" for name in BOLT_SCHEMES)
     raise Neo4jError(
-        f"--neo4j {uri!r} is not a Bolt URI: give one starting with {schemes}, "
-        "e.g. bolt://localhost:7687"
+        f"uri {uri!r} is not a Bolt URI: give one starting with {schemes}, "
+        "e.g. bolt://localhost:7687",
+        param="uri",
     )
 
 

@@ -712,7 +712,7 @@ def check_replaceable(out: Path, writes: Iterable[str] = ()) -> None:
     calls this before any work, and the write again before anything is written.
     """
     if out.exists() and not out.is_dir():
-        raise SnapshotError(f"--out {out} is a file; give a folder for the snapshot")
+        raise SnapshotError(f"out {out} is a file; give a folder for the snapshot", param="out")
     if not out.is_dir() or not any(out.iterdir()):
         return
     try:
@@ -725,8 +725,9 @@ def check_replaceable(out: Path, writes: Iterable[str] = ()) -> None:
         if claimed:
             raise
         raise SnapshotError(
-            f"--out {out} is a folder with other files in it, not a paperkg snapshot; "
-            "choose an empty or new folder"
+            f"out {out} is a folder with other files in it, not a paperkg snapshot; "
+            "choose an empty or new folder",
+            param="out",
         ) from exc
     user = _user_entries(out)
     clash = sorted(set(user) & set(writes))
@@ -759,7 +760,7 @@ def _user_entries(out: Path) -> list[str]:
         return []
     manifest = _manifest_in(out)
     if manifest is None:  # check_replaceable refused this already
-        raise SnapshotError(f"--out {out} is not a paperkg snapshot")
+        raise SnapshotError(f"out {out} is not a paperkg snapshot", param="out")
     ours = {MANIFEST, *manifest["files"]}
     return [name for name in names if name not in ours]
 
