@@ -48,8 +48,9 @@ class RelType(StrEnum):
     LINKS_TO = "LINKS_TO"
 
 
-#: Property that identifies a node of each label: ``Paper.id``, ``Method.key``, ...
-KEY_PROPERTY: Mapping[Label, str] = MappingProxyType(
+#: Property that identifies a node of each label: ``Paper.id``, ``Method.key``, ... (keyed
+#: by the members, so the plain ``type`` string of a node read from a file finds it too).
+KEY_PROPERTY: Mapping[str, str] = MappingProxyType(
     {
         Label.PAPER: "id",
         Label.METHOD: "key",

@@ -20,8 +20,11 @@ CYPHER_MODULES = [
     "paperkg/cli.py",
 ]
 #: Names an f-string building Cypher may interpolate: labels, relationship types and
-#: property names from paperkg's own constants, never a value from the data.
+#: property names from paperkg's own constants (the schema's enums), never a value from
+#: the data.
 SCHEMA_NAMES = {
+    "Label",
+    "RelType",
     "rel",
     "label",
     "name",

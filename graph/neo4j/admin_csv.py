@@ -42,6 +42,7 @@ from paperkg.graph.export.files import check_target
 from paperkg.graph.model import relationship_type
 from paperkg.graph.neo4j import cypher as cypher
 from paperkg.graph.neo4j.store import push_id
+from paperkg.graph.schema import KEY_PROPERTY, Label, RelType
 from paperkg.graph.snapshot.store import Snapshot
 
 __all__ = [
@@ -190,8 +191,8 @@ def _tables(snapshot: Snapshot, stamp: str) -> tuple[list[_Table], list[_Table]]
         if table is None:
             continue
         props = _props(data)
-        if table.name == "Paper":
-            props[cypher.KEY_PROPERTY["Paper"]] = node
+        if table.name == Label.PAPER:
+            props[Label.PAPER.key] = node
         if node in vectors:
             props["embedding"] = vectors[node]  # a row number, formatted when written
         props["paperkg_push"] = stamp
@@ -205,7 +206,7 @@ def _tables(snapshot: Snapshot, stamp: str) -> tuple[list[_Table], list[_Table]]
             continue  # push MATCHes both ends by label: it writes no such relationship
         props = {**_props(data), "paperkg_push": stamp}
         relationships.setdefault(rel, _Table("relationships", rel)).add((u, v, rel), props)
-    order = {rel: i for i, rel in enumerate(cypher.RELATIONSHIP_TYPES)}
+    order = {rel: i for i, rel in enumerate(RelType)}
     rels = sorted(relationships.values(), key=lambda t: (order.get(t.name, len(order)), t.name))
     return [t for t in nodes.values() if t.rows], rels
 
@@ -273,7 +274,7 @@ def _write_table(
                 cells.append(_quote(delimiter.join(empty)) if empty else "")
             elif value is None:
                 cells.append("")
-            elif column.name == "embedding" and table.name == "Paper":
+            elif column.name == "embedding" and table.name == Label.PAPER:
                 vector = vectors[value]
                 cells.append(delimiter.join([f"{x:.9g}" for x in vector.tolist()]))
             elif column.array:
@@ -420,7 +421,7 @@ def export_neo4j_csv(
         emptied: dict[tuple[str, str], list[str]] = {}
         for table in tables:
             name = f"{table.kind}-{table.name}.csv"
-            columns = table.columns(cypher.KEY_PROPERTY.get(table.name))
+            columns = table.columns(KEY_PROPERTY.get(table.name))
             with (tmp / name).open("w", encoding="utf-8", newline="") as handle:
                 _write_table(handle, table, columns, delimiter, vectors)
                 handle.flush()

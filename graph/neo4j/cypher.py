@@ -1,11 +1,13 @@
 """Every Cypher statement the Neo4j store runs, as named constants.
 
-Labels and relationship types are part of the statement text (Cypher cannot take them as
-parameters): they are the fixed names written in this module, never input. Every value
-travels as a query parameter.
+Labels, relationship types and key properties are part of the statement text (Cypher cannot
+take them as parameters): they are the schema's names (:mod:`paperkg.graph.schema`), never
+input. Every value travels as a query parameter.
 """
 
 from __future__ import annotations
+
+from paperkg.graph.schema import RELATIONSHIPS, Label, RelationshipKind, RelType
 
 __all__ = [
     "CONSTRAINTS",
@@ -13,7 +15,6 @@ __all__ = [
     "COUNT_TYPE",
     "DELETE_STALE_RELATIONSHIPS",
     "FULLTEXT_INDEX",
-    "KEY_PROPERTY",
     "MERGE_NODES",
     "MERGE_RELATIONSHIPS",
     "PRUNE_NODES",
@@ -25,22 +26,21 @@ __all__ = [
 
 #: Uniqueness constraint per label on its key property; also the lookup index for MERGE.
 CONSTRAINTS = {
-    "Paper": "CREATE CONSTRAINT paper_id IF NOT EXISTS FOR (n:Paper) REQUIRE n.id IS UNIQUE",
-    "Method": "CREATE CONSTRAINT method_key IF NOT EXISTS FOR (n:Method) REQUIRE n.key IS UNIQUE",
-    "Dataset": (
-        "CREATE CONSTRAINT dataset_key IF NOT EXISTS FOR (n:Dataset) REQUIRE n.key IS UNIQUE"
-    ),
-    "Repo": "CREATE CONSTRAINT repo_url IF NOT EXISTS FOR (n:Repo) REQUIRE n.url IS UNIQUE",
-    "Cluster": "CREATE CONSTRAINT cluster_id IF NOT EXISTS FOR (n:Cluster) REQUIRE n.id IS UNIQUE",
+    label: (
+        f"CREATE CONSTRAINT {label.lower()}_{label.key} IF NOT EXISTS "
+        f"FOR (n:{label}) REQUIRE n.{label.key} IS UNIQUE"
+    )
+    for label in Label
 }
 
 FULLTEXT_INDEX = (
-    "CREATE FULLTEXT INDEX paper_text IF NOT EXISTS FOR (n:Paper) ON EACH [n.title, n.abstract]"
+    f"CREATE FULLTEXT INDEX paper_text IF NOT EXISTS FOR (n:{Label.PAPER}) "
+    "ON EACH [n.title, n.abstract]"
 )
 
 #: ``$dimension`` is a parameter; index options accept parameters since Neo4j 5.
 VECTOR_INDEX = (
-    "CREATE VECTOR INDEX paper_embedding IF NOT EXISTS FOR (n:Paper) ON n.embedding "
+    f"CREATE VECTOR INDEX paper_embedding IF NOT EXISTS FOR (n:{Label.PAPER}) ON n.embedding "
     "OPTIONS {indexConfig: {`vector.dimensions`: $dimension, "
     "`vector.similarity_function`: 'cosine'}}"
 )
@@ -55,101 +55,35 @@ SERVER_VERSION = (
     "RETURN name, versions[0] AS version, edition"
 )
 
-RELATIONSHIP_TYPES = (
-    "SIMILAR_TO",
-    "CITES",
-    "INTRODUCES",
-    "USES",
-    "EVALUATES_ON",
-    "HAS_CODE",
-    "IN_CLUSTER",
-    "LINKS_TO",
-)
-NODE_LABELS = ("Paper", "Method", "Dataset", "Repo", "Cluster")
-
-#: Property that identifies a node of each label (the MERGE key).
-KEY_PROPERTY = {"Paper": "id", "Method": "key", "Dataset": "key", "Repo": "url", "Cluster": "id"}
-
 #: ``$rows``: a list of ``{key, props}``; ``props`` replaces the node's properties but keeps
 #: any the snapshot does not know (a user's own annotations survive a push).
 MERGE_NODES = {
-    "Paper": (
-        "UNWIND $rows AS row MERGE (n:Paper {id: row.key}) "
+    label: (
+        f"UNWIND $rows AS row MERGE (n:{label} {{{label.key}: row.key}}) "
         "SET n += row.props, n.paperkg_push = $push"
-    ),
-    "Method": (
-        "UNWIND $rows AS row MERGE (n:Method {key: row.key}) "
-        "SET n += row.props, n.paperkg_push = $push"
-    ),
-    "Dataset": (
-        "UNWIND $rows AS row MERGE (n:Dataset {key: row.key}) "
-        "SET n += row.props, n.paperkg_push = $push"
-    ),
-    "Repo": (
-        "UNWIND $rows AS row MERGE (n:Repo {url: row.key}) "
-        "SET n += row.props, n.paperkg_push = $push"
-    ),
-    "Cluster": (
-        "UNWIND $rows AS row MERGE (n:Cluster {id: row.key}) "
-        "SET n += row.props, n.paperkg_push = $push"
-    ),
+    )
+    for label in Label
 }
+
+
+def _merge_relationship(rel: RelationshipKind) -> str:
+    """MERGE of one relationship per row between nodes found by their key; a type with
+    several per pair (``CITES``, one per source) MERGEs on that property too."""
+    identity = f" {{{rel.key}: row.props.{rel.key}}}" if rel.key else ""
+    return (
+        "UNWIND $rows AS row "
+        f"MATCH (a:{rel.start} {{{rel.start.key}: row.source}}) "
+        f"MATCH (b:{rel.end} {{{rel.end.key}: row.target}}) "
+        f"MERGE (a)-[r:{rel.type}" + identity + "]->(b) "
+        "SET r += row.props, r.paperkg_push = $push"
+    )
+
 
 #: ``$rows``: a list of ``{source, target, props}`` (node keys), per (type, target label).
-MERGE_RELATIONSHIPS = {
-    ("SIMILAR_TO", "Paper"): (
-        "UNWIND $rows AS row "
-        "MATCH (a:Paper {id: row.source}) MATCH (b:Paper {id: row.target}) "
-        "MERGE (a)-[r:SIMILAR_TO]->(b) SET r += row.props, r.paperkg_push = $push"
-    ),
-    ("CITES", "Paper"): (
-        "UNWIND $rows AS row "
-        "MATCH (a:Paper {id: row.source}) MATCH (b:Paper {id: row.target}) "
-        "MERGE (a)-[r:CITES {source: row.props.source}]->(b) "
-        "SET r += row.props, r.paperkg_push = $push"
-    ),
-    ("INTRODUCES", "Method"): (
-        "UNWIND $rows AS row "
-        "MATCH (a:Paper {id: row.source}) MATCH (b:Method {key: row.target}) "
-        "MERGE (a)-[r:INTRODUCES]->(b) SET r += row.props, r.paperkg_push = $push"
-    ),
-    ("INTRODUCES", "Dataset"): (
-        "UNWIND $rows AS row "
-        "MATCH (a:Paper {id: row.source}) MATCH (b:Dataset {key: row.target}) "
-        "MERGE (a)-[r:INTRODUCES]->(b) SET r += row.props, r.paperkg_push = $push"
-    ),
-    ("USES", "Method"): (
-        "UNWIND $rows AS row "
-        "MATCH (a:Paper {id: row.source}) MATCH (b:Method {key: row.target}) "
-        "MERGE (a)-[r:USES]->(b) SET r += row.props, r.paperkg_push = $push"
-    ),
-    ("EVALUATES_ON", "Dataset"): (
-        "UNWIND $rows AS row "
-        "MATCH (a:Paper {id: row.source}) MATCH (b:Dataset {key: row.target}) "
-        "MERGE (a)-[r:EVALUATES_ON]->(b) SET r += row.props, r.paperkg_push = $push"
-    ),
-    ("HAS_CODE", "Repo"): (
-        "UNWIND $rows AS row "
-        "MATCH (a:Paper {id: row.source}) MATCH (b:Repo {url: row.target}) "
-        "MERGE (a)-[r:HAS_CODE]->(b) SET r += row.props, r.paperkg_push = $push"
-    ),
-    ("IN_CLUSTER", "Cluster"): (
-        "UNWIND $rows AS row "
-        "MATCH (a:Paper {id: row.source}) MATCH (b:Cluster {id: row.target}) "
-        "MERGE (a)-[r:IN_CLUSTER]->(b) SET r += row.props, r.paperkg_push = $push"
-    ),
-    ("LINKS_TO", "Cluster"): (
-        "UNWIND $rows AS row "
-        "MATCH (a:Cluster {id: row.source}) MATCH (b:Cluster {id: row.target}) "
-        "MERGE (a)-[r:LINKS_TO]->(b) SET r += row.props, r.paperkg_push = $push"
-    ),
-}
+MERGE_RELATIONSHIPS = {(rel.type, rel.end): _merge_relationship(rel) for rel in RELATIONSHIPS}
 
 #: Label of the start node of each (type, end label) above: the rows a push can MATCH.
-RELATIONSHIP_SOURCE = {
-    (rel, target): "Cluster" if rel == "LINKS_TO" else "Paper"
-    for rel, target in MERGE_RELATIONSHIPS
-}
+RELATIONSHIP_SOURCE = {(rel.type, rel.end): rel.start for rel in RELATIONSHIPS}
 
 #: Relationships of a type paperkg computes that this push did not write: stale, removed in
 #: batches of ``$limit`` (the caller repeats until a batch deletes nothing).
@@ -158,7 +92,7 @@ DELETE_STALE_RELATIONSHIPS = {
         f"MATCH ()-[r:{rel}]->() WHERE coalesce(r.paperkg_push, '') <> $push "
         "WITH r LIMIT $limit DELETE r RETURN count(*) AS n"
     )
-    for rel in RELATIONSHIP_TYPES
+    for rel in RelType
 }
 
 #: Nodes of a paperkg label that the snapshot no longer has (``--prune``), in batches.
@@ -167,8 +101,8 @@ PRUNE_NODES = {
         f"MATCH (n:{label}) WHERE coalesce(n.paperkg_push, '') <> $push "
         "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
     )
-    for label in NODE_LABELS
+    for label in Label
 }
 
-COUNT_LABEL = {label: f"MATCH (n:{label}) RETURN count(n) AS n" for label in NODE_LABELS}
-COUNT_TYPE = {rel: f"MATCH ()-[r:{rel}]->() RETURN count(r) AS n" for rel in RELATIONSHIP_TYPES}
+COUNT_LABEL = {label: f"MATCH (n:{label}) RETURN count(n) AS n" for label in Label}
+COUNT_TYPE = {rel: f"MATCH ()-[r:{rel}]->() RETURN count(r) AS n" for rel in RelType}

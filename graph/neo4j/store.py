@@ -23,6 +23,7 @@ from neo4j import exceptions as neo4j_errors
 from paperkg.errors import Neo4jError
 from paperkg.graph.model import relationship_type
 from paperkg.graph.neo4j import cypher as cypher
+from paperkg.graph.schema import KEY_PROPERTY, Label
 from paperkg.graph.snapshot.store import Snapshot
 
 __all__ = [
@@ -190,7 +191,7 @@ def _neo4j_value(value: Any) -> Any:
 def _key_value(snapshot: Snapshot, node: str) -> Any:
     """The value of a node's MERGE key property (``Paper.id``, ``Method.key``, ``Repo.url``)."""
     data = snapshot.graph.nodes[node]
-    return node if data["type"] == "Paper" else data[cypher.KEY_PROPERTY[data["type"]]]
+    return node if data["type"] == Label.PAPER else data[KEY_PROPERTY[data["type"]]]
 
 
 def _node_rows(snapshot: Snapshot, label: str) -> list[dict[str, Any]]:
@@ -278,7 +279,7 @@ def push_snapshot(
             pruned = sum(
                 _delete_until_done(session, statement, push, batch_size * 10)
                 for label, statement in cypher.PRUNE_NODES.items()
-                if prune or label != "Paper"
+                if prune or label != Label.PAPER
             )
     except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
         raise _translate(exc, Neo4jSettings(uri=uri or "the server", database=database)) from exc
