@@ -11,6 +11,7 @@ from neo4j import exceptions as neo4j_errors
 from neo4j.graph import Node, Relationship
 from neo4j.graph import Path as GraphPath
 
+from paperkg import atomic
 from paperkg.errors import QueryError
 from paperkg.graph.export.files import check_target
 from paperkg.queries.catalog import QuerySpec
@@ -85,13 +86,12 @@ def export_catalog(specs: list[QuerySpec], folder: Path, *, force: bool = False)
     written = []
     for spec in specs:
         target = folder / spec.pack / f"{spec.name}.cypher"
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise QueryError(f"cannot write queries into {folder}: {exc.strerror or exc}") from exc
         lines = [f"// {spec.pack}/{spec.name}: {spec.description}"]
         lines += [f":param {p.name} => {_browser_literal(p.default)};" for p in spec.params]
         lines += [spec.cypher.rstrip().rstrip(";") + ";", ""]
-        target.write_text("\n".join(lines), encoding="utf-8")
+        try:
+            atomic.write_file(target, "\n".join(lines))
+        except OSError as exc:
+            raise QueryError(f"cannot write queries into {folder}: {exc.strerror or exc}") from exc
         written.append(target)
     return written

@@ -14,8 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from paperkg import atomic
 from paperkg.errors import ModelError
 from paperkg.graph.embed.embeddings import embedding_dimension
 
@@ -122,9 +121,8 @@ def export(model: Any, folder: Path) -> bool:
     with warnings.catch_warnings():  # tracing warnings from transformers' code, not ours
         warnings.simplefilter("ignore")
         converted = openvino.convert_model(transformer, example_input=dict(sample))
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
-    try:
+
+    def fill(tmp: Path) -> None:
         openvino.save_model(converted, str(tmp / _MODEL), compress_to_fp16=False)
         backend.save(str(tmp / _TOKENIZER))
         pad = tokenizer.pad_token or "[PAD]"
@@ -136,13 +134,9 @@ def export(model: Any, folder: Path) -> bool:
             "pad_id": int(tokenizer.convert_tokens_to_ids(pad)),
         }
         (tmp / _SETTINGS).write_text(json.dumps(settings, indent=2), encoding="utf-8")
-        try:
-            os.rename(tmp, folder)
-        except OSError:  # another process exported it first: theirs is as good
-            shutil.rmtree(tmp, ignore_errors=True)
-    except Exception:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+
+    # Another process may have exported it first: theirs is as good, and kept.
+    atomic.write_folder(folder, fill, replace=False)
     return True
 
 

@@ -29,7 +29,6 @@ import math
 import os
 import re
 import stat
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from typing import Any
 
 import networkx as nx
 
+from paperkg import atomic
 from paperkg.errors import ExportError
 from paperkg.graph.model import relationship_type
 
@@ -200,40 +200,29 @@ def _check_regular(path: Path) -> None:
 
 def write_atomically(
     path: Path,
-    write: Callable[[Path], None],
+    write: Callable[[Path], object],
     *,
     force: bool = False,
     ours: Callable[[Path], bool] | None = None,
 ) -> int:
-    """Run ``write(tmp)`` on a temporary file beside ``path``, then rename it over ``path``.
+    """Run ``write(tmp)`` on a temporary file beside ``path``, then rename it over ``path``
+    (:func:`paperkg.atomic.write_file`) under the overwrite rule of exports and views.
 
     Refuses to replace anything but a regular file (a folder, a device, a symbolic link),
     and a regular file too unless ``force`` or ``ours`` allows it (:func:`check_target`).
     Returns the size written.
     """
     path = Path(path)
-    _check_regular(path)
-    check_target(path, force=force, ours=ours)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.close(handle)
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    tmp = Path(name)
-    try:
-        write(tmp)
-        with tmp.open("rb") as done:
-            os.fsync(done.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp's 0600 would carry over
+
+    def check() -> None:
         _check_regular(path)
-        check_target(path, force=force, ours=ours)  # nothing appeared there meanwhile
-        os.replace(tmp, path)
+        check_target(path, force=force, ours=ours)
+
+    check()
+    try:
+        return atomic.write_file(path, write, check=check)  # checked again: nothing new there
     except OSError as exc:
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path.stat().st_size
 
 
 def _report(graph: nx.MultiDiGraph, path: Path, fmt: str, size: int) -> FileExport:

@@ -25,11 +25,8 @@ constraints and the full-text and vector indexes.
 from __future__ import annotations
 
 import math
-import os
 import re
 import shlex
-import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +34,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from paperkg import atomic
 from paperkg.errors import ExportError
 from paperkg.graph.export.files import check_target
 from paperkg.graph.model import relationship_type
@@ -376,23 +374,6 @@ def _check_folder(folder: Path, force: bool) -> None:
                 )
 
 
-def _move_into_place(tmp: Path, folder: Path) -> None:
-    """Rename the finished ``tmp`` to ``folder``; an earlier export there is set aside first
-    and deleted once the new one is in place (put back if the rename fails)."""
-    if not (folder.is_dir() and any(folder.iterdir())):
-        os.rename(tmp, folder)  # replaces an empty folder; fails if one filled meanwhile
-        return
-    aside = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=folder.parent))
-    os.rename(folder, aside / folder.name)
-    try:
-        os.rename(tmp, folder)
-    except OSError:
-        os.rename(aside / folder.name, folder)
-        raise
-    finally:
-        shutil.rmtree(aside, ignore_errors=True)
-
-
 def export_neo4j_csv(
     snapshot: Snapshot, folder: str | Path, *, database: str = "neo4j", force: bool = False
 ) -> CsvExport:
@@ -401,7 +382,8 @@ def export_neo4j_csv(
     imports them into ``database``.
 
     The files are written into a temporary sibling folder and renamed into place when all
-    are complete.
+    are complete (:func:`paperkg.atomic.write_folder`); an earlier export there is deleted
+    only once the new one is in place.
     """
     folder = Path(folder).absolute()
     _check_folder(folder, force)
@@ -410,34 +392,30 @@ def export_neo4j_csv(
     delimiter = _array_delimiter(tables)
     multiline = any("\n" in s or "\r" in s for s in _strings(tables))
     vectors = snapshot.embeddings.vectors
-    try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
-        tmp.chmod(0o755)
-    except OSError as exc:
-        raise ExportError(f"cannot write into {folder}: {exc.strerror or exc}") from exc
-    try:
-        files = []
-        emptied: dict[tuple[str, str], list[str]] = {}
-        for table in tables:
-            name = f"{table.kind}-{table.name}.csv"
-            columns = table.columns(KEY_PROPERTY.get(table.name))
-            with (tmp / name).open("w", encoding="utf-8", newline="") as handle:
-                _write_table(handle, table, columns, delimiter, vectors)
-                handle.flush()
-                os.fsync(handle.fileno())
-            header = [c.header for c in columns]
-            files.append(CsvFile(folder / name, table.kind, table.name, len(table.rows), header))
-            if table.emptied:
-                emptied[(table.kind, table.name)] = sorted(table.emptied)
-        command = import_command(files, database, delimiter, multiline)
+    columns = [table.columns(KEY_PROPERTY.get(table.name)) for table in tables]
+    files = [
+        CsvFile(
+            folder / f"{table.kind}-{table.name}.csv",
+            table.kind,
+            table.name,
+            len(table.rows),
+            [c.header for c in table_columns],
+        )
+        for table, table_columns in zip(tables, columns, strict=True)
+    ]
+    emptied = {(t.kind, t.name): sorted(t.emptied) for t in tables if t.emptied}
+    command = import_command(files, database, delimiter, multiline)
+
+    def fill(tmp: Path) -> None:
+        for table, table_columns, file in zip(tables, columns, files, strict=True):
+            with (tmp / file.path.name).open("w", encoding="utf-8", newline="") as handle:
+                _write_table(handle, table, table_columns, delimiter, vectors)
         dimension = int(snapshot.manifest.get("model", {}).get("dimension") or vectors.shape[1])
         text = _after_import_text(after_import_statements(dimension, emptied), command)
         (tmp / AFTER_IMPORT).write_text(text, encoding="utf-8")
-        _check_folder(folder, force)
-        _move_into_place(tmp, folder)
+
+    try:
+        atomic.write_folder(folder, fill, check=lambda: _check_folder(folder, force))
     except OSError as exc:
         raise ExportError(f"cannot write into {folder}: {exc.strerror or exc}") from exc
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return CsvExport(folder, database, files, folder / AFTER_IMPORT, delimiter, multiline, command)
