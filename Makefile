@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench neo4j browser screenshots clean stories gallery fuzz
+.PHONY: demo test lint typecheck bench neo4j browser screenshots clean stories gallery fuzz
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 NEO4J_BOLT_PORT ?= 7687
@@ -39,6 +39,19 @@ screenshots: $(STAMP) browser
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## typecheck: mypy --strict on the library (pyproject's [tool.mypy]). mypy cannot follow the
+## editable install's import hook, so the source folders are linked under their installed
+## names (graph/ as paperkg/graph, ...) and its paths are shown as the real files again
+TYPECHECK := build/typecheck
+typecheck: $(STAMP)
+	rm -rf $(TYPECHECK) && mkdir -p $(TYPECHECK)/paperkg
+	ln -s $(CURDIR)/paperkg/* $(TYPECHECK)/paperkg/
+	for folder in graph loaders queries viz; do \
+		ln -s $(CURDIR)/$$folder $(TYPECHECK)/paperkg/$$folder; done
+	$(BIN)/mypy > $(TYPECHECK)/mypy.log; status=$$?; \
+		sed -E 's#^$(TYPECHECK)/paperkg/(graph|loaders|queries|viz)/#\1/#; s#^$(TYPECHECK)/##' \
+		$(TYPECHECK)/mypy.log; exit $$status
 
 BENCH_STAMP := $(VENV)/.bench-installed
 $(BENCH_STAMP): $(STAMP)
