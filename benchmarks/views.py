@@ -17,9 +17,9 @@ import numpy as np
 from report import ROOT, median, write_section
 from synthetic import synthetic_papers
 
-from paperkg.build import build
 from paperkg.graph import build_index, knn_edges, paper_graph, read_snapshot
 from paperkg.graph.analytics.analyse import analyse
+from paperkg.pipeline import build
 from paperkg.viz import PHYSICS_LIMIT, overview, render_html
 
 SEEDS = ROOT.parent / "shared" / "seeds"

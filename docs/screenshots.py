@@ -11,9 +11,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from browser import browser, visit  # noqa: E402
 
-from paperkg.build import build  # noqa: E402
 from paperkg.graph import read_snapshot  # noqa: E402
 from paperkg.graph.report.lookup import find_paper  # noqa: E402
+from paperkg.pipeline import build  # noqa: E402
 from paperkg.viz import bridges_view, cluster_view, overview, paper_view, render_html  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"

@@ -16,7 +16,6 @@ import click
 from click.core import ParameterSource
 
 from paperkg import __version__
-from paperkg.build import BuildOptions, build
 from paperkg.errors import Neo4jError, PaperkgError, QueryError
 from paperkg.fetch import (
     MAX_BYTES,
@@ -54,6 +53,7 @@ from paperkg.graph.report.lookup import (
 )
 from paperkg.graph.snapshot.incremental import inherited_settings
 from paperkg.loaders import FORMATS, RecordFilter
+from paperkg.pipeline import BuildOptions, build
 from paperkg.queries import export_catalog, find_query, load_catalog, run_query, typed_params
 from paperkg.render import (
     ProgressBars,

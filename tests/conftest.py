@@ -69,7 +69,7 @@ def embedder():
 @pytest.fixture(scope="session")
 def seeds_snapshot(tmp_path_factory: pytest.TempPathFactory, seeds: Path, embedder) -> Path:
     """A snapshot of the seeds, built once."""
-    from paperkg.build import build
+    from paperkg.pipeline import build
 
     out = tmp_path_factory.mktemp("seeds") / "kg"
     build([seeds], out, embedder=embedder)

@@ -9,9 +9,9 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from conftest import DATA, EXAMPLES
-from paperkg.build import BuildOptions, build
 from paperkg.graph import fold, read_snapshot
 from paperkg.graph.report.lookup import bridge_report, cluster_rows
+from paperkg.pipeline import BuildOptions, build
 
 TOPICS = json.loads((DATA / "examples_topics.json").read_text())["topics"]
 TOPIC_WORDS = {

@@ -13,8 +13,8 @@ from conftest import LISTING, run
 
 
 def test_a_python_caller_sees_the_parameter_and_the_cli_the_flag(tmp_path: Path):
-    from paperkg.build import BuildOptions
     from paperkg.errors import PaperkgError
+    from paperkg.pipeline import BuildOptions
 
     with pytest.raises(PaperkgError, match=r"^k must be at least 1, got 0$") as raised:
         BuildOptions(k=0)
@@ -37,8 +37,8 @@ def test_a_python_caller_sees_the_parameter_and_the_cli_the_flag(tmp_path: Path)
 def test_each_build_setting_is_named_as_a_parameter_and_as_a_flag(
     tmp_path: Path, options: dict[str, float], param: str, flag: str
 ):
-    from paperkg.build import BuildOptions
     from paperkg.errors import PaperkgError
+    from paperkg.pipeline import BuildOptions
 
     with pytest.raises(PaperkgError) as raised:
         BuildOptions(**options)  # type: ignore[arg-type]
@@ -51,8 +51,8 @@ def test_each_build_setting_is_named_as_a_parameter_and_as_a_flag(
 
 
 def test_out_is_named_as_out_in_python_and_as_the_flag_on_the_command_line(tmp_path: Path):
-    from paperkg.build import build
     from paperkg.errors import SnapshotError
+    from paperkg.pipeline import build
 
     taken = tmp_path / "notes.txt"
     taken.write_text("mine\n", encoding="utf-8")

@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 from conftest import edge_set
-from paperkg.build import build
 from paperkg.graph import SIMILAR_TO, merge_records, read_snapshot, similar
 from paperkg.loaders import load_sources
+from paperkg.pipeline import build
 
 
 def test_seeds_give_370_papers_each_with_a_similar_edge(seeds_snapshot: Path):

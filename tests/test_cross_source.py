@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, run
-from paperkg.build import BuildOptions, build
 from paperkg.errors import InputError
 from paperkg.graph import read_snapshot
 from paperkg.loaders import load_sources
 from paperkg.loaders.openalex import abstract_text
+from paperkg.pipeline import BuildOptions, build
 
 FORMATS = DATA / "formats"
 

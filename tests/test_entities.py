@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES
-from paperkg.build import build
 from paperkg.errors import InputError
 from paperkg.graph import read_snapshot
 from paperkg.graph.extract.entities import introduced_names, sentences
 from paperkg.graph.extract.gazetteer import entity_key, load_gazetteer
 from paperkg.graph.model import relationship_type
+from paperkg.pipeline import build
 
 
 @pytest.fixture(scope="module")

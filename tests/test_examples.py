@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import EXAMPLES
-from paperkg.build import build
 from paperkg.graph import fold, read_snapshot
+from paperkg.pipeline import build
 
 
 def test_examples_build_into_49_papers_with_the_repeat_merged(tmp_path: Path, embedder):

@@ -15,12 +15,12 @@ import pytest
 from neo4j_server import RUN, LocalNeo4j
 
 from conftest import EXAMPLES, run
-from paperkg.build import build
 from paperkg.errors import ExportError
 from paperkg.graph import count_labels, count_types, read_snapshot
 from paperkg.graph.export.files import export_gexf, export_graphml
 from paperkg.graph.neo4j.admin_csv import EMPTY_LISTS, export_neo4j_csv
 from paperkg.graph.neo4j.store import count_graph, push_snapshot
+from paperkg.pipeline import build
 from paperkg.queries import load_catalog, run_query
 
 HOSTILE_TITLE = "Quotes \"double\" & 'single' <b>tags</b>, commas; semis | pipes — Ünïcödé 数据 😀"

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, edge_set, run
-from paperkg.build import BuildOptions, build
 from paperkg.errors import SnapshotError
 from paperkg.graph import read_snapshot
 from paperkg.graph.analytics.cluster_changes import ClusterChange, follow_clusters
+from paperkg.pipeline import BuildOptions, build
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import LISTING, ROOT
-from paperkg.build import BuildOptions, build
 from paperkg.errors import InputError
 from paperkg.graph import fold, merge_records, read_snapshot, title_key
 from paperkg.graph.extract.entities import extract_entities
@@ -27,6 +26,7 @@ from paperkg.graph.extract.gazetteer import load_gazetteer
 from paperkg.graph.snapshot.store import DEFAULT_OUT, FORMAT, MANIFEST
 from paperkg.loaders import PaperRecord, expand_sources, load_sources, text_file
 from paperkg.loaders import sources as sources_module
+from paperkg.pipeline import BuildOptions, build
 
 HEADER = "new\n\nSubscribe\n\nMar 5\n\n"
 SMALL = BuildOptions(k=2, min_cluster_size=1)

@@ -12,7 +12,6 @@ from click.testing import CliRunner
 from neo4j_server import free_port
 
 from conftest import tree_digest
-from paperkg.build import build
 from paperkg.cli import main
 from paperkg.errors import Neo4jError
 from paperkg.graph import (
@@ -33,6 +32,7 @@ from paperkg.graph.neo4j.store import (
     count_graph,
     push_snapshot,
 )
+from paperkg.pipeline import build
 
 
 def push(driver, out: Path, **kw):

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA
-from paperkg.build import BuildOptions, build
 from paperkg.errors import InputError
 from paperkg.graph import merge_records, read_snapshot, title_key
 from paperkg.graph.extract.extraction import extract_corpus
@@ -28,6 +27,7 @@ from paperkg.loaders import (
     load_sources,
 )
 from paperkg.loaders.text_file import read_head
+from paperkg.pipeline import BuildOptions, build
 
 PWC = DATA / "pwc"
 PAPERS = PWC / "papers-with-abstracts.json"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest import LISTING, run
-from paperkg.build import _check_size
 from paperkg.errors import InputError
 from paperkg.memory import available_bytes, estimated_peak_bytes
+from paperkg.pipeline import _check_size
 
 
 def test_max_papers_refuses_before_anything_is_written(tmp_path: Path):

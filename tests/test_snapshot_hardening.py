@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, LISTING, run, tree_digest
-from paperkg.build import BuildOptions, build
 from paperkg.errors import SnapshotError
 from paperkg.graph import read_index, read_manifest, read_snapshot, snapshot_stats
 from paperkg.graph.snapshot import store as snapshot_module
 from paperkg.graph.snapshot.lock import snapshot_lock
 from paperkg.graph.snapshot.store import check_replaceable, write_snapshot
+from paperkg.pipeline import BuildOptions, build
 
 BASIC = LISTING / "basic.txt"
 ARXIV = DATA / "formats" / "arxiv.jsonl"

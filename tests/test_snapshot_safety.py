@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES, run, tree_digest
-from paperkg.build import BuildOptions, build
 from paperkg.graph import read_snapshot
 from paperkg.graph.snapshot.lock import snapshot_lock
+from paperkg.pipeline import BuildOptions, build
 
 
 @pytest.fixture(scope="module")

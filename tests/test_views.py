@@ -8,9 +8,9 @@ import pytest
 from browser import visit
 
 from conftest import EXAMPLES, ROOT
-from paperkg.build import BuildOptions, build
 from paperkg.graph import read_snapshot
 from paperkg.graph.report.lookup import find_paper
+from paperkg.pipeline import BuildOptions, build
 from paperkg.viz import bridges_view, cluster_view, overview, paper_view, render_html
 
 SHOTS = ROOT / "test-output" / "views"

@@ -14,8 +14,8 @@ import pytest
 import pyvis
 from browser import visit
 
-from paperkg.build import BuildOptions, build
 from paperkg.graph import read_snapshot
+from paperkg.pipeline import BuildOptions, build
 from paperkg.viz import bridges_view, cluster_view, overview, paper_view, render_html
 from paperkg.viz.html import PHYSICS_LIMIT
 

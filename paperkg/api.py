@@ -1,0 +1,293 @@
+"""The Python API's snapshot: one built graph opened once and asked many questions.
+
+:func:`open_snapshot` reads a snapshot folder (manifest, graph and embeddings of one build,
+checked against their checksums) into a :class:`Snapshot`. Its methods return what the
+``paperkg`` commands print, computed by the same library functions; the FAISS index and
+the embedding model are loaded on first use and kept, so repeated searches load neither
+again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, overload
+
+import networkx as nx
+
+from paperkg.errors import ModelError, PaperkgError
+from paperkg.graph.analytics.cluster_changes import UpdateReport, latest_update
+from paperkg.graph.embed.embeddings import Embedder
+from paperkg.graph.embed.search import SimilarHit, similar
+from paperkg.graph.export.files import FileExport, export_gexf, export_graphml
+from paperkg.graph.neo4j.admin_csv import CsvExport, export_neo4j_csv
+from paperkg.graph.neo4j.store import Neo4jSettings, PushReport, connect, push_snapshot
+from paperkg.graph.report.lookup import (
+    BridgeReport,
+    ClusterRow,
+    EntityRow,
+    PaperProfile,
+    bridge_report,
+    cluster_rows,
+    entity_rows,
+    find_paper,
+    paper_profile,
+)
+from paperkg.graph.report.stats import snapshot_stats
+from paperkg.graph.snapshot.store import Snapshot as StoredSnapshot
+from paperkg.graph.snapshot.store import read_index, read_snapshot
+from paperkg.viz import bridges_view, cluster_view, overview, paper_view, render_html
+
+if TYPE_CHECKING:
+    import faiss
+    import neo4j
+
+__all__ = ["ENTITY_KINDS", "EXPORT_FORMATS", "VIEWS", "Snapshot", "open_snapshot"]
+
+#: What ``Snapshot.entities(kind)`` can list (None: all three).
+ENTITY_KINDS = ("method", "dataset", "repo")
+#: The pages ``Snapshot.view`` draws, with the options each one takes.
+VIEWS: dict[str, frozenset[str]] = {
+    "overview": frozenset({"node_budget", "min_score"}),
+    "cluster": frozenset(),
+    "paper": frozenset({"depth", "node_budget"}),
+    "bridges": frozenset({"top"}),
+}
+#: What ``Snapshot.export`` writes.
+EXPORT_FORMATS = ("graphml", "gexf", "neo4j-csv")
+
+ViewKind = Literal["overview", "cluster", "paper", "bridges"]
+Progress = Callable[[str, int, int], None]
+
+
+def open_snapshot(out: str | Path, *, embedder: Embedder | None = None) -> Snapshot:
+    """The snapshot in the folder ``out``, read and checked whole.
+
+    ``embedder`` is a model already loaded (it must be the one the snapshot was built
+    with); without it, the snapshot's model is loaded the first time a text is searched.
+    """
+    return Snapshot(read_snapshot(out), embedder=embedder)
+
+
+class Snapshot:
+    """A built snapshot held in memory: the graph, the embeddings and, once needed, the
+    FAISS index and the embedding model. Open one with :func:`open_snapshot`.
+
+    It is the build that was in the folder when it was opened; a later build into the
+    same folder is seen by opening it again.
+    """
+
+    def __init__(self, stored: StoredSnapshot, *, embedder: Embedder | None = None) -> None:
+        self._stored = stored
+        self._embedder = embedder
+        self._index: faiss.Index | None = None
+
+    def __repr__(self) -> str:
+        return f"<paperkg.Snapshot {str(self.path)!r}>"
+
+    @property
+    def path(self) -> Path:
+        """The snapshot folder."""
+        return self._stored.path
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The knowledge graph: papers, methods, datasets, repos, clusters and their edges."""
+        return self._stored.graph
+
+    @property
+    def manifest(self) -> Any:
+        """How the snapshot was built: settings, model, kNN, analytics, counts, updates."""
+        return self._stored.manifest
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of papers, nodes, edges and inputs, and the model (``paperkg stats``)."""
+        return snapshot_stats(self._stored.manifest)
+
+    def similar(self, query: str, k: int = 10) -> list[SimilarHit]:
+        """The ``k`` papers closest to ``query``, best first (``paperkg similar``): a paper's
+        id or title searches with that paper's vector, any other text is embedded."""
+        return similar(self._stored, query, k, self._model, index=self._faiss_index())
+
+    def paper(self, ref: str) -> PaperProfile:
+        """Everything the graph knows about one paper (``paperkg paper``): ``ref`` is its id,
+        its title, or a part of the title that no other paper has."""
+        return paper_profile(self.graph, find_paper(self.graph, ref))
+
+    def entities(self, kind: str | None = None) -> list[EntityRow]:
+        """Methods, datasets and repos, most-linked first (``paperkg entities``); ``kind``
+        is one of :data:`ENTITY_KINDS`, or None for all."""
+        if kind is not None and kind not in ENTITY_KINDS:
+            raise PaperkgError(
+                f"kind must be one of {', '.join(ENTITY_KINDS)} (or None), got {kind!r}",
+                param="kind",
+            )
+        return entity_rows(self.graph, kind)
+
+    def clusters(self) -> list[ClusterRow]:
+        """Topic clusters with their labels, top entities and links (``paperkg clusters``)."""
+        return cluster_rows(self.graph)
+
+    def cluster_changes(self) -> UpdateReport:
+        """What the last build changed in the clusters (``paperkg clusters --changes``)."""
+        return latest_update(self._stored.manifest, self.graph)
+
+    def bridges(self, top: int = 10) -> BridgeReport:
+        """The ``top`` papers and entities that connect clusters (``paperkg bridges``)."""
+        if top < 1:
+            raise PaperkgError(f"top must be at least 1, got {top}", param="top")
+        return bridge_report(self.graph, top)
+
+    def view(
+        self,
+        kind: ViewKind,
+        target: str | int | None = None,
+        *,
+        node_budget: int | None = None,
+        min_score: float | None = None,
+        depth: int | None = None,
+        top: int | None = None,
+    ) -> str:
+        """One interactive HTML page, self-contained (``paperkg view``): ``"overview"``,
+        ``"cluster"`` (``target`` is the cluster id), ``"paper"`` (``target`` names the
+        paper) or ``"bridges"``. Options left None take the view's default; an option the
+        view does not take is refused (:data:`VIEWS`)."""
+        options: dict[str, Any] = {
+            name: value
+            for name, value in (
+                ("node_budget", node_budget),
+                ("min_score", min_score),
+                ("depth", depth),
+                ("top", top),
+            )
+            if value is not None
+        }
+        _check_view(kind, target, options)
+        if kind == "overview":
+            drawn = overview(self.graph, **options)
+        elif kind == "cluster":
+            assert isinstance(target, int)
+            drawn = cluster_view(self.graph, target)
+        elif kind == "paper":
+            drawn = paper_view(self.graph, find_paper(self.graph, str(target)), **options)
+        else:
+            drawn = bridges_view(self.graph, **options)
+        return render_html(drawn)
+
+    @overload
+    def export(
+        self, fmt: Literal["graphml", "gexf"], path: str | Path, *, force: bool = False
+    ) -> FileExport: ...
+
+    @overload
+    def export(
+        self,
+        fmt: Literal["neo4j-csv"],
+        path: str | Path,
+        *,
+        force: bool = False,
+        database: str = "neo4j",
+    ) -> CsvExport: ...
+
+    def export(
+        self, fmt: str, path: str | Path, *, force: bool = False, database: str | None = None
+    ) -> FileExport | CsvExport:
+        """Write the graph as ``fmt`` (:data:`EXPORT_FORMATS`) to ``path`` (``paperkg
+        export``): a GraphML or GEXF file, or a folder of ``neo4j-admin`` import CSVs for
+        ``database``. Something already at ``path`` is replaced only with ``force``."""
+        if fmt not in EXPORT_FORMATS:
+            raise PaperkgError(
+                f"fmt must be one of {', '.join(EXPORT_FORMATS)}, got {fmt!r}", param="fmt"
+            )
+        if fmt == "neo4j-csv":
+            return export_neo4j_csv(self._stored, path, database=database or "neo4j", force=force)
+        if database is not None:
+            raise PaperkgError(
+                f"database applies to the neo4j-csv export only, not {fmt}", param="database"
+            )
+        write = export_graphml if fmt == "graphml" else export_gexf
+        return write(self.graph, path, force=force)
+
+    def push(
+        self,
+        server: neo4j.Driver | Neo4jSettings | str,
+        *,
+        user: str = "neo4j",
+        password: str = "",
+        database: str | None = None,
+        batch_size: int = 1000,
+        prune: bool = False,
+        progress: Progress | None = None,
+    ) -> PushReport:
+        """Load the snapshot into Neo4j (``paperkg push``). ``server`` is a driver of the
+        caller's (used, not closed), :class:`Neo4jSettings`, or a Bolt URI to connect to
+        as ``user`` with ``password``. ``database`` None is the server's default one (or
+        the settings' own); ``prune`` also deletes papers the snapshot no longer has."""
+        if isinstance(server, str):
+            server = Neo4jSettings(uri=server, user=user, password=password, database=database)
+        if not isinstance(server, Neo4jSettings):
+            return push_snapshot(
+                server,
+                self._stored,
+                database=database,
+                batch_size=batch_size,
+                prune=prune,
+                progress=progress,
+            )
+        driver = connect(server)
+        try:
+            return push_snapshot(
+                driver,
+                self._stored,
+                database=database or server.database,
+                batch_size=batch_size,
+                prune=prune,
+                progress=progress,
+                uri=server.uri,
+            )
+        finally:
+            driver.close()
+
+    def _faiss_index(self) -> faiss.Index:
+        """The FAISS index, read from the folder the first time it is needed."""
+        if self._index is None:
+            self._index = read_index(self.path, self._stored.manifest)
+        return self._index
+
+    def _model(self, name: str) -> Embedder:
+        """The embedding model ``name`` (the snapshot's), loaded the first time a text is
+        searched and kept for the next searches."""
+        if self._embedder is None:
+            self._embedder = Embedder(name)
+        elif self._embedder.name != name:
+            raise ModelError(
+                f"embedder is the model {self._embedder.name!r}, but {self.path} was embedded "
+                f"with {name!r}; open it with that model, or without one",
+                param="embedder",
+            )
+        return self._embedder
+
+
+def _check_view(kind: str, target: str | int | None, options: dict[str, Any]) -> None:
+    """Refuse a view that does not exist, a target it needs or does not take, and options
+    it does not take."""
+    if kind not in VIEWS:
+        raise PaperkgError(f"kind must be one of {', '.join(VIEWS)}, got {kind!r}", param="kind")
+    if kind == "cluster" and (not isinstance(target, int) or isinstance(target, bool)):
+        raise PaperkgError(
+            f"target must be the cluster's id (a whole number) for the cluster view, "
+            f"got {target!r}",
+            param="target",
+        )
+    if kind == "paper" and not isinstance(target, str):
+        raise PaperkgError(
+            f"target must name the paper (its id or title) for the paper view, got {target!r}",
+            param="target",
+        )
+    if kind in ("overview", "bridges") and target is not None:
+        raise PaperkgError(f"target does not apply to the {kind} view", param="target")
+    for name in sorted(set(options) - VIEWS[kind]):
+        takes = ", ".join(sorted(VIEWS[kind])) or "no options"
+        raise PaperkgError(
+            f"{name} does not apply to the {kind} view (it takes {takes})", param=name
+        )
