@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench neo4j browser screenshots clean stories gallery fuzz
+.PHONY: demo test lint typecheck bench neo4j browser screenshots clean stories gallery fuzz test-fast
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 NEO4J_BOLT_PORT ?= 7687
@@ -26,6 +26,11 @@ demo: $(STAMP)
 ## test: lint, then the whole test suite (real files, real model, real Neo4j, real Chromium)
 test: $(STAMP) lint browser docs
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
+
+## test-fast: the unit tests alone, in seconds: no Neo4j, no Chromium, no model, nothing slow
+## (the markers are applied in tests/conftest.py; `make test` still runs everything)
+test-fast: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q -m "not neo4j and not browser and not model and not slow"
 
 ## browser: Debian's Chromium for the HTML view tests (Playwright drives it; no browser download)
 browser:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -32,6 +34,73 @@ DATA = ROOT / "tests" / "data"
 LISTING = DATA / "listing"
 EXAMPLES = ROOT / "examples"
 SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+#: What a test needs beyond Python, or what makes it slow, by the fixture that brings it in.
+#: Each is a marker registered in pyproject.toml; ``make test-fast`` leaves them all out
+#: (``-m "not neo4j and not browser and not model and not slow"``), ``make test`` runs all.
+NEEDS = {
+    "neo4j_server": "neo4j",
+    "chromium": "browser",
+    "embedder": "model",
+    "examples_out": "model",  # tests/test_cli*.py: snapshots built through the CLI
+    "hostile_out": "model",
+    "site": "slow",  # tests/test_docs.py: mkdocs build --strict
+    "dist": "slow",  # tests/test_packaging.py: python -m build, then the wheel installed
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by the fixtures it uses, directly or through other fixtures (a module
+    fixture that builds with ``embedder`` marks every test using it). Tests that reach a
+    server, a browser or the model another way (the CLI's ``build``, a subprocess, their own
+    server, a large input) carry the marker themselves."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        for fixture, marker in NEEDS.items():
+            if fixture in names:
+                item.add_marker(marker)
+
+
+_running: list[pytest.Item] = []
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, object, object]:
+    """Remember the running test (its fixtures included) for ``_refuse_unmarked_model``."""
+    _running.append(item)
+    try:
+        return (yield)
+    finally:
+        _running.pop()
+
+
+def _refuse_unmarked_model(load: Callable[..., Any]) -> Callable[..., Any]:
+    """``load`` that first fails a running test not marked ``model``: the fast subset can
+    never load the model by accident, and a full run shows the test that lacks the marker."""
+
+    @functools.wraps(load)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if _running and _running[-1].get_closest_marker("model") is None:
+            pytest.fail(
+                f"{_running[-1].nodeid} loads the embedding model: mark it @pytest.mark.model",
+                pytrace=False,
+            )
+        return load(*args, **kwargs)
+
+    return guarded
+
+
+def _guard_model_loading() -> None:
+    from paperkg.graph.embed import embeddings
+
+    for name in ("_load", "_openvino"):  # every Embedder loads through one of the two
+        setattr(embeddings, name, _refuse_unmarked_model(getattr(embeddings, name)))
+
+
+_guard_model_loading()
 
 
 def run(*args: object) -> Result:

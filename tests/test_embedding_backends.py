@@ -47,6 +47,7 @@ def test_default_backend_is_openvino_and_matches_torch(embedder, texts, torch_ve
     assert overlap >= 0.9
 
 
+@pytest.mark.model
 def test_export_happens_once_and_is_reused(tmp_path: Path, texts):
     first = Embedder(backend="openvino", cache_dir=tmp_path)
     (folder,) = list(tmp_path.iterdir())
@@ -58,6 +59,7 @@ def test_export_happens_once_and_is_reused(tmp_path: Path, texts):
     assert settings["pooling"] == "mean" and settings["max_seq_length"] == 256
 
 
+@pytest.mark.model
 def test_a_damaged_export_names_its_folder(tmp_path: Path):
     Embedder(backend="openvino", cache_dir=tmp_path)
     (folder,) = list(tmp_path.iterdir())
@@ -69,6 +71,7 @@ def test_a_damaged_export_names_its_folder(tmp_path: Path):
     assert Embedder(backend="openvino", cache_dir=tmp_path).dimension == 384
 
 
+@pytest.mark.model
 def test_backend_is_recorded_and_torch_can_be_chosen(tmp_path: Path):
     out = tmp_path / "kg"
     args = ("--backend", "torch", "-q", "-k", "2")

@@ -38,6 +38,9 @@ from paperkg.graph.extract.gazetteer import Gazetteer, load_gazetteer
 from paperkg.loaders import FORMATS, EntityRecord, LoadResult, PaperRecord, load_sources
 from paperkg.loaders.records import CodeLink, WorkRef
 
+#: Seconds of generated cases in all: left out of ``make test-fast``, run by ``make fuzz``.
+pytestmark = pytest.mark.slow
+
 #: A hang is a failure: no single case may run longer than this (Hypothesis's own
 #: ``deadline`` flags slow cases; this stops a case that would never return).
 CASE_SECONDS = 10

@@ -7,6 +7,8 @@ import importlib.util
 import re
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
 
 DOCS = ROOT / "docs"
@@ -23,6 +25,7 @@ def test_gallery_pictures_exist_and_the_commands_come_first():
     assert text.index("```bash") < text.index("![")
 
 
+@pytest.mark.model
 def test_record_build_draws_the_cli_progress_bars_into_an_svg(tmp_path: Path):
     spec = importlib.util.spec_from_file_location("record_build", DOCS / "record_build.py")
     assert spec is not None and spec.loader is not None

@@ -124,6 +124,7 @@ def test_fresh_starts_over(tmp_path: Path, seeds: Path, embedder):
     assert only.added == only.papers
 
 
+@pytest.mark.model
 def test_settings_not_given_are_the_snapshots(tmp_path: Path, seeds: Path):
     files = sorted(seeds.glob("*.txt"))
     out = tmp_path / "kg"

@@ -185,6 +185,7 @@ def _measure(path: Path, fmt: str | None = None) -> dict:
     return json.loads(done.stdout)
 
 
+@pytest.mark.slow
 def test_a_one_megabyte_gzip_bomb_fails_in_bounded_memory(tmp_path: Path):
     """1 MB expanding to 1 GiB: once decompressed whole (2.2 GB peak), now stopped at 100 times
     its size with one line saying which limit and what to do."""
@@ -200,6 +201,7 @@ def test_a_one_megabyte_gzip_bomb_fails_in_bounded_memory(tmp_path: Path):
     assert measured["peak"] < 300_000_000, f"peak {measured['peak'] / 1e6:.0f} MB"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", [None, "arxiv-jsonl"])
 def test_a_gzip_bomb_of_json_lines_stops_while_streaming(tmp_path: Path, fmt: str | None):
     """The arXiv reader streams: a bomb of one record repeated stops at the ratio limit rather

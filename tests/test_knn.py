@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import faiss
 import numpy as np
+import pytest
 
 from paperkg.graph import build_index, knn_edges
 from paperkg.graph.embed.knn import TARGET_RECALL, IndexChoice, build_knn_index, set_nprobe
@@ -54,6 +55,7 @@ def test_small_corpora_stay_exact():
     assert choice == IndexChoice("IndexFlatIP") and index.ntotal == len(VECTORS)
 
 
+@pytest.mark.slow
 def test_large_corpora_use_ivf_tuned_to_the_recall_target():
     vectors = clustered(6000)
     index, choice = build_knn_index(vectors, approximate_from=5000)

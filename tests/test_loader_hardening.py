@@ -287,6 +287,7 @@ print(json.dumps({"seconds": seconds, "peak": int(status) * 1024}))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "line",
     [

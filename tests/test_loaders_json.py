@@ -100,6 +100,7 @@ def test_broken_records_name_file_and_record(tmp_path: Path, name, content, mess
     assert message in str(caught.value)
 
 
+@pytest.mark.slow
 def test_arxiv_jsonl_streams_200k_lines_in_bounded_memory(tmp_path: Path):
     path = tmp_path / "big.jsonl"
     with path.open("w", encoding="utf-8") as handle:
@@ -143,6 +144,7 @@ def test_category_and_date_filters_keep_only_what_is_asked():
         load_sources([path], keep=RecordFilter(categories=("math.AG",)))
 
 
+@pytest.mark.model
 def test_cli_build_with_filters(tmp_path: Path):
     from click.testing import CliRunner
 

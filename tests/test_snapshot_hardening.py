@@ -243,6 +243,7 @@ def test_glob_characters_in_out_touch_no_other_builds_folders(tmp_path: Path):
     assert left == sorted(others)
 
 
+@pytest.mark.model
 def test_a_build_into_a_glob_named_out_leaves_a_concurrent_builds_folder(tmp_path: Path):
     prod = tmp_path / ".kg-prod.tmp-q1w2e3r4"  # another build's folder, being written
     prod.mkdir()

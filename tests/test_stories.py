@@ -109,6 +109,7 @@ def test_story_corpora_are_our_own_writing(seeds: Path):
         assert not shared, f"{page} repeats {[' '.join(s) for s in sorted(shared)[:3]]}"
 
 
+@pytest.mark.model
 def test_this_week_shows_a_topic_born_midweek_and_growing(tmp_path: Path):
     out = tmp_path / "week"
     output = run_story("this-week", out)
@@ -131,6 +132,7 @@ def test_this_week_shows_a_topic_born_midweek_and_growing(tmp_path: Path):
     assert (out / "overview.html").stat().st_size > 10_000
 
 
+@pytest.mark.model
 def test_bridges_names_the_methods_shared_by_two_fields(tmp_path: Path):
     out = tmp_path / "bridges"
     output = run_story("bridges", out)
@@ -150,6 +152,7 @@ def test_bridges_names_the_methods_shared_by_two_fields(tmp_path: Path):
     assert (out / "bridges.html").stat().st_size > 10_000
 
 
+@pytest.mark.model
 def test_code_finds_official_and_unofficial_repos(tmp_path: Path):
     out = tmp_path / "code"
     output = run_story("code", out)
