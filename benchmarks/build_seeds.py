@@ -17,14 +17,16 @@ from pathlib import Path
 
 from report import ROOT, median, write_section
 
-SEEDS = ROOT.parent / "shared" / "seeds"
+sys.path.insert(0, str(ROOT / "tests"))
+from seed_pages import seed_folder
+
 STAGES = ("parse", "extract", "model", "embed", "index", "analyse", "write")
 
 
 def run_build(out: Path) -> dict:
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "paperkg", "build", str(SEEDS), "--out", str(out), "--json"],
+        [sys.executable, "-m", "paperkg", "build", str(seed_folder()), "--out", str(out), "--json"],
         capture_output=True,
         text=True,
         check=True,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -16,12 +17,13 @@ from pathlib import Path
 import numpy as np
 from report import ROOT, machine, median, write_section
 
+sys.path.insert(0, str(ROOT / "tests"))
+from seed_pages import seed_folder
+
 from paperkg.graph import merge_records
 from paperkg.graph.embed.embeddings import Embedder, _resolve
 from paperkg.graph.embed.openvino import export, export_key, load_exported
 from paperkg.loaders import load_sources
-
-SEEDS = ROOT.parent / "shared" / "seeds"
 
 
 def neighbours(vectors: np.ndarray, k: int = 10) -> np.ndarray:
@@ -53,7 +55,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    texts = [p.text for p in merge_records(load_sources([SEEDS]).records)]
+    texts = [p.text for p in merge_records(load_sources([seed_folder()]).records)]
 
     torch_embedder = Embedder(backend="torch")
     model = torch_embedder._model

@@ -10,6 +10,7 @@ from report import ROOT, write_section
 
 sys.path.insert(0, str(ROOT / "tests"))
 from extraction_eval import QUALITY, evaluate
+from seed_pages import seed_folder
 
 from paperkg.graph.extract.citations import mention_citations
 from paperkg.graph.extract.extraction import extract_corpus
@@ -18,11 +19,9 @@ from paperkg.graph.extract.urls import Repo
 from paperkg.graph.papers import merge_records
 from paperkg.loaders import load_sources
 
-SEEDS = ROOT.parent / "shared" / "seeds"
-
 
 def seed_counts() -> dict[str, int]:
-    papers = merge_records(load_sources([SEEDS]).records)
+    papers = merge_records(load_sources([seed_folder()]).records)
     extraction = extract_corpus(papers, load_gazetteer())
     repos = {r.url for links in extraction.links.values() for r in links if isinstance(r, Repo)}
     with_code = sum(

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
+sys.path.insert(0, str(ROOT / "tests"))
+from seed_pages import seed_pages  # noqa: E402 (tests/ is on the path only from here)
 
 
 def _digest(value: Any) -> str:
@@ -60,9 +61,7 @@ def describe(snapshot: Path) -> dict[str, Any]:
 
 def build_seeds(out: Path) -> None:
     """``paperkg build`` of the five seed pages with default settings."""
-    seeds = sorted(SEEDS.glob("*.txt"))
-    if len(seeds) != 5:
-        sys.exit(f"expected the five seed pages in {SEEDS} (../shared beside the checkout)")
+    seeds = seed_pages()
     exe = Path(sys.executable).with_name("paperkg")
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
     command = [str(exe), "build", *map(str, seeds), "--out", str(out), "--quiet"]

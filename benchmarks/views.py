@@ -15,14 +15,15 @@ from pathlib import Path
 
 import numpy as np
 from report import ROOT, median, write_section
+
+sys.path.insert(0, str(ROOT / "tests"))
+from seed_pages import seed_folder
 from synthetic import synthetic_papers
 
 from paperkg.graph import build_index, knn_edges, paper_graph, read_snapshot
 from paperkg.graph.analytics.analyse import analyse
 from paperkg.pipeline import build
 from paperkg.viz import PHYSICS_LIMIT, overview, render_html
-
-SEEDS = ROOT.parent / "shared" / "seeds"
 
 
 def synthetic_graph(papers: int, topics: int = 20, seed: int = 0):
@@ -56,7 +57,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="paperkg-views-"))
-    build([SEEDS], work / "seeds")
+    build([seed_folder()], work / "seeds")
     seeds = read_snapshot(work / "seeds").graph
     seed_time, seed_size, seed_note = timed_render(seeds, work / "seeds.html", args.runs)
     big, analyse_seconds = synthetic_graph(args.papers)

@@ -16,6 +16,7 @@ from browser import browser
 from click.testing import CliRunner, Result
 from hypothesis import settings
 from neo4j_server import LocalNeo4j
+from seed_pages import SEEDS, missing_seeds
 
 # Tests must never reach the Hugging Face Hub: the default model ships in a package.
 os.environ["HF_HUB_OFFLINE"] = "1"
@@ -33,7 +34,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 LISTING = DATA / "listing"
 EXAMPLES = ROOT / "examples"
-SEEDS = ROOT.parent / "shared" / "seeds"
 
 
 #: What a test needs beyond Python, or what makes it slow, by the fixture that brings it in.
@@ -119,11 +119,11 @@ def edge_set(graph: nx.MultiDiGraph) -> set[tuple]:
 
 @pytest.fixture(scope="session")
 def seeds() -> Path:
-    """The five real listing pages beside the checkout; their absence is a failure."""
-    files = sorted(SEEDS.glob("*.txt"))
-    assert len(files) == 5, (
-        f"expected the five seed pages in {SEEDS} (../shared beside the checkout)"
-    )
+    """The five real listing pages beside the checkout (tests/seed_pages.py says where);
+    their absence fails every test that reads them, with one line saying where they go."""
+    problem = missing_seeds()
+    if problem is not None:
+        pytest.fail(problem, pytrace=False)
     return SEEDS
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, ROOT, SEEDS
+from conftest import EXAMPLES, ROOT
 from paperkg.graph import read_snapshot
 from paperkg.graph.model import relationship_type
 from paperkg.loaders import load_sources
@@ -102,7 +102,7 @@ def _shingles(text: str, size: int = 8) -> set[tuple[str, ...]]:
 def test_story_corpora_are_our_own_writing(seeds: Path):
     """No run of eight words is taken from the seed pages or the examples."""
     theirs = set()
-    for page in [*SEEDS.glob("*.txt"), *EXAMPLES.glob("*.txt")]:
+    for page in [*seeds.glob("*.txt"), *EXAMPLES.glob("*.txt")]:
         theirs |= _shingles(page.read_text(encoding="utf-8"))
     for page in STORIES.rglob("feed/*"):
         shared = _shingles(page.read_text(encoding="utf-8")) & theirs
