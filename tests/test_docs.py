@@ -12,6 +12,7 @@ import inspect
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -218,3 +219,48 @@ def test_the_site_asks_the_network_for_nothing(site: Path):
         html = page.read_text(encoding="utf-8")
         assert not external.search(html), f"{page.relative_to(site)} loads from the network"
         assert "fonts.googleapis" not in html
+
+
+# --- the Python API page: its examples run, and it names every public name ------------------
+
+API_PAGE = ROOT / "docs" / "guides" / "python-api.md"
+
+
+def python_blocks(page: Path) -> list[str]:
+    """The ```python blocks of a Markdown page, in order."""
+    return re.findall(r"^```python\n(.*?)^```$", page.read_text("utf-8"), re.M | re.S)
+
+
+@pytest.mark.model
+def test_the_python_api_page_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, neo4j_server: tuple[str, str]
+):
+    """Every example of docs/guides/python-api.md, run one after the other as a reader
+    would, from a folder holding examples/ (the Neo4j one against the test server)."""
+    blocks = python_blocks(API_PAGE)
+    assert len(blocks) >= 6
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    uri, password = neo4j_server
+    monkeypatch.setenv("NEO4J_URI", uri)
+    monkeypatch.setenv("NEO4J_PASSWORD", password)
+    namespace: dict[str, object] = {"__name__": "__python_api_page__"}
+    for number, block in enumerate(blocks, 1):
+        code = compile(block, f"{API_PAGE.name} example {number}", "exec")
+        exec(code, namespace)
+    assert (tmp_path / "overview.html").is_file()
+    assert (tmp_path / "kg.graphml").is_file()
+    assert (tmp_path / "kg-import" / "after-import.cypher").is_file()
+
+
+def test_the_python_api_page_names_every_public_name():
+    import paperkg
+    from paperkg.api import Snapshot
+
+    text = API_PAGE.read_text("utf-8")
+    for name in paperkg.__all__:
+        if name != "__version__":
+            assert f"`{name}" in text or f"paperkg.{name}" in text, name
+    for name, member in vars(Snapshot).items():
+        if not name.startswith("_") and callable(member):
+            assert f"Snapshot.{name}(" in text, f"Snapshot.{name} is not in the At a glance table"

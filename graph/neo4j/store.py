@@ -99,24 +99,27 @@ class PushReport:
     pruned_nodes: int
 
 
-def _translate(exc: Exception, settings: Neo4jSettings) -> Neo4jError:
-    """One actionable line for what went wrong talking to the server (never the password)."""
-    where = f"Neo4j at {settings.uri}"
+def _translate(
+    exc: Exception, uri: str, database: str | None = None, user: str = "neo4j"
+) -> Neo4jError:
+    """One actionable line for what went wrong talking to the server (never the password);
+    ``uri`` is empty for a driver of the caller's, whose URI paperkg does not know."""
+    where = f"Neo4j at {uri}" if uri else "the Neo4j server"
     if isinstance(exc, neo4j_errors.AuthError):
         return Neo4jError(
-            f"{where} rejected user {settings.user!r}: wrong user or password "
+            f"{where} rejected user {user!r}: wrong user or password "
             "(set NEO4J_USER and NEO4J_PASSWORD)"
         )
     code = getattr(exc, "code", "") or ""
     if code.endswith("DatabaseNotFound"):
         return Neo4jError(
-            f"{where} has no database {settings.database!r}; "
+            f"{where} has no database {database!r}; "
             "'SHOW DATABASES' in Neo4j Browser lists them (or omit --database)"
         )
     if isinstance(exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired):
         return Neo4jError(f"cannot reach {where} ({_first_line(exc)}); {START_HINT}")
     if isinstance(exc, neo4j_errors.ConfigurationError | ValueError):
-        return Neo4jError(f"cannot use Neo4j URI {settings.uri!r}: {_first_line(exc)}")
+        return Neo4jError(f"cannot use Neo4j URI {uri!r}: {_first_line(exc)}")
     return Neo4jError(f"{where} failed: {_first_line(exc)}")
 
 
@@ -133,14 +136,14 @@ def connect(settings: Neo4jSettings) -> neo4j.Driver:
             settings.uri, auth=(settings.user, settings.password), connection_timeout=10
         )
     except (neo4j_errors.ConfigurationError, ValueError) as exc:
-        raise _translate(exc, settings) from exc
+        raise _translate(exc, settings.uri, settings.database, settings.user) from exc
     try:
         driver.verify_connectivity()
         with driver.session(database=settings.database) as session:
             session.run("RETURN 1").consume()
     except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError) as exc:
         driver.close()
-        raise _translate(exc, settings) from exc
+        raise _translate(exc, settings.uri, settings.database, settings.user) from exc
     return driver
 
 
@@ -282,7 +285,7 @@ def push_snapshot(
                 if prune or label != Label.PAPER
             )
     except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
-        raise _translate(exc, Neo4jSettings(uri=uri or "the server", database=database)) from exc
+        raise _translate(exc, uri, database) from exc
     return PushReport(uri, database, nodes, relationships, deleted, pruned)
 
 
