@@ -1,13 +1,25 @@
 """Hugging Face daily papers API JSON: a list of entries, each with a ``paper`` object
 (arXiv id, title, summary, authors, publishedAt, and where present githubRepo and
-ai_keywords)."""
+ai_keywords). :func:`fetch_hf_daily` saves one day of it as served."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from paperkg.errors import InputError
+from paperkg.loaders.http import (
+    FetchConfig,
+    Pacer,
+    Rejected,
+    Session,
+    base_url,
+    parse_json_list,
+    run_fetch,
+)
 from paperkg.loaders.json_fields import (
     object_list,
     optional_date,
@@ -18,7 +30,10 @@ from paperkg.loaders.json_fields import (
 from paperkg.loaders.json_records import json_value
 from paperkg.loaders.records import PaperRecord
 
-__all__ = ["FORMAT", "parse", "sniff"]
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["FORMAT", "fetch_hf_daily", "parse", "sniff"]
 
 FORMAT = "hf-daily"
 
@@ -60,3 +75,38 @@ def parse(text: str, path: str) -> Iterator[PaperRecord]:
             repos=(repo,) if repo else (),
             keywords=string_list(paper.get("ai_keywords")),
         )
+
+
+def fetch_hf_daily(
+    day: date,
+    out_dir: Path | str,
+    config: FetchConfig,
+    client: httpx.Client,
+    *,
+    pacer: Pacer | None = None,
+) -> Path:
+    """Save the Hugging Face daily papers of ``day`` as served: ``hf-daily-YYYY-MM-DD.json``."""
+    url = f"{base_url(config.hf_base)}/api/daily_papers"
+
+    def check(data: bytes) -> tuple[bytes, list[Any]]:
+        entries = parse_json_list(data)
+        if not all(isinstance(e, dict) and isinstance(e.get("paper"), dict) for e in entries):
+            raise ValueError("entries without a 'paper' object")
+        return data, entries
+
+    def work(session: Session) -> tuple[str, bytes]:
+        data, entries = session.request(
+            "GET",
+            url,
+            params={"date": day.isoformat()},
+            parse=check,
+            hint="check the date (YYYY-MM-DD, not in the future)",
+        )
+        if not entries:
+            raise Rejected(
+                f"GET {url}?date={day.isoformat()} listed no papers; daily pages exist for "
+                "weekdays up to today, pick another --date"
+            )
+        return f"hf-daily-{day.isoformat()}.json", data
+
+    return run_fetch(client, config, pacer, out_dir, work)

@@ -17,15 +17,6 @@ from click.core import ParameterSource
 
 from paperkg import __version__
 from paperkg.errors import Neo4jError, PaperkgError, QueryError
-from paperkg.fetch import (
-    MAX_BYTES,
-    FetchConfig,
-    fetch_arxiv,
-    fetch_hf_daily,
-    fetch_openalex,
-    fetch_s2,
-    make_client,
-)
 from paperkg.graph import (
     DEFAULT_MODEL,
     DEFAULT_OUT,
@@ -52,7 +43,16 @@ from paperkg.graph.report.lookup import (
     paper_profile,
 )
 from paperkg.graph.snapshot.incremental import inherited_settings
-from paperkg.loaders import FORMATS, RecordFilter
+from paperkg.loaders import (
+    FORMATS,
+    FetchConfig,
+    RecordFilter,
+    fetch_arxiv,
+    fetch_hf_daily,
+    fetch_openalex,
+    fetch_s2,
+    make_client,
+)
 from paperkg.pipeline import BuildOptions, build
 from paperkg.queries import export_catalog, find_query, load_catalog, run_query, typed_params
 from paperkg.render import (
@@ -973,6 +973,9 @@ def fetch_group() -> None:
     """
 
 
+_FETCH_DEFAULTS = FetchConfig()
+
+
 def fetch_options(func: Any) -> Any:
     options = [
         click.option(
@@ -992,14 +995,14 @@ def fetch_options(func: Any) -> Any:
         click.option(
             "--retries",
             type=click.IntRange(0, 10),
-            default=4,
+            default=_FETCH_DEFAULTS.max_retries,
             show_default=True,
             help="Retries after a 429, 5xx, timeout or connection error.",
         ),
         click.option(
             "--timeout",
             type=click.FloatRange(min=0.1),
-            default=30.0,
+            default=_FETCH_DEFAULTS.timeout,
             show_default=True,
             help="Seconds allowed for each request as a whole (connecting, headers, body "
             "and redirects); a request still running then counts as a timeout and is retried.",
@@ -1008,7 +1011,7 @@ def fetch_options(func: Any) -> Any:
             "--max-size",
             "max_mib",
             type=click.IntRange(min=1),
-            default=MAX_BYTES // 2**20,
+            default=_FETCH_DEFAULTS.max_bytes // 2**20,
             show_default=True,
             help="Largest answer read, in MiB (after decompression); a larger one fails.",
         ),
@@ -1033,24 +1036,8 @@ def _fetch(
     call: Callable[[FetchConfig, httpx.Client], Path],
 ) -> None:
     """Run one fetch command with the settings of the environment; say what it wrote."""
-
-    def setting(name: str) -> str | None:
-        """An environment setting without the blanks around it: a .env file saved with CRLF
-        line ends leaves a carriage return at the end of each value."""
-        return os.environ.get(name, "").strip() or None
-
-    defaults = FetchConfig()
-    config = FetchConfig(
-        hf_base=setting("PAPERKG_HF_BASE") or defaults.hf_base,
-        arxiv_base=setting("PAPERKG_ARXIV_BASE") or defaults.arxiv_base,
-        s2_base=setting("PAPERKG_S2_BASE") or defaults.s2_base,
-        openalex_base=setting("PAPERKG_OPENALEX_BASE") or defaults.openalex_base,
-        email=setting("PAPERKG_MAILTO"),
-        s2_api_key=setting("S2_API_KEY"),
-        max_retries=retries,
-        timeout=timeout,
-        max_bytes=max_mib * 2**20,
-        cache_dir=cache,
+    config = FetchConfig.from_env(
+        max_retries=retries, timeout=timeout, max_bytes=max_mib * 2**20, cache_dir=cache
     )
     with make_client(config) as client:
         path = call(config, client)

@@ -1,9 +1,12 @@
-"""paperkg.fetch against a real loopback HTTP server (tests/fake_apis.py), never the internet."""
+"""The fetchers of paperkg.loaders against a real loopback HTTP server (tests/fake_apis.py),
+never the internet."""
 
 from __future__ import annotations
 
 import json
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -17,15 +20,16 @@ from fake_apis import FakeApis, Fault, hf_daily
 
 from paperkg import __version__
 from paperkg.errors import PaperkgError
-from paperkg.fetch import (
+from paperkg.loaders import (
     FetchConfig,
     Pacer,
+    WorkRef,
     fetch_arxiv,
     fetch_hf_daily,
     fetch_openalex,
     fetch_s2,
+    load_sources,
 )
-from paperkg.loaders import WorkRef, load_sources
 
 DAY = date(2024, 1, 3)
 HF_PATH = "/api/daily_papers"
@@ -331,3 +335,45 @@ def test_cli_fetch_then_build_reads_what_was_fetched(api, tmp_path):
     bad = CliRunner().invoke(main, ["fetch", "arxiv", "--ids", "not an id", "--into", str(into)])
     assert bad.exit_code == 1 and bad.stderr.startswith("Error: ")
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_config_from_env_strips_each_variable_and_settings_win():
+    env = {
+        "PAPERKG_HF_BASE": " http://hf.test/ \r\n",  # a .env saved with CRLF line ends
+        "PAPERKG_ARXIV_BASE": "   ",  # blank: the default stays
+        "PAPERKG_S2_BASE": "http://s2.test",
+        "PAPERKG_MAILTO": "reader@example.org\r",
+        "S2_API_KEY": " a-key-of-some-length\n",
+        "PAPERKG_OPENALEX_BASE": "http://openalex.test",
+    }
+    config = FetchConfig.from_env(env, timeout=5.0, openalex_base="http://mine.test")
+    defaults = FetchConfig()
+    assert config.hf_base == "http://hf.test/" and config.s2_base == "http://s2.test"
+    assert config.arxiv_base == defaults.arxiv_base
+    assert config.email == "reader@example.org" and config.s2_api_key == "a-key-of-some-length"
+    assert config.openalex_base == "http://mine.test" and config.timeout == 5.0
+    assert FetchConfig.from_env({}) == defaults
+
+
+def test_config_from_env_reads_os_environ(monkeypatch):
+    monkeypatch.setenv("PAPERKG_MAILTO", "someone@example.org")
+    monkeypatch.delenv("S2_API_KEY", raising=False)
+    config = FetchConfig.from_env(max_retries=0)
+    assert config.email == "someone@example.org" and config.s2_api_key is None
+    assert config.max_retries == 0
+
+
+def test_the_loaders_read_sources_without_httpx(tmp_path: Path):
+    """httpx is the optional 'fetch' extra: only fetching needs it, never reading a file."""
+    feed = tmp_path / "hf-daily-2024-01-03.json"
+    feed.write_text(json.dumps(hf_daily("2024-01-03")), encoding="utf-8")
+    code = (
+        "import sys; sys.modules['httpx'] = None\n"
+        "from paperkg.loaders import load_sources\n"
+        "print(len(load_sources([sys.argv[1]]).records))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(feed)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "2"

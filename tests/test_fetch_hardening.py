@@ -20,18 +20,19 @@ import pytest
 from click.testing import Result
 from fake_apis import FakeApis, Fault, arxiv_feed, hf_daily
 
-import paperkg.fetch as fetch_module
 from conftest import ROOT, run
 from paperkg.errors import FetchError, PaperkgError
-from paperkg.fetch import (
-    S2_FIELDS,
+from paperkg.loaders import (
     FetchConfig,
+    arxiv_jsonl,
     fetch_arxiv,
     fetch_hf_daily,
     fetch_openalex,
     fetch_s2,
+    http,
+    load_sources,
 )
-from paperkg.loaders import load_sources
+from paperkg.loaders.semantic_scholar import S2_FIELDS
 
 DAY = date(2024, 1, 3)
 HF_PATH = "/api/daily_papers"
@@ -149,7 +150,7 @@ def test_a_cached_answer_the_command_rejects_is_asked_again(
 ):
     """An empty chunk is cached when its command succeeds with other chunks; a later command
     made of that chunk alone must not trust it (nor an empty answer an older paperkg cached)."""
-    monkeypatch.setattr(fetch_module, "ARXIV_BATCH", 1)  # force one request per id
+    monkeypatch.setattr(arxiv_jsonl, "ARXIV_BATCH", 1)  # force one request per id
     fetch_arxiv(["2401.01234", "2401.09999"], tmp_path, config, client)
     assert len(api.requests(ARXIV_PATH)) == 2 and len(cached(config)) == 2
     with pytest.raises(PaperkgError, match=r"knows none of the 1 ids"):
@@ -165,7 +166,7 @@ from datetime import date
 from pathlib import Path
 import httpx
 from paperkg.errors import FetchError, PaperkgError
-from paperkg.fetch import FetchConfig, fetch_hf_daily
+from paperkg.loaders import FetchConfig, fetch_hf_daily
 
 def peak():
     # VmHWM, not getrusage: Linux carries ru_maxrss over exec from the forking (big) pytest.
@@ -548,7 +549,7 @@ def test_a_server_echoing_the_key_does_not_put_it_in_the_message(
 def test_an_error_raised_while_a_key_is_in_use_never_carries_it(chained):
     """The net under every message of a fetch: an error text quoting the key (an exception
     of a library, a message built without ``_one_line``) is masked, its chain dropped."""
-    with pytest.raises(PaperkgError) as caught, fetch_module._hiding(KEY):
+    with pytest.raises(PaperkgError) as caught, http._hiding(KEY):
         try:
             raise ValueError(f"refused {KEY}")
         except ValueError as exc:

@@ -1,11 +1,12 @@
-"""Download the raw API responses paperkg's loaders read, one file per fetch.
+"""The HTTP side every fetcher shares: one polite, guarded request path and the file it saves.
 
-Sources: Hugging Face daily papers (saved as served), arXiv's export API (Atom, converted to
-the arXiv metadata snapshot's JSON lines), the Semantic Scholar batch endpoint and OpenAlex
-works. Nothing is parsed into a graph here: ``paperkg build`` reads the saved files like any
+Each source module of ``loaders/`` that has an API holds its fetcher (``fetch_hf_daily`` in
+``hf_daily``, ``fetch_arxiv`` in ``arxiv_jsonl``, ``fetch_s2`` in ``semantic_scholar``,
+``fetch_openalex`` in ``openalex``): what to ask and how to check the answer. Everything else
+is here. Nothing is parsed into a graph: ``paperkg build`` reads the saved files like any
 other source.
 
-Every request of every fetcher goes through one :class:`_Session`, which sends a polite
+Every request of every fetcher goes through one :class:`Session`, which sends a polite
 User-Agent, keeps a minimum interval between requests to the same host, retries 429, 5xx,
 timeouts and connection errors with exponential backoff (honouring ``Retry-After``, capped by
 ``FetchConfig.max_sleep``), and fails with one actionable line. It guards against the server
@@ -15,6 +16,9 @@ past ``FetchConfig.max_bytes``; ``FetchConfig.timeout`` bounds each request as a
 and redirects included. Repeats are answered from an on-disk cache keyed by sha256 of method,
 URL and body, which holds only answers a command accepted: an empty day fetched too early is
 asked for again next time. Output files are written atomically and named deterministically.
+
+httpx (the optional ``fetch`` extra) is imported only when a fetch runs, so the loaders, and
+``paperkg build``, work without it; :func:`make_client` says how to add it.
 """
 
 from __future__ import annotations
@@ -26,66 +30,48 @@ import math
 import os
 import re
 import socket
-import tempfile
 import threading
 import time
 import unicodedata
-import xml.etree.ElementTree as ET
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from email.utils import format_datetime, parsedate_to_datetime
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
 
-try:
-    import httpx
-except ModuleNotFoundError:  # the optional 'fetch' extra; make_client says how to add it
-    httpx = None  # type: ignore[assignment]
-
-from paperkg import __version__
+from paperkg import __version__, atomic
 from paperkg.errors import FetchError
 
+if TYPE_CHECKING:
+    import httpx
+
 __all__ = [
-    "ARXIV_BATCH",
+    "ENVIRONMENT",
     "MAX_BYTES",
     "MAX_REDIRECTS",
-    "OPENALEX_BATCH",
-    "S2_BATCH",
     "FetchConfig",
     "Pacer",
-    "fetch_arxiv",
-    "fetch_hf_daily",
-    "fetch_openalex",
-    "fetch_s2",
+    "Rejected",
+    "Session",
+    "base_url",
+    "chunks",
+    "digest",
+    "dump_json",
     "make_client",
+    "need_ids",
+    "one_line",
+    "parse_json",
+    "parse_json_list",
+    "run_fetch",
+    "unique",
 ]
 
 PROJECT_URL = "https://example.invalid/paperkg"
 
-#: Ids per request (arXiv asks for modest id_lists; S2's batch takes up to 500; OpenAlex OR
-#: filters take up to 100 values, 50 keeps URLs short).
-ARXIV_BATCH = 100
-S2_BATCH = 500
-OPENALEX_BATCH = 50
-
-S2_FIELDS = ("paperId", "externalIds", "title", "abstract", "year", "publicationDate", "authors")
-S2_LINK_FIELDS = tuple(
-    f"{kind}.{name}" for kind in ("references", "citations") for name in S2_FIELDS[:3]
-)
-
-_ATOM = "{http://www.w3.org/2005/Atom}"
-_ARXIV = "{http://arxiv.org/schemas/atom}"
-_ARXIV_NEW = re.compile(r"\d{4}\.\d{4,5}(v\d+)?")
-_ARXIV_OLD = re.compile(r"[a-z][a-z.-]*(\.[A-Z]{2})?/\d{7}(v\d+)?")
-_ARXIV_ABS = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?P<version>v\d+)?$")
-_S2_PREFIXES = ("arxiv", "doi", "corpusid", "mag", "acl", "pmid", "pmcid", "url")
-_S2_PAPER_ID = re.compile(r"[0-9a-f]{40}")
-_OPENALEX_WORK = re.compile(r"W\d+", re.IGNORECASE)
-_DOI = re.compile(r"10\.\d{4,9}/\S+")
 _RETRYABLE = frozenset({429, 500, 502, 503, 504})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -103,13 +89,22 @@ _HIDDEN_MARK = "[key hidden]"
 _HIDDEN_MIN = 8  # shorter "secrets" are no real key; masking them would garble every message
 #: The secrets no message may show while a fetch runs (see ``_hiding``).
 _HIDDEN: ContextVar[tuple[str, ...]] = ContextVar("paperkg_fetch_hidden", default=())
+#: The environment variables :meth:`FetchConfig.from_env` reads, and the fields they set.
+ENVIRONMENT = {
+    "PAPERKG_HF_BASE": "hf_base",
+    "PAPERKG_ARXIV_BASE": "arxiv_base",
+    "PAPERKG_S2_BASE": "s2_base",
+    "PAPERKG_OPENALEX_BASE": "openalex_base",
+    "PAPERKG_MAILTO": "email",
+    "S2_API_KEY": "s2_api_key",
+}
 
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class FetchConfig:
-    """Everything a fetch needs to know; the CLI fills the keys and email from the env.
+    """Everything a fetch needs to know; :meth:`from_env` adds what the environment says.
 
     ``min_interval`` is the least time in seconds between two requests to one host, raised per
     host by ``host_intervals`` (arXiv asks for 3 s). ``max_retries`` is how many times a
@@ -164,6 +159,21 @@ class FetchConfig:
         if self.max_bytes <= 0:
             raise FetchError(f"fetch setting max_bytes must be > 0, got {self.max_bytes}")
 
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **settings: Any) -> FetchConfig:
+        """A config from the environment (``os.environ`` unless ``environ`` is given): the
+        variables of :data:`ENVIRONMENT` (the four API base URLs, ``PAPERKG_MAILTO`` and
+        ``S2_API_KEY``), the blanks around each dropped (a ``.env`` saved with CRLF line ends
+        leaves a carriage return); an unset or blank one keeps the default. ``settings`` set
+        any field and win over the environment."""
+        env = os.environ if environ is None else environ
+        found: dict[str, Any] = {}
+        for variable, name in ENVIRONMENT.items():
+            value = env.get(variable, "").strip()
+            if value:
+                found[name] = value
+        return cls(**{**found, **settings})
+
     def agent(self) -> str:
         """The User-Agent sent with every request."""
         if self.user_agent:
@@ -194,9 +204,11 @@ class Pacer:
 
 def make_client(config: FetchConfig) -> httpx.Client:
     """The client the CLI hands to the fetchers (close it when done). Redirects are followed
-    by :class:`_Session` itself, which decides where the S2 key may go."""
-    if httpx is None:
-        raise FetchError("paperkg fetch needs httpx: install paperkg[fetch]")
+    by :class:`Session` itself, which decides where the S2 key may go."""
+    try:
+        import httpx
+    except ModuleNotFoundError:  # the optional 'fetch' extra
+        raise FetchError("paperkg fetch needs httpx: install paperkg[fetch]") from None
     return httpx.Client(
         timeout=config.timeout, follow_redirects=False, headers={"User-Agent": config.agent()}
     )
@@ -225,7 +237,7 @@ def _shows_secret(exc: BaseException | None) -> bool:
 
 @contextlib.contextmanager
 def _hiding(*secrets: str | None) -> Iterator[None]:
-    """Inside, no message shows ``secrets``: :func:`_one_line` masks them in server text
+    """Inside, no message shows ``secrets``: :func:`one_line` masks them in server text
     before shortening it (a server may quote the key back), and a ``FetchError`` that still
     shows one, in its text or in what it was raised from, is raised again masked, unchained."""
     kept = tuple(s for s in secrets if s and len(s) >= _HIDDEN_MIN)
@@ -243,7 +255,7 @@ def _hiding(*secrets: str | None) -> Iterator[None]:
         raise masked from None
 
 
-def _one_line(text: str, limit: int = 200) -> str:
+def one_line(text: str, limit: int = 200) -> str:
     """``text`` on one line of at most ``limit`` characters, without control or format
     characters: server text reaches a terminal through our messages, escape codes must not.
     A secret of the running fetch is masked first, so no cut can leave a part of it."""
@@ -268,11 +280,11 @@ def _server_says(body: bytes, content_type: str) -> str:
         data = json.loads(body)
     except (ValueError, RecursionError):
         text = body.decode("utf-8", "replace") if "html" not in content_type else ""
-        return _one_line(text) if text.strip() else ""
+        return one_line(text) if text.strip() else ""
     if isinstance(data, dict):
         for key in ("error", "message", "detail"):
             if isinstance(data.get(key), str) and data[key].strip():
-                return _one_line(data[key])
+                return one_line(data[key])
     return ""
 
 
@@ -292,19 +304,6 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a hidden temp file beside ``path``, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _cache_path(config: FetchConfig, key: str) -> Path | None:
     return None if config.cache_dir is None else Path(config.cache_dir) / f"{key}.body"
 
@@ -322,7 +321,7 @@ class _TooLarge(Exception):
     """The answer is larger than ``FetchConfig.max_bytes``."""
 
 
-class _Rejected(FetchError):
+class Rejected(FetchError):
     """The answers parsed, but the command cannot use them (no papers): never cached."""
 
 
@@ -388,7 +387,11 @@ class _Answer:
 
 class _Inflater:
     """Decodes a gzip or deflate body in pieces of at most ``_PIECE`` bytes, so a small
-    compressed body cannot grow in memory before the size cap has counted it."""
+    compressed body cannot grow in memory before the size cap has counted it.
+
+    Not httpx's own decoders (``iter_bytes``): they expand each raw chunk whole (64 KiB of a
+    gzip bomb is 64 MiB at once), keep only the first gzip member, accept a body cut off
+    inside the stream, and pass an unknown Content-Encoding through undecoded."""
 
     def __init__(self, encoding: str) -> None:
         self.encoding = encoding
@@ -444,7 +447,7 @@ def _inflater(response: httpx.Response) -> _Inflater | None:
         return None
     if len(codings) == 1 and codings[0] in ("gzip", "x-gzip", "deflate"):
         return _Inflater("deflate" if codings[0] == "deflate" else "gzip")
-    raise ValueError(f"unsupported Content-Encoding '{_one_line(', '.join(codings), 40)}'")
+    raise ValueError(f"unsupported Content-Encoding '{one_line(', '.join(codings), 40)}'")
 
 
 def _declared_over(response: httpx.Response, limit: int) -> bool:
@@ -481,7 +484,7 @@ def _read(
     return b"".join(pieces)
 
 
-class _Session:
+class Session:
     """The requests of one fetch command: paced, retried, redirected by hand, capped, and
     answered from the cache. What it fetched is cached only by :meth:`keep`, which the
     command calls once it has accepted the answers."""
@@ -530,7 +533,7 @@ class _Session:
             except ValueError as exc:
                 raise FetchError(
                     f"{method} {full} answered with an unexpected body "
-                    f"({_one_line(str(exc), 120)}); check the base URL"
+                    f"({one_line(str(exc), 120)}); check the base URL"
                 ) from exc
         if cached is not None:
             self.pending[cached] = data
@@ -540,7 +543,7 @@ class _Session:
         """Cache the answers of a command that accepted them."""
         for path, data in self.pending.items():
             try:
-                _write_atomic(path, data)
+                atomic.write_file(path, data)
             except OSError as exc:
                 raise FetchError(
                     f"cannot write the fetch cache {path}: {exc.strerror or exc}; "
@@ -556,6 +559,8 @@ class _Session:
         hint: str,
     ) -> bytes:
         """The body of a successful answer to ``method full``, retrying what may pass."""
+        import httpx  # the client passed in proves it is installed
+
         try:
             start = httpx.URL(full)
         except httpx.InvalidURL as exc:
@@ -592,9 +597,9 @@ class _Session:
                     "the headers of the client passed in"
                 ) from None
             except httpx.TransportError as exc:
-                last = f"connection failed ({type(exc).__name__}: {_one_line(str(exc), 80)})"
+                last = f"connection failed ({type(exc).__name__}: {one_line(str(exc), 80)})"
             except httpx.RequestError as exc:
-                raise FetchError(f"{method} {full} failed: {_one_line(str(exc))}; {hint}") from exc
+                raise FetchError(f"{method} {full} failed: {one_line(str(exc))}; {hint}") from exc
             else:
                 if 200 <= answer.status < 300:
                     return answer.body
@@ -628,6 +633,8 @@ class _Session:
         """One attempt: the request and its redirects, within one deadline of
         ``config.timeout`` seconds (time spent pacing the hops not counted), which a
         :class:`_Watchdog` enforces on every read, of headers or body."""
+        import httpx
+
         home = _origin(url)
         send = dict(headers)
         deadline = time.monotonic() + self.config.timeout
@@ -681,7 +688,7 @@ class _Session:
             extensions={"trace": watchdog.trace},
         ) as response:
             status = response.status_code
-            reason = _one_line(response.reason_phrase, 60)
+            reason = one_line(response.reason_phrase, 60)
             location = response.headers.get("Location")
             if status in _REDIRECTS and location is not None:
                 return status, location
@@ -702,7 +709,7 @@ class _Session:
             except ValueError as exc:
                 raise FetchError(
                     f"{method} {full} answered HTTP {status} with an unreadable body "
-                    f"({_one_line(str(exc), 120)}); check the base URL"
+                    f"({one_line(str(exc), 120)}); check the base URL"
                 ) from exc
             except _TooLarge:
                 raise FetchError(
@@ -715,7 +722,9 @@ class _Session:
     @staticmethod
     def _redirect(url: httpx.URL, location: str, method: str, full: str) -> httpx.URL:
         """Where a redirect leads, if it is a web URL we may follow."""
-        shown = _one_line(location, 80)
+        import httpx
+
+        shown = one_line(location, 80)
         try:
             target = url.join(location)
         except httpx.InvalidURL as exc:
@@ -731,25 +740,25 @@ class _Session:
         return target
 
 
-def _run(
+def run_fetch(
     client: httpx.Client,
     config: FetchConfig,
     pacer: Pacer | None,
     out_dir: Path | str,
-    work: Callable[[_Session], tuple[str, bytes]],
+    work: Callable[[Session], tuple[str, bytes]],
 ) -> Path:
     """Do one fetch command: ``work`` asks through a session and returns the file name and
-    bytes to save, or raises ``_Rejected``. Its answers are cached only when it succeeds, and
+    bytes to save, or raises ``Rejected``. Its answers are cached only when it succeeds, and
     a rejection built on cached answers is checked once more against the server."""
     pacer = pacer or Pacer()
     with _hiding(config.s2_api_key):
-        session = _Session(client, config, pacer, read_cache=True)
+        session = Session(client, config, pacer, read_cache=True)
         try:
             name, data = work(session)
-        except _Rejected:
+        except Rejected:
             if not session.replayed:
                 raise
-            session = _Session(client, config, pacer, read_cache=False)
+            session = Session(client, config, pacer, read_cache=False)
             name, data = work(session)
         session.keep()
     return _save(out_dir, name, data)
@@ -758,25 +767,29 @@ def _run(
 # --------------------------------------------------------------------------- shared bits
 
 
-def _base(url: str) -> str:
+def base_url(url: str) -> str:
+    """A configured base URL without its trailing slashes, ready for a path."""
     return url.rstrip("/")
 
 
-def _digest(parts: Iterable[str]) -> str:
+def digest(parts: Iterable[str]) -> str:
     """A short, stable name part for a list of ids (same ids, same order: same file)."""
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 
 
-def _unique(items: Iterable[str]) -> list[str]:
+def unique(items: Iterable[str]) -> list[str]:
+    """``items`` without repeats, in their first order."""
     return list(dict.fromkeys(items))
 
 
-def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+def chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    """``items`` in runs of at most ``size``: the ids of one batch request."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
-def _json_value(data: bytes) -> Any:
+def parse_json(data: bytes) -> Any:
+    """An answer's JSON; ValueError (what :meth:`Session.request` expects) for a bad one."""
     try:
         return json.loads(data)
     except UnicodeDecodeError as exc:
@@ -785,17 +798,19 @@ def _json_value(data: bytes) -> Any:
         raise ValueError("JSON nested too deeply") from exc
 
 
-def _json_list(data: bytes) -> list[Any]:
-    value = _json_value(data)
+def parse_json_list(data: bytes) -> list[Any]:
+    """An answer that must be a JSON list."""
+    value = parse_json(data)
     if not isinstance(value, list):
         raise ValueError(f"expected a JSON list, got a {type(value).__name__}")
     return value
 
 
 def _save(out_dir: Path | str, name: str, data: bytes) -> Path:
+    """Write a fetch's file into ``out_dir`` (made if missing), atomically."""
     path = Path(out_dir) / name
     try:
-        _write_atomic(path, data)
+        atomic.write_file(path, data)
     except OSError as exc:
         raise FetchError(
             f"cannot write {path}: {exc.strerror or exc}; pick a writable --into folder"
@@ -803,302 +818,12 @@ def _save(out_dir: Path | str, name: str, data: bytes) -> Path:
     return path
 
 
-def _dump(value: Any) -> bytes:
+def dump_json(value: Any) -> bytes:
+    """``value`` as the saved file's JSON: UTF-8, one-space indents, a final newline."""
     return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode()
 
 
-def _need_ids(ids: Sequence[str], what: str) -> None:
+def need_ids(ids: Sequence[str], what: str) -> None:
+    """Refuse a fetch of no ids at all (``what`` names the source)."""
     if not ids:
         raise FetchError(f"no {what} ids given: pass at least one with --ids")
-
-
-# --------------------------------------------------------------------------- Hugging Face
-
-
-def fetch_hf_daily(
-    day: date,
-    out_dir: Path | str,
-    config: FetchConfig,
-    client: httpx.Client,
-    *,
-    pacer: Pacer | None = None,
-) -> Path:
-    """Save the Hugging Face daily papers of ``day`` as served: ``hf-daily-YYYY-MM-DD.json``."""
-    url = f"{_base(config.hf_base)}/api/daily_papers"
-
-    def parse(data: bytes) -> tuple[bytes, list[Any]]:
-        entries = _json_list(data)
-        if not all(isinstance(e, dict) and isinstance(e.get("paper"), dict) for e in entries):
-            raise ValueError("entries without a 'paper' object")
-        return data, entries
-
-    def work(session: _Session) -> tuple[str, bytes]:
-        data, entries = session.request(
-            "GET",
-            url,
-            params={"date": day.isoformat()},
-            parse=parse,
-            hint="check the date (YYYY-MM-DD, not in the future)",
-        )
-        if not entries:
-            raise _Rejected(
-                f"GET {url}?date={day.isoformat()} listed no papers; daily pages exist for "
-                "weekdays up to today, pick another --date"
-            )
-        return f"hf-daily-{day.isoformat()}.json", data
-
-    return _run(client, config, pacer, out_dir, work)
-
-
-# --------------------------------------------------------------------------- arXiv
-
-
-def _arxiv_id(raw: str) -> str:
-    text = raw.strip()
-    match = _ARXIV_ABS.search(text)
-    if match:
-        text = match.group("id") + (match.group("version") or "")
-    elif text.lower().startswith("arxiv:"):
-        text = text[len("arxiv:") :]
-    if not (_ARXIV_NEW.fullmatch(text) or _ARXIV_OLD.fullmatch(text)):
-        raise FetchError(
-            f"not an arXiv id: {raw!r}; use the form 2401.01234 (or hep-th/9901001), "
-            "optionally with a version like v2"
-        )
-    return text
-
-
-def _atom(data: bytes) -> ET.Element:
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        raise ValueError(f"not XML: {exc}") from exc
-    if root.tag != f"{_ATOM}feed":
-        raise ValueError(f"expected an Atom feed, got <{root.tag}>")
-    return root
-
-
-def _text(entry: ET.Element, tag: str) -> str:
-    found = entry.find(tag)
-    return (found.text or "").strip() if found is not None else ""
-
-
-def _rfc2822(stamp: str) -> str | None:
-    """``2024-01-02T10:00:00Z`` -> ``Tue, 02 Jan 2024 10:00:00 GMT`` (the snapshot's form)."""
-    try:
-        when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return format_datetime(when.astimezone(UTC), usegmt=True)
-
-
-def _arxiv_record(entry: ET.Element, url: str) -> dict[str, Any] | None:
-    """One Atom entry in the metadata snapshot's shape; None for an empty entry."""
-    raw_id = _text(entry, f"{_ATOM}id")
-    if "/api/errors" in raw_id:
-        raise FetchError(
-            f"GET {url}: arXiv rejected the query ({_one_line(_text(entry, f'{_ATOM}summary'))})"
-            "; check the ids"
-        )
-    match = _ARXIV_ABS.search(raw_id)
-    title, abstract = _text(entry, f"{_ATOM}title"), _text(entry, f"{_ATOM}summary")
-    if not match or not title or not abstract:
-        return None
-    version = match.group("version") or "v1"
-    published, updated = _text(entry, f"{_ATOM}published"), _text(entry, f"{_ATOM}updated")
-    versions = [{"version": "v1", "created": _rfc2822(published)}]
-    if version != "v1":
-        versions.append({"version": version, "created": _rfc2822(updated or published)})
-    primary = entry.find(f"{_ARXIV}primary_category")
-    terms = [primary.get("term", "")] if primary is not None else []
-    terms += [c.get("term", "") for c in entry.findall(f"{_ATOM}category")]
-    authors = [_text(a, f"{_ATOM}name") for a in entry.findall(f"{_ATOM}author")]
-    return {
-        "id": match.group("id"),
-        "authors": ", ".join(a for a in authors if a),
-        "title": title,
-        "comments": _text(entry, f"{_ARXIV}comment") or None,
-        "journal-ref": _text(entry, f"{_ARXIV}journal_ref") or None,
-        "doi": _text(entry, f"{_ARXIV}doi") or None,
-        "categories": " ".join(_unique(t for t in terms if t)),
-        "abstract": abstract,
-        "versions": versions,
-        "update_date": (updated or published)[:10] or None,
-    }
-
-
-def fetch_arxiv(
-    ids: Sequence[str],
-    out_dir: Path | str,
-    config: FetchConfig,
-    client: httpx.Client,
-    *,
-    pacer: Pacer | None = None,
-) -> Path:
-    """Fetch arXiv metadata for ``ids`` and save it as snapshot JSON lines:
-    ``arxiv-<digest of the ids>.jsonl``. Ids arXiv does not know are left out."""
-    wanted = _unique(_arxiv_id(i) for i in ids)
-    _need_ids(wanted, "arXiv")
-    url = f"{_base(config.arxiv_base)}/api/query"
-
-    def work(session: _Session) -> tuple[str, bytes]:
-        records: dict[str, dict[str, Any]] = {}
-        for chunk in _chunks(wanted, ARXIV_BATCH):
-            params = {"id_list": ",".join(chunk), "max_results": str(len(chunk))}
-            feed = session.request(
-                "GET", url, params=params, parse=_atom, hint="check the arXiv ids"
-            )
-            shown = f"{url}?{urlencode(params, safe=',:/|@')}"
-            for entry in feed.findall(f"{_ATOM}entry"):
-                record = _arxiv_record(entry, shown)
-                if record is not None:
-                    records.setdefault(record["id"], record)
-        if not records:
-            raise _Rejected(
-                f"GET {url}: arXiv knows none of the {len(wanted)} ids asked for; check --ids"
-            )
-        lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records.values())
-        return f"arxiv-{_digest(wanted)}.jsonl", lines.encode()
-
-    return _run(client, config, pacer, out_dir, work)
-
-
-# --------------------------------------------------------------------------- Semantic Scholar
-
-
-def _s2_id(raw: str) -> str:
-    """``arXiv:…``, ``DOI:…``, ``CorpusId:…`` and friends pass through; a bare arXiv id or DOI
-    gets its prefix; a 40-hex S2 paper id passes as is."""
-    text = raw.strip()
-    prefix, sep, rest = text.partition(":")
-    if sep and prefix.lower() in _S2_PREFIXES and rest.strip():
-        return text
-    if _S2_PAPER_ID.fullmatch(text.lower()):
-        return text.lower()
-    if _DOI.fullmatch(text):
-        return f"DOI:{text}"
-    if _ARXIV_NEW.fullmatch(text) or _ARXIV_OLD.fullmatch(text):
-        return f"arXiv:{text}"
-    raise FetchError(
-        f"not a Semantic Scholar id: {raw!r}; use arXiv:2401.01234, DOI:10.1234/x, "
-        "CorpusId:123 or a 40-hex paper id"
-    )
-
-
-def fetch_s2(
-    ids: Sequence[str],
-    out_dir: Path | str,
-    config: FetchConfig,
-    client: httpx.Client,
-    with_references: bool = False,
-    *,
-    pacer: Pacer | None = None,
-) -> Path:
-    """Fetch Semantic Scholar papers (optionally with their references and citations) through
-    the batch endpoint and save the list, unknown ids dropped: ``s2-<digest>.json``."""
-    wanted = _unique(_s2_id(i) for i in ids)
-    _need_ids(wanted, "Semantic Scholar")
-    fields = S2_FIELDS + (S2_LINK_FIELDS if with_references else ())
-    url = f"{_base(config.s2_base)}/graph/v1/paper/batch"
-    credentials = {"x-api-key": config.s2_api_key} if config.s2_api_key else {}
-    hint = (
-        "check the ids and the S2 API key (env S2_API_KEY)"
-        if config.s2_api_key
-        else "check the ids; an S2 API key (env S2_API_KEY) raises the rate limit"
-    )
-    name = _digest([*wanted, "with-references" if with_references else "papers"])
-
-    def work(session: _Session) -> tuple[str, bytes]:
-        papers: list[dict[str, Any]] = []
-        for chunk in _chunks(wanted, S2_BATCH):
-            found = session.request(
-                "POST",
-                url,
-                params={"fields": ",".join(fields)},
-                body={"ids": list(chunk)},
-                credentials=credentials,
-                parse=_json_list,
-                hint=hint,
-            )
-            papers.extend(p for p in found if isinstance(p, dict))
-        if not papers:
-            raise _Rejected(
-                f"POST {url}: Semantic Scholar knows none of the {len(wanted)} ids; check --ids"
-            )
-        return f"s2-{name}.json", _dump(papers)
-
-    return _run(client, config, pacer, out_dir, work)
-
-
-# --------------------------------------------------------------------------- OpenAlex
-
-
-def _openalex_key(raw: str) -> tuple[str, str]:
-    """``("openalex", "W123")`` or ``("doi", "10.1234/x")`` for one user-given id."""
-    text = raw.strip()
-    lowered = text.lower()
-    for prefix in ("https://openalex.org/", "http://openalex.org/", "openalex:"):
-        if lowered.startswith(prefix):
-            text = text[len(prefix) :]
-            break
-    if _OPENALEX_WORK.fullmatch(text):
-        return "openalex", text.upper()
-    lowered = text.lower()
-    for prefix in ("https://doi.org/", "http://doi.org/", "doi:"):
-        if lowered.startswith(prefix):
-            lowered = lowered[len(prefix) :]
-            break
-    if _DOI.fullmatch(lowered) and not set(lowered) & {",", "|"}:
-        return "doi", lowered
-    raise FetchError(
-        f"not an OpenAlex work id or DOI: {raw!r}; use W2741809807 or 10.1234/x "
-        "(DOIs with ',' or '|' cannot go in an OpenAlex filter)"
-    )
-
-
-def _openalex_results(data: bytes) -> list[Any]:
-    value = _json_value(data)
-    if not isinstance(value, dict) or not isinstance(value.get("results"), list):
-        raise ValueError("expected an object with a 'results' list")
-    return value["results"]
-
-
-def fetch_openalex(
-    ids: Sequence[str],
-    out_dir: Path | str,
-    config: FetchConfig,
-    client: httpx.Client,
-    *,
-    pacer: Pacer | None = None,
-) -> Path:
-    """Fetch OpenAlex works by work id or DOI and save the ``results``:
-    ``openalex-<digest>.json``. ``mailto`` joins the polite pool when an email is set."""
-    keys = _unique(f"{k}:{v}" for k, v in map(_openalex_key, ids))
-    _need_ids(keys, "OpenAlex")
-    url = f"{_base(config.openalex_base)}/works"
-
-    def work(session: _Session) -> tuple[str, bytes]:
-        works: dict[str, dict[str, Any]] = {}
-        for kind in ("openalex", "doi"):
-            values = [k.partition(":")[2] for k in keys if k.startswith(f"{kind}:")]
-            for chunk in _chunks(values, OPENALEX_BATCH):
-                params = {"filter": f"{kind}:{'|'.join(chunk)}", "per-page": str(len(chunk))}
-                if config.email:
-                    params["mailto"] = config.email
-                found = session.request(
-                    "GET",
-                    url,
-                    params=params,
-                    parse=_openalex_results,
-                    hint="check the work ids and DOIs",
-                )
-                for item in found:
-                    if isinstance(item, dict) and isinstance(item.get("id"), str):
-                        works.setdefault(item["id"], item)
-        if not works:
-            raise _Rejected(f"GET {url}: OpenAlex knows none of the {len(keys)} ids; check --ids")
-        return f"openalex-{_digest(keys)}.json", _dump(list(works.values()))
-
-    return _run(client, config, pacer, out_dir, work)
