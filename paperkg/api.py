@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 import networkx as nx
 
-from paperkg.errors import ModelError, PaperkgError
+from paperkg.errors import ModelError, ParameterError
 from paperkg.graph.analytics.cluster_changes import UpdateReport, latest_update
 from paperkg.graph.embed.embeddings import Embedder
 from paperkg.graph.embed.search import SimilarHit, similar
@@ -118,7 +118,7 @@ class Snapshot:
         """Methods, datasets and repos, most-linked first (``paperkg entities``); ``kind``
         is one of :data:`ENTITY_KINDS`, or None for all."""
         if kind is not None and kind not in ENTITY_KINDS:
-            raise PaperkgError(
+            raise ParameterError(
                 f"kind must be one of {', '.join(ENTITY_KINDS)} (or None), got {kind!r}",
                 param="kind",
             )
@@ -135,7 +135,7 @@ class Snapshot:
     def bridges(self, top: int = 10) -> BridgeReport:
         """The ``top`` papers and entities that connect clusters (``paperkg bridges``)."""
         if top < 1:
-            raise PaperkgError(f"top must be at least 1, got {top}", param="top")
+            raise ParameterError(f"top must be at least 1, got {top}", param="top")
         return bridge_report(self.graph, top)
 
     def view(
@@ -196,13 +196,13 @@ class Snapshot:
         export``): a GraphML or GEXF file, or a folder of ``neo4j-admin`` import CSVs for
         ``database``. Something already at ``path`` is replaced only with ``force``."""
         if fmt not in EXPORT_FORMATS:
-            raise PaperkgError(
+            raise ParameterError(
                 f"fmt must be one of {', '.join(EXPORT_FORMATS)}, got {fmt!r}", param="fmt"
             )
         if fmt == "neo4j-csv":
             return export_neo4j_csv(self._stored, path, database=database or "neo4j", force=force)
         if database is not None:
-            raise PaperkgError(
+            raise ParameterError(
                 f"database applies to the neo4j-csv export only, not {fmt}", param="database"
             )
         write = export_graphml if fmt == "graphml" else export_gexf
@@ -272,22 +272,22 @@ def _check_view(kind: str, target: str | int | None, options: dict[str, Any]) ->
     """Refuse a view that does not exist, a target it needs or does not take, and options
     it does not take."""
     if kind not in VIEWS:
-        raise PaperkgError(f"kind must be one of {', '.join(VIEWS)}, got {kind!r}", param="kind")
+        raise ParameterError(f"kind must be one of {', '.join(VIEWS)}, got {kind!r}", param="kind")
     if kind == "cluster" and (not isinstance(target, int) or isinstance(target, bool)):
-        raise PaperkgError(
+        raise ParameterError(
             f"target must be the cluster's id (a whole number) for the cluster view, "
             f"got {target!r}",
             param="target",
         )
     if kind == "paper" and not isinstance(target, str):
-        raise PaperkgError(
+        raise ParameterError(
             f"target must name the paper (its id or title) for the paper view, got {target!r}",
             param="target",
         )
     if kind in ("overview", "bridges") and target is not None:
-        raise PaperkgError(f"target does not apply to the {kind} view", param="target")
+        raise ParameterError(f"target does not apply to the {kind} view", param="target")
     for name in sorted(set(options) - VIEWS[kind]):
         takes = ", ".join(sorted(VIEWS[kind])) or "no options"
-        raise PaperkgError(
+        raise ParameterError(
             f"{name} does not apply to the {kind} view (it takes {takes})", param=name
         )

@@ -8,7 +8,12 @@
      ├── QueryError        an unknown query pack query, a bad parameter, or a failed query
      ├── ExportError       an export, view or query file cannot be written where it was
      │                     asked, or the target exists and --force was not given
-     └── FetchError        an API request of ``paperkg fetch`` failed or was refused
+     ├── FetchError        an API request of ``paperkg fetch`` failed or was refused
+     ├── ParameterError    an argument's value cannot be used (``k`` below 1, an empty query)
+     └── NotFoundError     no paper or cluster (or no single one) matches what was named
+
+The root itself is never raised: each error is one of its kinds. The last two keep the
+root's ``code`` (``error``), the code scripts have always read for them.
 
 The CLI turns any ``PaperkgError`` into one line on stderr and exit status 1; with ``--json``
 it also prints ``{"error": {"code": ..., "message": ...}}`` on stdout, ``code`` being the
@@ -26,7 +31,9 @@ __all__ = [
     "InputError",
     "ModelError",
     "Neo4jError",
+    "NotFoundError",
     "PaperkgError",
+    "ParameterError",
     "QueryError",
     "SnapshotError",
 ]
@@ -96,6 +103,16 @@ class FetchError(PaperkgError):
     """A request of ``paperkg fetch`` failed, was refused, or its answer cannot be used."""
 
     code = "fetch_error"
+
+
+class ParameterError(PaperkgError):
+    """An argument or setting has a value paperkg cannot use: ``k`` below 1, an empty query,
+    a view that takes no target. ``param`` names the parameter, for the CLI's flag."""
+
+
+class NotFoundError(PaperkgError):
+    """What was named is not in the snapshot: no paper or cluster matches it, or several
+    papers do and the name must be more specific."""
 
 
 #: Every ``code`` a ``--json`` error can carry, with what it means (docs/reference/cli.md).

@@ -11,7 +11,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from paperkg.errors import InputError, PaperkgError
+from paperkg.errors import InputError, ParameterError
 from paperkg.graph.analytics.analyse import AnalyticsOptions, analyse
 from paperkg.graph.embed.embeddings import DEFAULT_MODEL, Embedder, embed_texts
 from paperkg.graph.embed.knn import build_knn_index, knn_edges
@@ -73,27 +73,27 @@ class BuildOptions:
 
     def __post_init__(self) -> None:
         if self.k < 1:
-            raise PaperkgError(f"k must be at least 1, got {self.k}", param="k")
+            raise ParameterError(f"k must be at least 1, got {self.k}", param="k")
         if self.min_score is not None and not -1.0 <= self.min_score <= 1.0:
-            raise PaperkgError(
+            raise ParameterError(
                 f"min_score must be a cosine between -1 and 1, got {self.min_score}",
                 param="min_score",
             )
         if self.resolution <= 0:
-            raise PaperkgError(
+            raise ParameterError(
                 f"resolution must be positive, got {self.resolution}", param="resolution"
             )
         if self.min_cluster_size < 1:
-            raise PaperkgError(
+            raise ParameterError(
                 f"min_cluster_size must be at least 1, got {self.min_cluster_size}",
                 param="min_cluster_size",
             )
         if self.max_papers is not None and self.max_papers < 1:
-            raise PaperkgError(
+            raise ParameterError(
                 f"max_papers must be at least 1, got {self.max_papers}", param="max_papers"
             )
         if self.batch_size < 1:
-            raise PaperkgError(
+            raise ParameterError(
                 f"batch_size must be at least 1, got {self.batch_size}", param="batch_size"
             )
 

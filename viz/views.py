@@ -12,7 +12,7 @@ from typing import Any
 
 import networkx as nx
 
-from paperkg.errors import PaperkgError
+from paperkg.errors import NotFoundError, ParameterError
 from paperkg.graph.model import is_paper, relationship_type
 from paperkg.graph.report.lookup import bridge_report
 
@@ -110,7 +110,7 @@ def cluster_view(graph: nx.MultiDiGraph, cluster: int) -> ViewGraph:
     if node not in graph:
         known = sorted(d["id"] for _n, d in graph.nodes(data=True) if d.get("type") == "Cluster")
         what = "no unclustered papers (-1)" if cluster == -1 else f"no cluster {cluster}"
-        raise PaperkgError(f"{what}; clusters: {', '.join(map(str, known))}")
+        raise NotFoundError(f"{what}; clusters: {', '.join(map(str, known))}")
     view = ViewGraph.of(graph, f"Cluster {cluster}: {graph.nodes[node]['label']}")
     members = [u for u, _v, key in graph.in_edges(node, keys=True) if key == "IN_CLUSTER"]
     for paper in members:
@@ -137,7 +137,7 @@ def paper_view(
     ``node_budget`` nodes is left out, and the view's notes say so.
     """
     if depth < 1:
-        raise PaperkgError(f"depth must be at least 1, got {depth}", param="depth")
+        raise ParameterError(f"depth must be at least 1, got {depth}", param="depth")
     view = ViewGraph.of(graph, f"Paper: {graph.nodes[paper]['title']}")
     view.add(graph, paper, focus=True)
     drawn: set[tuple[str, str, str]] = set()

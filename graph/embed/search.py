@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import faiss
 import numpy as np
 
-from paperkg.errors import PaperkgError
+from paperkg.errors import ParameterError
 from paperkg.graph.embed.embeddings import Embedder
 from paperkg.graph.embed.knn import search
 from paperkg.graph.extract.normalize import fold
@@ -42,9 +42,9 @@ def similar(
     already holds it (``paperkg.Snapshot`` does); otherwise it is read from the folder.
     """
     if not query.strip():
-        raise PaperkgError("the query is empty: give a title or some text")
+        raise ParameterError("the query is empty: give a title or some text")
     if k < 1:
-        raise PaperkgError(f"k must be at least 1, got {k}", param="k")
+        raise ParameterError(f"k must be at least 1, got {k}", param="k")
     graph = snapshot.graph
     ids = snapshot.embeddings.ids
     row_of = {pid: row for row, pid in enumerate(ids)}

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from paperkg.errors import PaperkgError
+from paperkg.errors import NotFoundError
 from paperkg.graph.extract.normalize import fold
 from paperkg.graph.model import DATASET, METHOD, PAPER, REPO, is_paper, relationship_type
 
@@ -74,9 +74,9 @@ def find_paper(graph: nx.MultiDiGraph, query: str) -> str:
         if len(found) == 1:
             return found[0]
     if not partial:
-        raise PaperkgError(f"no paper matches {query!r}: give a paper id or its title")
+        raise NotFoundError(f"no paper matches {query!r}: give a paper id or its title")
     names = "; ".join(graph.nodes[n]["title"][:60] for n in partial[:3])
-    raise PaperkgError(f"{len(partial)} papers match {query!r} (e.g. {names}); be more specific")
+    raise NotFoundError(f"{len(partial)} papers match {query!r} (e.g. {names}); be more specific")
 
 
 def entity_rows(graph: nx.MultiDiGraph, kind: str | None = None) -> list[EntityRow]:
