@@ -16,32 +16,13 @@ import click
 from click.core import ParameterSource
 
 from paperkg import __version__
+from paperkg.api import open_snapshot
 from paperkg.errors import Neo4jError, PaperkgError, QueryError
-from paperkg.graph import (
-    DEFAULT_MODEL,
-    DEFAULT_OUT,
-    read_snapshot,
-    similar,
-    snapshot_stats,
-)
-from paperkg.graph.analytics.cluster_changes import UpdateReport, latest_update
+from paperkg.graph import DEFAULT_MODEL, DEFAULT_OUT, snapshot_stats
+from paperkg.graph.analytics.cluster_changes import UpdateReport
 from paperkg.graph.embed.embeddings import BACKENDS
-from paperkg.graph.export.files import FileExport, export_gexf, export_graphml
-from paperkg.graph.neo4j.admin_csv import export_neo4j_csv
-from paperkg.graph.neo4j.store import (
-    Neo4jSettings,
-    PushReport,
-    check_uri,
-    connect,
-    push_snapshot,
-)
-from paperkg.graph.report.lookup import (
-    bridge_report,
-    cluster_rows,
-    entity_rows,
-    find_paper,
-    paper_profile,
-)
+from paperkg.graph.export.files import FileExport
+from paperkg.graph.neo4j.store import Neo4jSettings, PushReport, check_uri, connect
 from paperkg.graph.snapshot.incremental import inherited_settings
 from paperkg.loaders import (
     FORMATS,
@@ -53,7 +34,7 @@ from paperkg.loaders import (
     fetch_s2,
     make_client,
 )
-from paperkg.pipeline import BuildOptions, build
+from paperkg.pipeline import BuildOptions, BuildReport, build
 from paperkg.queries import export_catalog, find_query, load_catalog, run_query, typed_params
 from paperkg.render import (
     ProgressBars,
@@ -63,7 +44,7 @@ from paperkg.render import (
     print_table,
     visible,
 )
-from paperkg.viz import bridges_view, cluster_view, overview, paper_view, render_html, write_page
+from paperkg.viz import write_page
 
 if TYPE_CHECKING:
     import httpx
@@ -255,21 +236,10 @@ def _settings(uri: str, user: str, database: str | None) -> Neo4jSettings:
 
 
 def _push(out: Path, settings: Neo4jSettings, batch: int, prune: bool, quiet: bool) -> PushReport:
-    snapshot = read_snapshot(out)
-    driver = connect(settings)
-    try:
-        with ProgressBars(enabled=not quiet) as bars:
-            return push_snapshot(
-                driver,
-                snapshot,
-                database=settings.database,
-                batch_size=batch,
-                prune=prune,
-                progress=bars,
-                uri=settings.uri,
-            )
-    finally:
-        driver.close()
+    """Load the snapshot in ``out`` into Neo4j, with progress bars unless ``quiet``."""
+    snapshot = open_snapshot(out)
+    with ProgressBars(enabled=not quiet) as bars:
+        return snapshot.push(settings, batch_size=batch, prune=prune, progress=bars)
 
 
 def _print_push(report: PushReport) -> None:
@@ -496,6 +466,11 @@ def build_command(
     with ProgressBars(enabled=not (quiet or as_json)) as bars:
         report = build(list(sources), out, options, progress=bars)
     pushed = _push(out, settings, neo4j_batch, prune, quiet or as_json) if settings else None
+    _print_build(report, pushed, as_json)
+
+
+def _print_build(report: BuildReport, pushed: PushReport | None, as_json: bool) -> None:
+    """A build's summary table (and the push's, after ``--neo4j``), then its warnings."""
     if as_json:
         print_json({**asdict(report), "neo4j": asdict(pushed) if pushed else None})
         _print_warnings(report.warnings)
@@ -590,7 +565,7 @@ def stats_command(out: Path, as_json: bool) -> None:
 @json_option
 def similar_command(query: str, out: Path, k: int, as_json: bool) -> None:
     """Papers most similar to QUERY: a paper's title or id, or any free text."""
-    hits = similar(read_snapshot(out), query, k)
+    hits = open_snapshot(out).similar(query, k)
     if as_json:
         print_json([asdict(hit) for hit in hits])
         return
@@ -620,7 +595,7 @@ def similar_command(query: str, out: Path, k: int, as_json: bool) -> None:
 def entities_command(out: Path, kind: str | None, limit: int, as_json: bool) -> None:
     """Methods, datasets and code repositories in the graph, most-linked first, with the
     papers that introduce them."""
-    rows = entity_rows(read_snapshot(out).graph, kind)
+    rows = open_snapshot(out).entities(kind)
     if as_json:
         print_json([asdict(row) for row in rows])
         return
@@ -639,8 +614,7 @@ def entities_command(out: Path, kind: str | None, limit: int, as_json: bool) -> 
 def paper_command(paper: str, out: Path, as_json: bool) -> None:
     """Everything the graph knows about PAPER (an id, a title, or a unique part of one):
     entities, repos, links, similar papers, citations made and received."""
-    graph = read_snapshot(out).graph
-    profile = paper_profile(graph, find_paper(graph, paper))
+    profile = open_snapshot(out).paper(paper)
     if as_json:
         print_json(asdict(profile))
         return
@@ -672,11 +646,11 @@ def paper_command(paper: str, out: Path, as_json: bool) -> None:
 def clusters_command(out: Path, changes: bool, as_json: bool) -> None:
     """Topic clusters: id, size, label (top keywords), top methods and datasets, and the
     clusters each one links to most. Ids stay the same as a snapshot is added to."""
-    snapshot = read_snapshot(out)
+    snapshot = open_snapshot(out)
     if changes:
-        _print_changes(latest_update(snapshot.manifest, snapshot.graph), as_json)
+        _print_changes(snapshot.cluster_changes(), as_json)
         return
-    rows = cluster_rows(snapshot.graph)
+    rows = snapshot.clusters()
     if as_json:
         print_json([asdict(row) for row in rows])
         return
@@ -736,7 +710,7 @@ def _print_changes(report: UpdateReport, as_json: bool) -> None:
 @json_option
 def bridges_command(out: Path, top: int, as_json: bool) -> None:
     """Papers and entities that connect clusters, with the clusters they join."""
-    report = bridge_report(read_snapshot(out).graph, top)
+    report = open_snapshot(out).bridges(top)
     if as_json:
         print_json(asdict(report))
         return
@@ -908,9 +882,8 @@ def output_option(default: str) -> Any:
 )
 def view_overview(out: Path, output: Path, force: bool, node_budget: int, min_score: float) -> None:
     """Every paper, coloured by cluster and sized by PageRank (clusters as nodes if large)."""
-    graph = read_snapshot(out).graph
-    view = overview(graph, node_budget=node_budget, min_score=min_score)
-    _write_page(render_html(view), output, force)
+    html = open_snapshot(out).view("overview", node_budget=node_budget, min_score=min_score)
+    _write_page(html, output, force)
 
 
 @view_group.command("cluster", context_settings={"ignore_unknown_options": True})
@@ -919,7 +892,7 @@ def view_overview(out: Path, output: Path, force: bool, node_budget: int, min_sc
 @output_option("cluster.html")
 def view_cluster(cluster: int, out: Path, output: Path, force: bool) -> None:
     """One cluster with its methods, datasets and repos; -1 is the papers in no cluster."""
-    _write_page(render_html(cluster_view(read_snapshot(out).graph, cluster)), output, force)
+    _write_page(open_snapshot(out).view("cluster", cluster), output, force)
 
 
 @view_group.command("paper")
@@ -945,9 +918,8 @@ def view_paper(
 ) -> None:
     """PAPER's ego network: similar papers, citations both ways, entities and code; each
     paper is expanded once, so a large --depth stops where the graph ends."""
-    graph = read_snapshot(out).graph
-    view = paper_view(graph, find_paper(graph, paper), depth, node_budget=node_budget)
-    _write_page(render_html(view), output, force)
+    html = open_snapshot(out).view("paper", paper, depth=depth, node_budget=node_budget)
+    _write_page(html, output, force)
 
 
 @view_group.command("bridges")
@@ -958,7 +930,7 @@ def view_paper(
 )
 def view_bridges(out: Path, output: Path, force: bool, top: int) -> None:
     """Clusters as group nodes with the bridge papers and entities between them."""
-    _write_page(render_html(bridges_view(read_snapshot(out).graph, top)), output, force)
+    _write_page(open_snapshot(out).view("bridges", top=top), output, force)
 
 
 @main.group("fetch")
@@ -1148,7 +1120,7 @@ def export_graphml_command(file: Path, out: Path, force: bool, as_json: bool) ->
     out, embeddings are not written. An existing FILE is replaced (atomically) only with
     --force.
     """
-    _print_file_export(export_graphml(read_snapshot(out).graph, file, force=force), as_json)
+    _print_file_export(open_snapshot(out).export("graphml", file, force=force), as_json)
 
 
 @export_group.command("gexf")
@@ -1164,7 +1136,7 @@ def export_gexf_command(file: Path, out: Path, force: bool, as_json: bool) -> No
     Cluster's `id` is written as `paperkg_id`. An existing FILE is replaced (atomically) only
     with --force.
     """
-    _print_file_export(export_gexf(read_snapshot(out).graph, file, force=force), as_json)
+    _print_file_export(open_snapshot(out).export("gexf", file, force=force), as_json)
 
 
 @export_group.command(
@@ -1200,7 +1172,7 @@ def export_neo4j_csv_command(
     graphs). after-import.cypher then creates the constraints and the full-text and vector
     indexes and restores empty lists, which neo4j-admin cannot store.
     """
-    report = export_neo4j_csv(read_snapshot(out), folder, database=database, force=force)
+    report = open_snapshot(out).export("neo4j-csv", folder, database=database, force=force)
     if as_json:
         print_json({**asdict(report), "command_line": report.command_line()})
         return

@@ -18,6 +18,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from paperkg import atomic
 from paperkg.errors import SnapshotError
 from paperkg.graph.snapshot.store import (
     discard_superseded,
@@ -98,7 +99,7 @@ def _recover_old(out: Path) -> list[str]:
     if not os.path.lexists(out):
         try:
             os.rename(old, out)
-            _fsync_folder(out.parent)
+            atomic.fsync_folder(out.parent)
         except OSError as exc:
             raise SnapshotError(f"cannot move {old} back to {out}: {exc.strerror or exc}") from exc
         return []
@@ -134,11 +135,3 @@ def _remove_leftovers(out: Path) -> list[str]:
         if warning is not None:
             warnings.append(warning)
     return warnings
-
-
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -33,6 +33,7 @@ import faiss
 import networkx as nx
 import numpy as np
 
+from paperkg import atomic
 from paperkg.errors import SnapshotError
 from paperkg.graph.embed.knn import set_nprobe
 
@@ -836,7 +837,7 @@ def _recreate(source: Path, target: Path) -> None:
         for name in sorted(os.listdir(source)):
             _recreate(source / name, target / name)
         shutil.copystat(source, target, follow_symlinks=False)
-        _fsync_folder(target)
+        atomic.fsync_folder(target)
     else:
         try:
             os.link(source, target, follow_symlinks=False)
@@ -1103,15 +1104,6 @@ def _swap_into_place(tmp: Path, out: Path) -> Path | None:
     return old
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Make a folder's entries (new files, a rename) durable, not only the files' bytes."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _umask() -> int:
     """This process's umask: read from Linux's ``/proc/self/status`` (changing it would race
     other threads), else set and put back."""
@@ -1216,10 +1208,10 @@ def write_snapshot(
         # Only now, with the manifest complete: a temporary folder without one holds nothing
         # of the user's, so the next build may delete it whole.
         _carry_over(out, tmp, user)
-        _fsync_folder(tmp)
+        atomic.fsync_folder(tmp)
         previous = _swap_into_place(tmp, out)
         swapped = True
-        _fsync_folder(out.parent)
+        atomic.fsync_folder(out.parent)
         if previous is not None:
             warning = discard_superseded(previous, out)
             if warning is not None:
