@@ -3,6 +3,7 @@ and library messages that name Python parameters where the CLI names its flags."
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conftest import EXAMPLES, LISTING, run
+from conftest import EXAMPLES, LISTING, ROOT, run
 
 # --- library messages name parameters; the CLI names its flags ------------------------------
 
@@ -326,3 +327,41 @@ def test_push_takes_a_bolt_uri_or_the_callers_own_driver(
     with pytest.raises(paperkg.Neo4jError) as raised:
         snapshot.push(neo4j_driver, database="nowhere")
     assert str(raised.value).startswith("the Neo4j server has no database 'nowhere'; ")
+
+
+# --- the CLI parses, makes one call and renders ------------------------------------------------
+
+
+def command_bodies() -> dict[str, int]:
+    """Lines of each click command function's body in paperkg/cli.py, docstring left out."""
+    tree = ast.parse((ROOT / "paperkg" / "cli.py").read_text(encoding="utf-8"))
+    bodies = {}
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        if not any(
+            isinstance(d, ast.Call)
+            and isinstance(d.func, ast.Attribute)
+            and d.func.attr == "command"
+            for d in node.decorator_list
+        ):
+            continue
+        body = node.body
+        if isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            body = body[1:]
+        bodies[node.name] = (body[-1].end_lineno or 0) - body[0].lineno + 1 if body else 0
+    return bodies
+
+
+def test_no_command_function_is_longer_than_40_lines():
+    bodies = command_bodies()
+    assert len(bodies) > 20  # the walk found the commands
+    long = {name: lines for name, lines in bodies.items() if lines > 40}
+    assert not long, f"command functions over 40 lines (move the work into the library): {long}"
+
+
+def test_the_cli_reads_snapshots_only_through_the_python_api():
+    source = (ROOT / "paperkg" / "cli.py").read_text(encoding="utf-8")
+    assert "open_snapshot(out)" in source
+    for name in ("read_snapshot", "push_snapshot", "entity_rows", "paper_profile", "render_html"):
+        assert name not in source, name
