@@ -17,7 +17,7 @@ from click.core import ParameterSource
 
 from paperkg import __version__
 from paperkg.api import open_snapshot
-from paperkg.errors import Neo4jError, PaperkgError, QueryError
+from paperkg.errors import Neo4jError, PaperkgError
 from paperkg.graph import DEFAULT_MODEL, DEFAULT_OUT, snapshot_stats
 from paperkg.graph.analytics.cluster_changes import UpdateReport
 from paperkg.graph.embed.embeddings import BACKENDS
@@ -739,11 +739,7 @@ def query_group() -> None:
 @json_option
 def query_list(pack: str | None, as_json: bool) -> None:
     """Every query with its pack, description and parameters (type = default)."""
-    specs = [s for s in load_catalog() if pack is None or s.pack == pack]
-    if pack is not None and not specs:
-        raise QueryError(
-            f"no pack {pack!r}; packs: " + ", ".join(sorted({s.pack for s in load_catalog()}))
-        )
+    specs = load_catalog(pack)
     if as_json:
         print_json([{**asdict(s), "source": s.source} for s in specs])
         return

@@ -96,17 +96,23 @@ def _packs_root() -> Traversable:
     return files("paperkg.queries").joinpath("packs")
 
 
-def load_catalog() -> list[QuerySpec]:
-    """Every shipped query, sorted by pack then name."""
+def load_catalog(pack: str | None = None) -> list[QuerySpec]:
+    """Every shipped query, sorted by pack then name; only those of ``pack`` when given (a
+    pack that does not exist is a ``QueryError`` naming the packs that do)."""
     specs = []
-    for pack in sorted(_packs_root().iterdir(), key=lambda p: p.name):
-        if not pack.is_dir():
+    for folder in sorted(_packs_root().iterdir(), key=lambda p: p.name):
+        if not folder.is_dir():
             continue
-        for item in sorted(pack.iterdir(), key=lambda p: p.name):
+        for item in sorted(folder.iterdir(), key=lambda p: p.name):
             if item.name.endswith(".cypher"):
-                source = f"queries/packs/{pack.name}/{item.name}"
-                specs.append(parse_query(item.read_text(encoding="utf-8"), pack.name, source))
-    return specs
+                source = f"queries/packs/{folder.name}/{item.name}"
+                specs.append(parse_query(item.read_text(encoding="utf-8"), folder.name, source))
+    if pack is None:
+        return specs
+    chosen = [spec for spec in specs if spec.pack == pack]
+    if not chosen:
+        raise QueryError(f"no pack {pack!r}; packs: " + ", ".join(sorted({s.pack for s in specs})))
+    return chosen
 
 
 def find_query(name: str, catalog: list[QuerySpec] | None = None) -> QuerySpec:

@@ -365,3 +365,15 @@ def test_the_cli_reads_snapshots_only_through_the_python_api():
     assert "open_snapshot(out)" in source
     for name in ("read_snapshot", "push_snapshot", "entity_rows", "paper_profile", "render_html"):
         assert name not in source, name
+
+
+def test_an_unknown_pack_is_refused_by_the_library_and_shown_by_the_cli():
+    from paperkg.errors import QueryError
+    from paperkg.queries import load_catalog
+
+    assert {spec.pack for spec in load_catalog("citations")} == {"citations"}
+    with pytest.raises(QueryError) as raised:
+        load_catalog("nope")
+    assert str(raised.value).startswith("no pack 'nope'; packs: bridges, citations, ")
+    result = run("query", "list", "--pack", "nope")
+    assert result.exit_code == 1 and result.stderr.strip() == f"Error: {raised.value}"
