@@ -24,6 +24,7 @@ from neo4j_server import LocalNeo4j
 
 from paperkg.graph import Embeddings, build_index, knn_edges, paper_graph, write_snapshot
 from paperkg.graph.neo4j.store import push_snapshot
+from paperkg.graph.snapshot.manifest import Counts, Knn, Manifest, Model
 from paperkg.graph.snapshot.store import read_snapshot
 
 
@@ -39,12 +40,12 @@ def synthetic(out: Path, papers: int, k: int = 10, dimension: int = 384, seed: i
         graph=graph,
         index=index,
         embeddings=Embeddings([p.id for p in items], ["-"] * papers, vectors),
-        manifest={
-            "model": {"name": "synthetic", "dimension": dimension},
-            "knn": {"k": k, "metric": "cosine"},
-            "counts": {"nodes": {"Paper": papers}, "relationships": {}},
-            "inputs": [],
-        },
+        manifest=Manifest(
+            model=Model("synthetic", dimension),
+            knn=Knn(k=k, metric="cosine"),
+            counts=Counts(nodes={"Paper": papers}, relationships={}),
+            inputs=(),
+        ),
     )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from click.core import ParameterSource
@@ -18,12 +18,11 @@ from click.core import ParameterSource
 from paperkg import __version__
 from paperkg.api import open_snapshot
 from paperkg.errors import Neo4jError, PaperkgError
-from paperkg.graph import DEFAULT_MODEL, DEFAULT_OUT, snapshot_stats
+from paperkg.graph import DEFAULT_OUT, snapshot_stats
 from paperkg.graph.analytics.cluster_changes import UpdateReport
 from paperkg.graph.embed.embeddings import BACKENDS
 from paperkg.graph.export.files import FileExport
 from paperkg.graph.neo4j.store import Neo4jSettings, PushReport, check_uri, connect
-from paperkg.graph.snapshot.incremental import inherited_settings
 from paperkg.loaders import (
     FORMATS,
     FetchConfig,
@@ -34,7 +33,7 @@ from paperkg.loaders import (
     fetch_s2,
     make_client,
 )
-from paperkg.pipeline import BuildOptions, BuildReport, build
+from paperkg.pipeline import DEFAULTS, BuildOptions, BuildReport, build
 from paperkg.queries import export_catalog, find_query, load_catalog, run_query, typed_params
 from paperkg.render import (
     ProgressBars,
@@ -48,6 +47,8 @@ from paperkg.viz import write_page
 
 if TYPE_CHECKING:
     import httpx
+
+T = TypeVar("T")
 
 
 class CommandError(click.ClickException):
@@ -279,6 +280,12 @@ def main() -> None:
     """
 
 
+def _none_unless_given(ctx: click.Context, param: click.Parameter, value: T) -> T | None:
+    """None for an option left at its default: the library then decides what it is (a build
+    keeps the snapshot's setting, see ``BuildOptions``); the default is still shown."""
+    return None if ctx.get_parameter_source(str(param.name)) is ParameterSource.DEFAULT else value
+
+
 @main.command("build")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @out_option
@@ -286,20 +293,23 @@ def main() -> None:
     "-k",
     "k",
     type=int,
-    default=10,
+    default=DEFAULTS.k,
     show_default=True,
+    callback=_none_unless_given,
     help="Similar papers linked per paper (SIMILAR_TO edges).",
 )
 @click.option(
     "--min-score",
     type=float,
-    default=None,
+    default=DEFAULTS.min_score,
+    callback=_none_unless_given,
     help="Drop SIMILAR_TO edges below this cosine similarity (default: keep all k).",
 )
 @click.option(
     "--model",
-    default=DEFAULT_MODEL,
+    default=DEFAULTS.model,
     show_default=True,
+    callback=_none_unless_given,
     help="sentence-transformers model name or local folder.",
 )
 @click.option(
@@ -309,7 +319,13 @@ def main() -> None:
     default=None,
     help="Input format for every source (default: detected from content).",
 )
-@click.option("--batch-size", type=int, default=32, show_default=True, help="Embedding batch size.")
+@click.option(
+    "--batch-size",
+    type=int,
+    default=BuildOptions.batch_size,
+    show_default=True,
+    help="Embedding batch size.",
+)
 @click.option(
     "--device",
     default=None,
@@ -318,7 +334,7 @@ def main() -> None:
 @click.option(
     "--backend",
     type=click.Choice(BACKENDS),
-    default="auto",
+    default=BuildOptions.backend,
     show_default=True,
     help="Embedding backend: auto is OpenVINO on the CPU (exported once, cached in "
     "~/.cache/paperkg), torch is plain sentence-transformers.",
@@ -328,27 +344,31 @@ def main() -> None:
     "gazetteers",
     multiple=True,
     type=click.Path(path_type=Path),
+    callback=_none_unless_given,
     help="Extra known method/dataset names (JSON like graph/data/gazetteer.json); repeatable.",
 )
 @click.option(
     "--resolution",
     type=float,
-    default=1.0,
+    default=DEFAULTS.resolution,
     show_default=True,
+    callback=_none_unless_given,
     help="Louvain resolution: higher gives more, smaller clusters.",
 )
 @click.option(
     "--min-cluster-size",
     type=int,
-    default=3,
+    default=DEFAULTS.min_cluster_size,
     show_default=True,
+    callback=_none_unless_given,
     help="Smaller communities go to the 'unclustered' group (-1).",
 )
 @click.option(
     "--seed",
     type=int,
-    default=42,
+    default=DEFAULTS.seed,
     show_default=True,
+    callback=_none_unless_given,
     help="Seed of every random step (Louvain, sampled betweenness).",
 )
 @click.option(
@@ -385,6 +405,7 @@ def main() -> None:
 @click.option(
     "--external-refs",
     is_flag=True,
+    callback=_none_unless_given,
     help="Keep works outside the corpus that reference lists name, as Paper {stub: true}.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
@@ -393,24 +414,24 @@ def main() -> None:
 def build_command(
     sources: tuple[Path, ...],
     out: Path,
-    k: int,
+    k: int | None,
     min_score: float | None,
-    model: str,
+    model: str | None,
     fmt: str | None,
     batch_size: int,
     device: str | None,
     backend: str,
-    gazetteers: tuple[Path, ...],
-    resolution: float,
-    min_cluster_size: int,
-    seed: int,
+    gazetteers: tuple[Path, ...] | None,
+    resolution: float | None,
+    min_cluster_size: int | None,
+    seed: int | None,
     categories: tuple[str, ...],
     since: datetime | None,
     until: datetime | None,
     max_papers: int | None,
     html: bool,
     fresh: bool,
-    external_refs: bool,
+    external_refs: bool | None,
     quiet: bool,
     uri: str | None,
     user: str,
@@ -430,23 +451,15 @@ def build_command(
     over. The snapshot is replaced only once the new one is complete. With --neo4j the
     snapshot is then loaded into Neo4j, as `paperkg push` does.
     """
-    given = {
-        "k": k,
-        "min_score": min_score,
-        "model": model,
-        "gazetteers": tuple(str(g) for g in gazetteers),
-        "resolution": resolution,
-        "min_cluster_size": min_cluster_size,
-        "seed": seed,
-        "external_refs": external_refs,
-    }
-    if not fresh:
-        context = click.get_current_context()
-        for name, value in inherited_settings(out).items():
-            if context.get_parameter_source(name) is ParameterSource.DEFAULT:
-                given[name] = value
     options = BuildOptions(
-        **given,
+        k=k,
+        min_score=min_score,
+        model=model,
+        gazetteers=tuple(str(g) for g in gazetteers) if gazetteers is not None else None,
+        resolution=resolution,
+        min_cluster_size=min_cluster_size,
+        seed=seed,
+        external_refs=external_refs,
         format=fmt,
         batch_size=batch_size,
         device=device,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import platform
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from paperkg.errors import InputError, ParameterError
 from paperkg.graph.analytics.analyse import AnalyticsOptions, analyse
@@ -26,8 +26,18 @@ from paperkg.graph.model import (
     paper_graph,
 )
 from paperkg.graph.papers import merge_records
+from paperkg.graph.schema import Label, RelType
 from paperkg.graph.snapshot.incremental import PreviousBuild, combine, read_previous
 from paperkg.graph.snapshot.lock import snapshot_lock
+from paperkg.graph.snapshot.manifest import (
+    Analytics,
+    Counts,
+    Knn,
+    Manifest,
+    Model,
+    Settings,
+    Update,
+)
 from paperkg.graph.snapshot.records import encode_records
 from paperkg.graph.snapshot.store import (
     CLUSTERS,
@@ -41,53 +51,60 @@ from paperkg.loaders import EntityRecord, InputFile, PaperRecord, RecordFilter, 
 from paperkg.memory import available_bytes, estimated_peak_bytes
 from paperkg.progress import Progress, stage_progress
 
-__all__ = ["BuildOptions", "BuildReport", "build"]
+__all__ = ["DEFAULTS", "BuildOptions", "BuildReport", "build"]
+
+T = TypeVar("T")
 
 _VERSIONED = ("paperkg", "networkx", "numpy", "faiss-cpu", "sentence-transformers", "torch")
 
 
+#: The one default of each setting a snapshot keeps, for a build that is not given it and
+#: adds to no snapshot that has it (the CLI's options show these).
+DEFAULTS = Settings(
+    k=10,
+    min_score=None,
+    model=DEFAULT_MODEL,
+    resolution=1.0,
+    min_cluster_size=3,
+    seed=42,
+    gazetteers=(),
+    external_refs=False,
+)
+
+
 @dataclass(frozen=True)
 class BuildOptions:
-    """What a build does besides reading sources; defaults match the CLI's."""
+    """What a build does besides reading sources.
 
-    k: int = 10
+    The settings a snapshot keeps (``k``, ``min_score``, ``model``, ``gazetteers``,
+    ``resolution``, ``min_cluster_size``, ``seed``, ``external_refs``) are None when not
+    given: a build adding to a snapshot then keeps the snapshot's, else takes ``DEFAULTS``'.
+    So ``min_score=None`` keeps a snapshot's threshold (``-1.0`` links all ``k``).
+    """
+
+    k: int | None = None
     min_score: float | None = None
-    model: str = DEFAULT_MODEL
+    model: str | None = None
     format: str | None = None
     batch_size: int = 32
     device: str | None = None
     #: Embedding backend: ``auto`` (OpenVINO on CPU), ``openvino`` or ``torch``.
     backend: str = "auto"
-    gazetteers: tuple[str, ...] = ()
-    resolution: float = 1.0
-    min_cluster_size: int = 3
-    seed: int = 42
+    gazetteers: tuple[str, ...] | None = None
+    resolution: float | None = None
+    min_cluster_size: int | None = None
+    seed: int | None = None
     html: bool = False
     keep: RecordFilter = field(default_factory=RecordFilter)
     #: Start from nothing instead of adding to the snapshot already at ``out``.
     fresh: bool = False
     #: Keep works outside the corpus that reference lists name as ``Paper {stub: true}``.
-    external_refs: bool = False
+    external_refs: bool | None = None
     #: Refuse to build more papers than this (None: only the memory check applies).
     max_papers: int | None = None
 
     def __post_init__(self) -> None:
-        if self.k < 1:
-            raise ParameterError(f"k must be at least 1, got {self.k}", param="k")
-        if self.min_score is not None and not -1.0 <= self.min_score <= 1.0:
-            raise ParameterError(
-                f"min_score must be a cosine between -1 and 1, got {self.min_score}",
-                param="min_score",
-            )
-        if self.resolution <= 0:
-            raise ParameterError(
-                f"resolution must be positive, got {self.resolution}", param="resolution"
-            )
-        if self.min_cluster_size < 1:
-            raise ParameterError(
-                f"min_cluster_size must be at least 1, got {self.min_cluster_size}",
-                param="min_cluster_size",
-            )
+        _check_settings(self.k, self.min_score, self.resolution, self.min_cluster_size)
         if self.max_papers is not None and self.max_papers < 1:
             raise ParameterError(
                 f"max_papers must be at least 1, got {self.max_papers}", param="max_papers"
@@ -96,6 +113,47 @@ class BuildOptions:
             raise ParameterError(
                 f"batch_size must be at least 1, got {self.batch_size}", param="batch_size"
             )
+
+    def settings(self, kept: Settings = DEFAULTS) -> Settings:
+        """The settings a build with these options uses: each one given, else ``kept``'s
+        (the snapshot's it adds to, else ``DEFAULTS``)."""
+        settings = Settings(
+            k=_given(self.k, kept.k),
+            min_score=_given(self.min_score, kept.min_score),
+            model=_given(self.model, kept.model),
+            resolution=_given(self.resolution, kept.resolution),
+            min_cluster_size=_given(self.min_cluster_size, kept.min_cluster_size),
+            seed=_given(self.seed, kept.seed),
+            gazetteers=_given(self.gazetteers, kept.gazetteers),
+            external_refs=_given(self.external_refs, kept.external_refs),
+        )
+        _check_settings(
+            settings.k, settings.min_score, settings.resolution, settings.min_cluster_size
+        )
+        return settings
+
+
+def _given(value: T | None, kept: T) -> T:
+    return kept if value is None else value
+
+
+def _check_settings(
+    k: int | None, min_score: float | None, resolution: float | None, min_cluster_size: int | None
+) -> None:
+    """Refuse a setting out of range (None: not given, nothing to check)."""
+    if k is not None and k < 1:
+        raise ParameterError(f"k must be at least 1, got {k}", param="k")
+    if min_score is not None and not -1.0 <= min_score <= 1.0:
+        raise ParameterError(
+            f"min_score must be a cosine between -1 and 1, got {min_score}", param="min_score"
+        )
+    if resolution is not None and resolution <= 0:
+        raise ParameterError(f"resolution must be positive, got {resolution}", param="resolution")
+    if min_cluster_size is not None and min_cluster_size < 1:
+        raise ParameterError(
+            f"min_cluster_size must be at least 1, got {min_cluster_size}",
+            param="min_cluster_size",
+        )
 
 
 @dataclass(frozen=True)
@@ -143,8 +201,9 @@ def build(
 
     The records of an existing snapshot are kept (those of inputs read again are replaced),
     only texts new to ``out`` are embedded, and kNN, extraction and analytics run on the
-    whole; cluster ids follow the previous ones. ``options.fresh`` starts from nothing.
-    ``embedder`` reuses an already loaded model (its name then overrides ``options.model``).
+    whole; cluster ids follow the previous ones, and settings not given in ``options`` are
+    the snapshot's (see ``BuildOptions``). ``options.fresh`` starts from nothing. ``embedder``
+    reuses an already loaded model (its name then overrides the model setting).
 
     Every input is read and checked before anything is written, and the snapshot is swapped
     into place whole, so any error leaves a previous snapshot at ``out`` untouched. One
@@ -162,7 +221,6 @@ def _build(
     progress: Progress | None,
     embedder: Embedder | None,
 ) -> BuildReport:
-    model = embedder.name if embedder is not None else options.model
     seconds: dict[str, float] = {}
 
     started = time.perf_counter()
@@ -170,7 +228,9 @@ def _build(
         out, writes=(RECORDS, CLUSTERS, *(("overview.html",) if options.html else ()))
     )
     previous = None if options.fresh else read_previous(out, (PaperRecord, EntityRecord))
-    gazetteer = load_gazetteer(options.gazetteers)
+    settings = options.settings(previous.manifest.settings(DEFAULTS) if previous else DEFAULTS)
+    model = embedder.name if embedder is not None else settings.model
+    gazetteer = load_gazetteer(settings.gazetteers)
     loaded = load_sources(
         sources, fmt=options.format, progress=stage_progress(progress, "parse"), keep=options.keep
     )
@@ -213,48 +273,54 @@ def _build(
     seconds["embed"] = time.perf_counter() - started - seconds["model"]
 
     started = time.perf_counter()
-    index, choice = build_knn_index(embedded.vectors, seed=options.seed)
-    neighbours = knn_edges(index, embedded.vectors, options.k, options.min_score)
+    index, choice = build_knn_index(embedded.vectors, seed=settings.seed)
+    neighbours = knn_edges(index, embedded.vectors, settings.k, settings.min_score)
     graph = paper_graph(papers, neighbours)
     add_extraction(graph, extraction)
     stubs: list[ExternalWork] = []
-    if options.external_refs:
+    if settings.external_refs:
         stubs, outside = external_citations(papers)
         add_external_works(graph, stubs, outside)
     seconds["index"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    analytics = analyse(
+    record = analyse(
         graph,
-        AnalyticsOptions(options.resolution, options.min_cluster_size, options.seed),
+        AnalyticsOptions(settings.resolution, settings.min_cluster_size, settings.seed),
         previous=previous.clusters if previous is not None else None,
-        next_id=previous.manifest.get("analytics", {}).get("next_id") if previous else None,
+        next_id=_next_id(previous),
     )
+    analytics = Analytics.from_json(record, "analytics")
     seconds["analyse"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    manifest: dict[str, Any] = {
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "model": {"name": model, "dimension": embedded.dimension, **_backend(previous, used)},
-        "knn": {
-            "k": options.k,
-            "min_score": options.min_score,
-            **{name: value for name, value in asdict(choice).items() if value is not None},
-            "metric": "cosine",
-        },
-        "inputs": inputs,
-        "counts": {
-            "records": len(records),
-            "stubs": len(stubs),
-            "nodes": count_labels(graph),
-            "relationships": count_types(graph),
-        },
-        "versions": _versions(),
-        "gazetteers": list(options.gazetteers),
-        "external_refs": options.external_refs,
-        "analytics": analytics,
-        "updates": _updates(previous, loaded.files, len(papers), embedded.computed, analytics),
-    }
+    backend, precision = _backend(previous, used)
+    manifest = Manifest(
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+        model=Model(model, embedded.dimension, backend, precision),
+        knn=Knn(
+            k=settings.k,
+            min_score=settings.min_score,
+            index=choice.index,
+            metric="cosine",
+            nlist=choice.nlist,
+            nprobe=choice.nprobe,
+            recall_at_10=choice.recall_at_10,
+            sample=choice.sample,
+        ),
+        inputs=tuple(inputs),
+        counts=Counts(
+            nodes=count_labels(graph),
+            relationships=count_types(graph),
+            records=len(records),
+            stubs=len(stubs),
+        ),
+        versions=_versions(),
+        gazetteers=settings.gazetteers,
+        external_refs=settings.external_refs,
+        analytics=analytics,
+        updates=_updates(previous, loaded.files, len(papers), embedded.computed, analytics),
+    )
     clusters = {p.id: graph.nodes[p.id]["cluster"] for p in papers}
     extra: dict[str, str | bytes] = {
         RECORDS: encode_records(stored),
@@ -263,7 +329,7 @@ def _build(
     if options.html:
         from paperkg.viz import overview, render_html
 
-        extra["overview.html"] = render_html(overview(graph), seed=options.seed)
+        extra["overview.html"] = render_html(overview(graph), seed=settings.seed)
     warnings = write_snapshot(
         out,
         graph=graph,
@@ -280,11 +346,11 @@ def _build(
         records=len(records),
         papers=len(papers),
         similar_to=len(neighbours),
-        methods=manifest["counts"]["nodes"].get("Method", 0),
-        datasets=manifest["counts"]["nodes"].get("Dataset", 0),
-        repos=manifest["counts"]["nodes"].get("Repo", 0),
-        cites=manifest["counts"]["relationships"].get("CITES", 0),
-        clusters=analytics["clusters"],
+        methods=manifest.counts.nodes.get(Label.METHOD, 0),
+        datasets=manifest.counts.nodes.get(Label.DATASET, 0),
+        repos=manifest.counts.nodes.get(Label.REPO, 0),
+        cites=manifest.counts.relationships.get(RelType.CITES, 0),
+        clusters=analytics.clusters or 0,
         stubs=len(stubs),
         added=len(papers) - _papers_in(previous),
         embedded=embedded.computed,
@@ -296,10 +362,13 @@ def _build(
 
 
 def _papers_in(previous: PreviousBuild | None) -> int:
-    if previous is None:
-        return 0
-    counts = previous.manifest.get("counts", {})
-    return int(counts.get("nodes", {}).get("Paper", 0)) - int(counts.get("stubs", 0))
+    return previous.manifest.counts.papers if previous is not None else 0
+
+
+def _next_id(previous: PreviousBuild | None) -> int | None:
+    """The first cluster id the previous build never used (None: no previous analytics)."""
+    analytics = previous.manifest.analytics if previous is not None else None
+    return analytics.next_id if analytics is not None else None
 
 
 #: How many past updates the manifest remembers.
@@ -311,30 +380,31 @@ def _updates(
     files: list[InputFile],
     papers: int,
     embedded: int,
-    analytics: dict[str, Any],
-) -> list[dict[str, Any]]:
+    analytics: Analytics,
+) -> tuple[Update, ...]:
     """The manifest's update history: one entry per build, newest last."""
-    history = list(previous.manifest.get("updates", [])) if previous is not None else []
+    history = list(previous.manifest.updates or ()) if previous is not None else []
     history.append(
-        {
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "inputs": [file.path for file in files],
-            "papers_before": _papers_in(previous),
-            "papers_after": papers,
-            "embedded": embedded,
-            "clusters": analytics["clusters"],
-            "cluster_changes": analytics["changes"],
-        }
+        Update(
+            created=datetime.now(UTC).isoformat(timespec="seconds"),
+            inputs=tuple(file.path for file in files),
+            papers_before=_papers_in(previous),
+            papers_after=papers,
+            embedded=embedded,
+            clusters=analytics.clusters,
+            cluster_changes=analytics.changes,
+        )
     )
-    return history[-_HISTORY:]
+    return tuple(history[-_HISTORY:])
 
 
-def _backend(previous: PreviousBuild | None, used: dict[str, str]) -> dict[str, str]:
+def _backend(previous: PreviousBuild | None, used: dict[str, str]) -> tuple[str | None, str | None]:
     """Backend and precision that embedded this build's new texts, else the previous ones."""
     if used:
-        return used
-    earlier = previous.manifest.get("model", {}) if previous is not None else {}
-    return {k: earlier[k] for k in ("backend", "precision") if k in earlier}
+        return used["backend"], used["precision"]
+    if previous is None:
+        return None, None
+    return previous.manifest.model.backend, previous.manifest.model.precision
 
 
 def _check_size(papers: int, max_papers: int | None) -> None:

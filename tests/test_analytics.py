@@ -66,8 +66,10 @@ def test_two_builds_give_the_same_clusters_and_scores(examples: Path, tmp_path: 
 def test_resolution_and_min_size_are_honoured(tmp_path: Path, embedder):
     out = tmp_path / "fine"
     build([EXAMPLES], out, BuildOptions(resolution=3.0, min_cluster_size=5), embedder=embedder)
-    manifest = read_snapshot(out).manifest["analytics"]
-    assert manifest["resolution"] == 3.0 and manifest["min_cluster_size"] == 5
-    assert manifest["betweenness"] == "exact" and manifest["algorithm"].startswith("louvain")
+    manifest = read_snapshot(out).manifest.analytics
+    assert manifest is not None
+    assert manifest.resolution == 3.0 and manifest.min_cluster_size == 5
+    assert manifest.betweenness == "exact"
+    assert manifest.algorithm is not None and manifest.algorithm.startswith("louvain")
     rows = cluster_rows(read_snapshot(out).graph)
     assert all(r.size >= 5 for r in rows if r.id >= 0)

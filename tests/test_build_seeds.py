@@ -16,8 +16,8 @@ def test_seeds_give_370_papers_each_with_a_similar_edge(seeds_snapshot: Path):
     snap = read_snapshot(seeds_snapshot)
     papers = [n for n, d in snap.graph.nodes(data=True) if d["type"] == "Paper"]
     assert len(papers) == 370
-    assert snap.manifest["counts"]["records"] == 460
-    assert len(snap.manifest["inputs"]) == 5
+    assert snap.manifest.counts.records == 460
+    assert len(snap.manifest.inputs) == 5
     for paper in papers:
         similar = [k for _u, _v, k in snap.graph.out_edges(paper, keys=True) if k == SIMILAR_TO]
         assert len(similar) == 10

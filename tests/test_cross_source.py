@@ -146,7 +146,7 @@ def test_external_refs_keep_outside_works_as_stubs(with_stubs: Path, mixed):
     inside = {(u, v, k) for u, v, k in graph.edges(keys=True) if u not in stubs and v not in stubs}
     assert inside == set(mixed.edges(keys=True))
     manifest = read_snapshot(with_stubs).manifest
-    assert manifest["counts"]["stubs"] == 2 and manifest["external_refs"] is True
+    assert manifest.counts.stubs == 2 and manifest.external_refs is True
     stats = run("stats", "--out", with_stubs, "--json")
     assert (json.loads(stats.stdout)["papers"], json.loads(stats.stdout)["stubs"]) == (4, 2)
 

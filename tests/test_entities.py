@@ -145,5 +145,5 @@ def test_seeds_repos_citations_and_entity_keys(seeds_snapshot: Path):
             key = (data["type"], entity_key(data["name"]))
             assert key not in folded, (node, folded.get(key))
             folded[key] = node
-    counts = snap.manifest["counts"]
-    assert counts["nodes"]["Repo"] > 50 and counts["relationships"]["CITES"] > 0
+    counts = snap.manifest.counts
+    assert counts.nodes["Repo"] > 50 and counts.relationships["CITES"] > 0

@@ -48,8 +48,8 @@ def test_adding_a_file_keeps_old_papers_and_embeds_only_new_ones(daily):
     assert second.added == 370 - first.papers > 0
     assert second.embedded == second.added and second.reused == first.papers
     manifest = read_snapshot(out).manifest
-    assert [Path(i["path"]).name for i in manifest["inputs"]] == [f.name for f in files]
-    assert [u["papers_after"] for u in manifest["updates"]] == [first.papers, 370]
+    assert [Path(i.path).name for i in manifest.inputs] == [f.name for f in files]
+    assert [u.papers_after for u in manifest.updates or ()] == [first.papers, 370]
 
 
 def test_an_incremental_build_equals_a_full_build(daily, seeds: Path, tmp_path: Path, embedder):
@@ -71,14 +71,15 @@ def test_cluster_ids_follow_the_clusters_they_continue(daily):
     after = read_snapshot(out)
     old = {n: d["cluster"] for n, d in before.graph.nodes(data=True) if d["type"] == "Paper"}
     new = {n: d["cluster"] for n, d in after.graph.nodes(data=True) if d["type"] == "Paper"}
-    events = after.manifest["analytics"]["changes"]["events"]
-    continued = {e["cluster"] for e in events if e["kind"] == "growth"}
+    assert after.manifest.analytics is not None and after.manifest.analytics.changes is not None
+    events = after.manifest.analytics.changes.events
+    continued = {e.cluster for e in events if e.kind == "growth"}
     assert continued, events
     for cluster in continued:  # a kept id holds a large share of its old members
         was = {p for p, c in old.items() if c == cluster}
         kept = {p for p in was if new[p] == cluster}
         assert len(kept) >= 0.3 * len(was)
-    fresh = {e["cluster"] for e in events if e["kind"] in ("birth", "split", "merge")}
+    fresh = {e.cluster for e in events if e.kind in ("birth", "split", "merge")}
     assert all(c not in set(old.values()) for c in fresh - continued - {-1})
 
 
@@ -104,13 +105,13 @@ def test_reading_an_input_again_replaces_its_records(tmp_path: Path, examples_ou
     out = tmp_path / "kg"
     shutil.copytree(examples_out, out)
     before = read_snapshot(out).manifest
-    source = Path(before["inputs"][0]["resolved"])
+    source = Path(before.inputs[0].resolved or "")
     again = build([source], out, embedder=embedder)
     manifest = read_snapshot(out).manifest
-    assert len(manifest["inputs"]) == len(before["inputs"])
-    assert again.papers == before["counts"]["nodes"]["Paper"]
+    assert len(manifest.inputs) == len(before.inputs)
+    assert again.papers == before.counts.nodes["Paper"]
     assert (again.embedded, again.added) == (0, 0)
-    assert manifest["counts"]["records"] == before["counts"]["records"]
+    assert manifest.counts.records == before.counts.records
 
 
 def test_fresh_starts_over(tmp_path: Path, seeds: Path, embedder):
@@ -119,8 +120,8 @@ def test_fresh_starts_over(tmp_path: Path, seeds: Path, embedder):
     build(files[:2], out, embedder=embedder)
     only = build(files[2:3], out, BuildOptions(fresh=True), embedder=embedder)
     manifest = read_snapshot(out).manifest
-    assert [Path(i["path"]).name for i in manifest["inputs"]] == [files[2].name]
-    assert manifest["analytics"]["changes"] is None
+    assert [Path(i.path).name for i in manifest.inputs] == [files[2].name]
+    assert manifest.analytics is not None and manifest.analytics.changes is None
     assert only.added == only.papers
 
 
@@ -131,9 +132,10 @@ def test_settings_not_given_are_the_snapshots(tmp_path: Path, seeds: Path):
     assert run("build", files[0], "--out", out, "-k", "3", "--seed", "7", "-q").exit_code == 0
     assert run("build", files[1], "--out", out, "-q").exit_code == 0
     manifest = read_snapshot(out).manifest
-    assert manifest["knn"]["k"] == 3 and manifest["analytics"]["seed"] == 7
+    assert manifest.knn.k == 3 and manifest.analytics is not None
+    assert manifest.analytics.seed == 7
     assert run("build", files[1], "--out", out, "-k", "4", "-q").exit_code == 0
-    assert read_snapshot(out).manifest["knn"]["k"] == 4
+    assert read_snapshot(out).manifest.knn.k == 4
 
 
 def test_a_snapshot_without_records_asks_for_fresh(tmp_path: Path, examples_out: Path, embedder):

@@ -32,6 +32,7 @@ from paperkg.graph.neo4j.store import (
     count_graph,
     push_snapshot,
 )
+from paperkg.graph.snapshot.manifest import Counts, Knn, Manifest, Model
 from paperkg.pipeline import build
 
 
@@ -182,12 +183,12 @@ def test_hostile_text_lands_byte_for_byte(neo4j_driver, tmp_path: Path):
         graph=graph,
         index=index,
         embeddings=Embeddings([p.id for p in papers], ["h"] * len(papers), vectors),
-        manifest={
-            "model": {"name": "test", "dimension": 8},
-            "knn": {"k": 2, "metric": "cosine"},
-            "counts": {"nodes": {"Paper": len(papers)}, "relationships": {}},
-            "inputs": [],
-        },
+        manifest=Manifest(
+            model=Model("test", 8),
+            knn=Knn(k=2, metric="cosine"),
+            counts=Counts(nodes={"Paper": len(papers)}, relationships={}),
+            inputs=(),
+        ),
     )
     neo4j_driver.execute_query(
         "CREATE VECTOR INDEX paper_embedding IF NOT EXISTS FOR (n:Paper) ON n.embedding "

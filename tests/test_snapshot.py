@@ -21,16 +21,15 @@ def snap(tmp_path: Path, seeds_snapshot: Path) -> Path:
 
 def test_manifest_lists_what_the_issue_asks(seeds_snapshot: Path):
     manifest = read_manifest(seeds_snapshot)
-    model = manifest["model"]
-    assert (model["name"], model["dimension"]) == ("all-MiniLM-L6-v2", 384)
-    assert model["backend"] in {"openvino", "torch"} and model["precision"]
-    assert manifest["knn"]["k"] == 10 and manifest["knn"]["min_score"] is None
-    assert all(len(i["sha256"]) == 64 and i["records"] > 0 for i in manifest["inputs"])
-    assert {"networkx", "faiss-cpu", "sentence-transformers", "python"} <= manifest[
-        "versions"
-    ].keys()
-    assert manifest["counts"]["relationships"]["SIMILAR_TO"] == 3700
-    assert manifest["created"]
+    model = manifest.model
+    assert (model.name, model.dimension) == ("all-MiniLM-L6-v2", 384)
+    assert model.backend in {"openvino", "torch"} and model.precision
+    assert manifest.knn.k == 10 and manifest.knn.min_score is None
+    assert all(len(i.sha256 or "") == 64 and (i.records or 0) > 0 for i in manifest.inputs)
+    assert manifest.versions is not None
+    assert {"networkx", "faiss-cpu", "sentence-transformers", "python"} <= manifest.versions.keys()
+    assert manifest.counts.relationships["SIMILAR_TO"] == 3700
+    assert manifest.created
 
 
 @pytest.mark.parametrize(

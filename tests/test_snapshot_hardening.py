@@ -153,7 +153,7 @@ def test_files_paperkg_wrote_are_replaced_not_carried(snap: Path):
 
 KILLER = textwrap.dedent(
     """
-    import gzip, os, signal, sys
+    import dataclasses, gzip, os, signal, sys
     from paperkg.graph import read_index, read_snapshot, write_snapshot
     from paperkg.graph.snapshot import store as s
 
@@ -184,8 +184,7 @@ KILLER = textwrap.dedent(
                 die()
         os.rename = cut
     old = read_snapshot(out)
-    manifest = {k: v for k, v in old.manifest.items() if k not in ("format", "format_version")}
-    manifest["knn"] = {**manifest["knn"], "k": 7}
+    manifest = dataclasses.replace(old.manifest, knn=dataclasses.replace(old.manifest.knn, k=7))
     write_snapshot(
         out,
         graph=old.graph,
@@ -251,7 +250,7 @@ def test_a_build_into_a_glob_named_out_leaves_a_concurrent_builds_folder(tmp_pat
     result = run("build", BASIC, "--out", tmp_path / "kg*", "-q", "-k", "2")
     assert result.exit_code == 0, result.output
     assert (prod / "graph.json").read_text() == "{}"
-    assert read_manifest(tmp_path / "kg*")["knn"]["k"] == 2
+    assert read_manifest(tmp_path / "kg*").knn.k == 2
 
 
 # Item 3: a swap without RENAME_EXCHANGE, cut between its two renames.
@@ -450,6 +449,7 @@ WRITER = textwrap.dedent(
     from pathlib import Path
     import faiss, networkx as nx, numpy as np
     from paperkg.graph.snapshot import store as s
+    from paperkg.graph.snapshot.manifest import Counts, Knn, Manifest, Model
 
     out, stop, fallback = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "fallback"
     if fallback:
@@ -462,13 +462,13 @@ WRITER = textwrap.dedent(
         vectors = np.random.default_rng(n).random((n, 8), dtype=np.float32)
         index = faiss.IndexFlatIP(8)
         index.add(vectors)
-        manifest = {
-            "created": "now",
-            "model": {"name": "test", "dimension": 8},
-            "knn": {"k": 2, "min_score": None},
-            "inputs": [],
-            "counts": {"records": n, "nodes": {"Paper": n}, "relationships": {}},
-        }
+        manifest = Manifest(
+            created="now",
+            model=Model("test", 8),
+            knn=Knn(k=2, min_score=None),
+            inputs=(),
+            counts=Counts(records=n, nodes={"Paper": n}, relationships={}),
+        )
         embeddings = s.Embeddings([f"p{i}" for i in range(n)], ["h"] * n, vectors)
         s.write_snapshot(
             out, graph=graph, embeddings=embeddings, index=index, manifest=manifest,
@@ -507,10 +507,10 @@ def test_readers_racing_swaps_always_read_a_whole_snapshot(tmp_path: Path, swap:
             except SnapshotError as exc:
                 failures.append(str(exc))
             else:
-                papers = snapshot.manifest["counts"]["nodes"]["Paper"]
+                papers = snapshot.manifest.counts.nodes["Paper"]
                 assert snapshot.graph.number_of_nodes() == papers
                 assert len(snapshot.embeddings.ids) == papers
-                assert manifest["counts"]["records"] == manifest["counts"]["nodes"]["Paper"]
+                assert manifest.counts.records == manifest.counts.nodes["Paper"]
             reads += 1
     finally:
         stop.touch()
@@ -550,7 +550,7 @@ def rewrite(out: Path, source: Path | None = None) -> list[str]:
     (under the build lock, no model needed); the warnings of the lock's tidying and the write."""
     source = source or out
     old = read_snapshot(source)
-    manifest = {k: v for k, v in old.manifest.items() if k not in ("format", "format_version")}
+    manifest = old.manifest
     extra = {name: (source / name).read_bytes() for name in ("records.jsonl.gz", "clusters.json")}
     with snapshot_lock(out) as tidied:
         written = write_snapshot(

@@ -68,7 +68,7 @@ def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_snapshot(old: Pa
         if state == after:  # start again from the old snapshot
             shutil.rmtree(out)
             shutil.copytree(old, out)
-        assert snapshot.manifest["knn"]["k"] in (5, 3)
+        assert snapshot.manifest.knn.k in (5, 3)
     assert run("build", EXAMPLES, "--out", out, "-q", "-k", "3").exit_code == 0
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".kg")]
     assert leftovers == []  # temp folders of killed builds are cleaned by the next build
@@ -100,7 +100,7 @@ def test_two_builds_at_once_one_wins_the_other_says_why(old: Path, tmp_path: Pat
     assert 0 in codes
     for code, error in zip(codes, errors, strict=True):
         assert code == 0 or "another paperkg build" in error, error
-    assert read_snapshot(out).manifest["knn"]["k"] in (3, 4)
+    assert read_snapshot(out).manifest.knn.k in (3, 4)
 
 
 @pytest.fixture
@@ -130,4 +130,4 @@ def test_a_full_disk_is_one_error_and_the_old_snapshot_stays(old: Path, small_di
     assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "kg"]
     (small_disk / "filler").unlink()
     assert run("build", EXAMPLES, "--out", out, "-q", "-k", "3").exit_code == 0
-    assert read_snapshot(out).manifest["knn"]["k"] == 3
+    assert read_snapshot(out).manifest.knn.k == 3

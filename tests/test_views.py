@@ -159,7 +159,7 @@ def test_big_overview_switches_to_cluster_super_nodes(chromium, examples_graph, 
 def test_build_html_writes_the_overview_into_the_snapshot(chromium, examples_graph):
     page_file = examples_graph / "overview.html"
     manifest = read_snapshot(examples_graph).manifest
-    assert "overview.html" in manifest["files"]
+    assert "overview.html" in manifest.files
     seen = visit(chromium, page_file)
     assert seen.page.evaluate("window.paperkgNodes.length") == 49
     assert seen.requests == [page_file.resolve().as_uri()]

@@ -11,11 +11,15 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from paperkg.graph.analytics.clusters import UNCLUSTERED
+from paperkg.graph.schema import Label
+
+if TYPE_CHECKING:  # annotations only: the snapshot package builds on analytics, not the reverse
+    from paperkg.graph.snapshot.manifest import Manifest
 
 __all__ = [
     "SHARE",
@@ -153,24 +157,23 @@ class UpdateReport:
     labels: dict[int, str]
 
 
-def latest_update(manifest: dict[str, Any], graph: nx.MultiDiGraph) -> UpdateReport:
+def latest_update(manifest: Manifest, graph: nx.MultiDiGraph[str]) -> UpdateReport:
     """What the snapshot's last build changed, from its manifest's update history."""
-    updates = manifest.get("updates") or [{}]
-    last = updates[-1]
-    recorded = last.get("cluster_changes")
-    changes = [ClusterChange(**event) for event in (recorded or {}).get("events", [])]
+    last = manifest.updates[-1] if manifest.updates else None
+    recorded = last.cluster_changes if last is not None else None
     labels = {
         int(data["id"]): str(data.get("label", ""))
         for _node, data in graph.nodes(data=True)
-        if data.get("type") == "Cluster"
+        if data.get("type") == Label.CLUSTER
     }
+    created = last.created if last is not None and last.created is not None else manifest.created
     return UpdateReport(
-        created=str(last.get("created", manifest.get("created", ""))),
-        inputs=list(last.get("inputs", [])),
-        papers_before=int(last.get("papers_before", 0)),
-        papers_after=int(last.get("papers_after", 0)),
+        created=created or "",
+        inputs=list(last.inputs or ()) if last is not None else [],
+        papers_before=(last.papers_before or 0) if last is not None else 0,
+        papers_after=(last.papers_after or 0) if last is not None else 0,
         compared=recorded is not None,
-        unchanged=int((recorded or {}).get("unchanged", 0)),
-        changes=changes,
+        unchanged=(recorded.unchanged or 0) if recorded is not None else 0,
+        changes=list(recorded.events) if recorded is not None else [],
         labels=labels,
     )

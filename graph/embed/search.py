@@ -62,7 +62,7 @@ def similar(
     if row is not None:
         vector = snapshot.embeddings.vectors[row : row + 1]
     else:
-        vector = load(snapshot.manifest["model"]["name"]).encode([query])
+        vector = load(snapshot.manifest.model.name).encode([query])
     if index is None:
         index = read_index(snapshot.path, snapshot.manifest)
     scores, rows = search(index, np.asarray(vector, dtype=np.float32), k)

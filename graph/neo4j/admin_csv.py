@@ -410,7 +410,7 @@ def export_neo4j_csv(
         for table, table_columns, file in zip(tables, columns, files, strict=True):
             with (tmp / file.path.name).open("w", encoding="utf-8", newline="") as handle:
                 _write_table(handle, table, table_columns, delimiter, vectors)
-        dimension = int(snapshot.manifest.get("model", {}).get("dimension") or vectors.shape[1])
+        dimension = snapshot.manifest.model.dimension
         text = _after_import_text(after_import_statements(dimension, emptied), command)
         (tmp / AFTER_IMPORT).write_text(text, encoding="utf-8")
 

@@ -181,7 +181,8 @@ def create_schema(driver: neo4j.Driver, dimension: int, database: str | None = N
 
 def push_id(snapshot: Snapshot) -> str:
     """Identity of a snapshot's content: the same snapshot always pushes under the same id."""
-    files = json.dumps(snapshot.manifest.get("files", {}), sort_keys=True)
+    listed = {name: entry.to_json() for name, entry in snapshot.manifest.files.items()}
+    files = json.dumps(listed, sort_keys=True)
     return hashlib.sha256(files.encode()).hexdigest()[:16]
 
 
@@ -257,7 +258,7 @@ def push_snapshot(
     nodes: dict[str, int] = {}
     relationships: dict[str, int] = {}
     try:
-        create_schema(driver, int(snapshot.manifest["model"]["dimension"]), database)
+        create_schema(driver, snapshot.manifest.model.dimension, database)
         with driver.session(database=database) as session:
             for label, statement in cypher.MERGE_NODES.items():
                 rows = _node_rows(snapshot, label)

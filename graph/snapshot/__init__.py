@@ -1,14 +1,21 @@
 """The snapshot store: one folder with the graph, embeddings, index and manifest; its lock,
 records and incremental updates."""
 
-from paperkg.graph.snapshot.incremental import (
-    PreviousBuild,
-    combine,
-    inherited_settings,
-    read_previous,
-    resolved,
-)
+from paperkg.graph.snapshot.incremental import PreviousBuild, combine, read_previous, resolved
 from paperkg.graph.snapshot.lock import snapshot_lock
+from paperkg.graph.snapshot.manifest import (
+    Analytics,
+    ClusterChanges,
+    Counts,
+    FileEntry,
+    InputEntry,
+    Knn,
+    Manifest,
+    ManifestError,
+    Model,
+    Settings,
+    Update,
+)
 from paperkg.graph.snapshot.records import StoredRecord, decode_records, encode_records
 from paperkg.graph.snapshot.store import (
     CLUSTERS,
@@ -37,16 +44,26 @@ __all__ = [
     "DEFAULT_OUT",
     "FORMAT_VERSION",
     "RECORDS",
+    "Analytics",
+    "ClusterChanges",
+    "Counts",
     "Embeddings",
+    "FileEntry",
+    "InputEntry",
+    "Knn",
+    "Manifest",
+    "ManifestError",
+    "Model",
     "PreviousBuild",
+    "Settings",
     "Snapshot",
     "StoredRecord",
+    "Update",
     "check_replaceable",
     "combine",
     "decode_records",
     "discard_superseded",
     "encode_records",
-    "inherited_settings",
     "is_temp_folder",
     "old_path",
     "read_cache",

@@ -9,23 +9,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from paperkg.errors import SnapshotError
+from paperkg.graph.snapshot.manifest import InputEntry, Manifest
 from paperkg.graph.snapshot.records import StoredRecord, decode_records
-from paperkg.graph.snapshot.store import CLUSTERS, RECORDS, old_path, read_files, read_manifest
+from paperkg.graph.snapshot.store import CLUSTERS, RECORDS, old_path, read_files
 from paperkg.loaders import InputFile, PaperRecord
 
-__all__ = ["PreviousBuild", "combine", "inherited_settings", "read_previous", "resolved"]
+__all__ = ["PreviousBuild", "combine", "read_previous", "resolved"]
 
 
 @dataclass(frozen=True)
 class PreviousBuild:
     """What a new build takes over from the snapshot it adds to."""
 
-    manifest: dict[str, Any]
+    manifest: Manifest
     records: list[StoredRecord]
     clusters: dict[str, int]
 
@@ -65,53 +66,28 @@ def read_previous(out: Path, kinds: Iterable[type] = (PaperRecord,)) -> Previous
 
 def combine(
     previous: PreviousBuild | None, records: Sequence[Any], files: Sequence[InputFile]
-) -> tuple[list[StoredRecord], list[dict[str, Any]]]:
+) -> tuple[list[StoredRecord], list[InputEntry]]:
     """Records and manifest input entries of the new build: the previous build's, with the
     inputs read now replacing their earlier selves in place, then the new inputs.
 
     Keeping input order makes an updated snapshot equal to one built from all inputs at
     once (merging keeps the first title seen)."""
-    entries: dict[str, dict[str, Any]] = {}
+    entries: dict[str, InputEntry] = {}
     by_input: dict[str, list[StoredRecord]] = {}
     if previous is not None:
-        for entry in previous.manifest.get("inputs", []):
-            key = entry.get("resolved") or resolved(entry.get("path", ""))
+        for entry in previous.manifest.inputs:
+            key = entry.resolved or resolved(entry.path)
             entries[key] = entry
             by_input[key] = []
         for stored in previous.records:
             by_input.setdefault(stored.input, []).append(stored)
     for file in files:
         key = resolved(file.path)
-        entries[key] = {**asdict(file), "resolved": key}
+        entries[key] = InputEntry(
+            file.path, file.format, file.sha256, file.records, file.entities, resolved=key
+        )
         by_input[key] = []
     for record in records:
         by_input[resolved(record.path)].append(StoredRecord(resolved(record.path), record))
     ordered = [stored for key in by_input for stored in by_input[key]]
     return ordered, [entries[key] for key in by_input if key in entries]
-
-
-def inherited_settings(out: Path) -> dict[str, Any]:
-    """The build settings of the snapshot at ``out`` that a build adding to it keeps unless
-    told otherwise (names as in ``BuildOptions``); empty when there is no readable snapshot.
-
-    Only the manifest is read: a damaged data file does not change which settings the
-    build that repairs it uses."""
-    try:
-        manifest = read_manifest(out, files=False)
-    except SnapshotError:
-        return {}
-    knn = manifest.get("knn", {})
-    analytics = manifest.get("analytics", {})
-    found = {
-        "k": knn.get("k"),
-        "min_score": knn.get("min_score"),
-        "model": manifest.get("model", {}).get("name"),
-        "resolution": analytics.get("resolution"),
-        "min_cluster_size": analytics.get("min_cluster_size"),
-        "seed": analytics.get("seed"),
-        "gazetteers": tuple(manifest.get("gazetteers", ())),
-        "external_refs": manifest.get("external_refs"),
-    }
-    return {
-        name: value for name, value in found.items() if value is not None or name == "min_score"
-    }

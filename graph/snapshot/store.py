@@ -17,17 +17,16 @@ import ctypes
 import errno
 import hashlib
 import json
-import math
 import os
 import re
 import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TypeVar
 
 import faiss
 import networkx as nx
@@ -36,6 +35,17 @@ import numpy as np
 from paperkg import atomic
 from paperkg.errors import SnapshotError
 from paperkg.graph.embed.knn import set_nprobe
+from paperkg.graph.snapshot.manifest import (
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    FileEntry,
+    Manifest,
+    ManifestError,
+    NewerManifest,
+    NotAManifest,
+    is_file_name,
+)
 
 __all__ = [
     "CLUSTERS",
@@ -60,9 +70,6 @@ __all__ = [
 ]
 
 DEFAULT_OUT = "paperkg-out"
-FORMAT = "paperkg-snapshot"
-FORMAT_VERSION = 2
-MANIFEST = "manifest.json"
 GRAPH = "graph.json"
 EMBEDDINGS = "embeddings.npz"
 INDEX = "index.faiss"
@@ -94,7 +101,7 @@ class Snapshot:
     """A snapshot read back from disk."""
 
     path: Path
-    manifest: dict[str, Any]
+    manifest: Manifest
     graph: nx.MultiDiGraph
     embeddings: Embeddings
 
@@ -121,15 +128,6 @@ def is_temp_folder(name: str, out: Path) -> bool:
     return name.startswith(prefix) and len(tail) == 8 and set(tail) <= _TEMP_TAIL
 
 
-def _plain_name(name: object) -> bool:
-    """A name for a file directly inside the snapshot folder (no path, not the manifest)."""
-    return (
-        isinstance(name, str)
-        and name not in ("", ".", "..", MANIFEST)
-        and not any(c in name for c in "/\\\0")
-    )
-
-
 # What to tell the user. A damaged file is first a possible race with a build, and the
 # rebuild offered is the least destructive one that works for that file.
 
@@ -149,220 +147,11 @@ def _what_to_do(out: Path, name: str) -> str:
     return f"{retry}; otherwise rebuild it: paperkg build SOURCES --out {out}"
 
 
-# The manifest's shape: a small declarative check of every field a reader uses. Each check
-# takes the value and where it sits ("knn.nprobe") and raises _Shape when it is wrong.
-
-
-class _Shape(Exception):
-    """A manifest field of the wrong shape: where it is and what is wrong with it."""
-
-    def __init__(self, where: str, problem: str) -> None:
-        super().__init__(f"{where} {problem}")
-
-
-_Check = Callable[[Any, str], None]
-
-
-def _shown(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _kind(what: str, test: Callable[[Any], bool]) -> _Check:
-    def check(value: Any, where: str) -> None:
-        if not test(value):
-            raise _Shape(where, f"must be {what}, got {_shown(value)}")
-
-    return check
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _whole(minimum: int | None = None) -> _Check:
-    is_whole = _kind("a whole number", _is_int)
-
-    def check(value: Any, where: str) -> None:
-        is_whole(value, where)
-        if minimum is not None and value < minimum:
-            raise _Shape(where, f"must be {minimum} or more, got {value}")
-
-    return check
-
-
-_TEXT = _kind("text", lambda v: isinstance(v, str))
-_FLAG = _kind("true or false", lambda v: isinstance(v, bool))
-_NUMBER = _kind("a number", lambda v: _is_int(v) or isinstance(v, float))
-_FINITE = _kind("a number", lambda v: _is_int(v) or (isinstance(v, float) and math.isfinite(v)))
-_SHA256 = _kind(
-    "a SHA-256 hex digest",
-    lambda v: isinstance(v, str) and len(v) == 64 and set(v) <= set("0123456789abcdef"),
-)
-_COUNT = _whole(0)
-
-
-def _optional(check: _Check) -> _Check:
-    """``check``, or null."""
-
-    def optional(value: Any, where: str) -> None:
-        if value is not None:
-            check(value, where)
-
-    return optional
-
-
-def _list_of(item: _Check) -> _Check:
-    def check(value: Any, where: str) -> None:
-        if not isinstance(value, list):
-            raise _Shape(where, f"must be a list, got {_shown(value)}")
-        for i, element in enumerate(value):
-            item(element, f"{where}[{i}]")
-
-    return check
-
-
-def _map_of(item: _Check, key: Callable[[str], bool] = lambda _k: True) -> _Check:
-    """An object whose keys are names (``key`` says which are allowed) and values ``item``."""
-
-    def check(value: Any, where: str) -> None:
-        if not isinstance(value, dict):
-            raise _Shape(where, f"must be an object, got {_shown(value)}")
-        for name, element in value.items():
-            inner = f'{where}["{name}"]'
-            if not key(name):
-                raise _Shape(inner, "is not a file name inside the snapshot folder")
-            item(element, inner)
-
-    return check
-
-
-def _object(
-    required: Mapping[str, _Check],
-    optional: Mapping[str, _Check] | None = None,
-    *,
-    closed: bool = False,
-) -> _Check:
-    """An object with ``required`` and ``optional`` fields; ``closed``: no others allowed."""
-    known = {**required, **(optional or {})}
-
-    def check(value: Any, where: str) -> None:
-        if not isinstance(value, dict):
-            raise _Shape(where or "the manifest", f"must be an object, got {_shown(value)}")
-        for name in required:
-            if name not in value:
-                raise _Shape(_field(where, name), "is missing")
-        for name, element in value.items():
-            if name in known:
-                known[name](element, _field(where, name))
-            elif closed:
-                raise _Shape(_field(where, name), "is not a field paperkg knows")
-
-    return check
-
-
-def _field(where: str, name: str) -> str:
-    return f"{where}.{name}" if where else name
-
-
-_CLUSTER_CHANGES = _object(
-    {
-        "events": _list_of(
-            _object(
-                {"kind": _TEXT, "cluster": _whole()},
-                {n: _COUNT for n in ("before", "after", "joined", "left")}
-                | {"related": _list_of(_whole())},
-                closed=True,  # each event becomes a ClusterChange(**event)
-            )
-        )
-    },
-    {"unchanged": _COUNT},
-)
-
-#: Every field a reader uses, as format 1 (paperkg 0.1) and format 2 wrote them; fields
-#: that only later builds write are optional.
-_MANIFEST = _object(
-    {
-        "files": _map_of(_object({"sha256": _SHA256, "bytes": _COUNT}), key=_plain_name),
-        "model": _object(
-            {"name": _TEXT, "dimension": _whole(1)}, {"backend": _TEXT, "precision": _TEXT}
-        ),
-        "knn": _object(
-            {"k": _COUNT},
-            {
-                "min_score": _optional(_FINITE),
-                "index": _TEXT,
-                "metric": _TEXT,
-                "nlist": _optional(_whole(1)),
-                "nprobe": _optional(_whole(1)),
-                "recall_at_10": _optional(_NUMBER),
-                "sample": _optional(_COUNT),
-            },
-        ),
-        "counts": _object(
-            {"nodes": _map_of(_COUNT), "relationships": _map_of(_COUNT)},
-            {"records": _COUNT, "stubs": _COUNT},
-        ),
-        "inputs": _list_of(
-            _object(
-                {"path": _TEXT},
-                {
-                    "format": _TEXT,
-                    "sha256": _TEXT,
-                    "records": _COUNT,
-                    "entities": _COUNT,
-                    "resolved": _TEXT,
-                },
-            )
-        ),
-    },
-    {
-        "created": _TEXT,
-        "versions": _map_of(_TEXT),
-        "gazetteers": _list_of(_TEXT),
-        "external_refs": _FLAG,
-        #: SHA-256 of the manifest.json of the snapshot this one replaced (null: none): tells
-        #: a killed build's temporary folder swapped out (settled) from one never swapped in.
-        "supersedes": _optional(_SHA256),
-        "analytics": _object(
-            {},
-            {
-                "resolution": _NUMBER,
-                "seed": _whole(),
-                "min_cluster_size": _COUNT,
-                "clusters": _COUNT,
-                "unclustered": _COUNT,
-                "next_id": _optional(_whole()),
-                "modularity": _optional(_NUMBER),
-                "algorithm": _TEXT,
-                "betweenness": _TEXT,
-                "changes": _optional(_CLUSTER_CHANGES),
-            },
-        ),
-        "updates": _list_of(
-            _object(
-                {},
-                {
-                    "created": _TEXT,
-                    "inputs": _list_of(_TEXT),
-                    "papers_before": _COUNT,
-                    "papers_after": _COUNT,
-                    "embedded": _COUNT,
-                    "clusters": _COUNT,
-                    "cluster_changes": _optional(_CLUSTER_CHANGES),
-                },
-            )
-        ),
-    },
-)
-
-
-def _check_shape(manifest: dict[str, Any]) -> None:
-    """Raise ``_Shape`` at the first field a reader could not use."""
-    _MANIFEST(manifest, "")
+def _check_files(manifest: Manifest) -> None:
+    """Raise ``ManifestError`` when the manifest lists no file every snapshot has."""
     for name in (GRAPH, EMBEDDINGS, INDEX):
-        if name not in manifest["files"]:
-            raise _Shape("files", f"lists no {name}")
+        if name not in manifest.files:
+            raise ManifestError(f"files lists no {name}")
 
 
 # Reading: one folder handle per read, every file opened relative to it.
@@ -437,7 +226,7 @@ def _consistent(out: str | Path, read: Callable[[_Folder], T]) -> T:
     )
 
 
-def _load_manifest(folder: _Folder) -> dict[str, Any]:
+def _load_manifest(folder: _Folder) -> Manifest:
     """The manifest, checked for format, version and shape (not the files it lists)."""
     path = folder.path / MANIFEST
     hint = _what_to_do(folder.out, MANIFEST)
@@ -451,35 +240,27 @@ def _load_manifest(folder: _Folder) -> dict[str, Any]:
     except OSError as exc:
         raise SnapshotError(f"{path} cannot be read ({exc.strerror or exc}); {hint}") from exc
     try:
-        manifest = json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise SnapshotError(f"{path} is damaged ({exc}); {hint}") from exc
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise SnapshotError(f"{path} is not a paperkg manifest; {hint}")
-    version = manifest.get("format_version")
-    if not _is_int(version) or version < 1:
-        raise SnapshotError(f"{path}: format_version must be a whole number, got {version!r}")
-    if version > FORMAT_VERSION:
-        raise SnapshotError(
-            f"{folder.out} has snapshot format {version!r}, newer than this paperkg reads "
-            f"({FORMAT_VERSION}); upgrade paperkg"
-        )
     try:
-        _check_shape(manifest)
-    except _Shape as exc:
+        manifest = Manifest.from_json(data)
+        _check_files(manifest)
+    except NotAManifest:
+        raise SnapshotError(f"{path} is not a paperkg manifest; {hint}") from None
+    except NewerManifest as exc:
+        raise SnapshotError(
+            f"{folder.out} has snapshot format {exc.version!r}, newer than this paperkg reads "
+            f"({FORMAT_VERSION}); upgrade paperkg"
+        ) from None
+    except ManifestError as exc:
         raise SnapshotError(f"{path}: {exc}; {hint}") from None
     return manifest
 
 
-def _file_entry(manifest: Mapping[str, Any], name: str) -> Mapping[str, Any] | None:
-    files = manifest.get("files")
-    entry = files.get(name) if isinstance(files, Mapping) else None
-    return entry if isinstance(entry, Mapping) else None
-
-
-def _check_present(folder: _Folder, manifest: Mapping[str, Any]) -> None:
+def _check_present(folder: _Folder, manifest: Manifest) -> None:
     """Every file the manifest lists is there at its recorded size (cheap: no hashing)."""
-    for name, entry in manifest["files"].items():
+    for name, entry in manifest.files.items():
         path = folder.path / name
         try:
             size = os.stat(name, dir_fd=folder.fd).st_size
@@ -489,21 +270,21 @@ def _check_present(folder: _Folder, manifest: Mapping[str, Any]) -> None:
             ) from None
         except OSError as exc:
             raise SnapshotError(f"{path} cannot be read ({exc.strerror or exc})") from exc
-        if size != entry["bytes"]:
+        if size != entry.bytes:
             raise SnapshotError(
-                f"{path} has {size:,} bytes, {MANIFEST} says {entry['bytes']:,}; the snapshot "
+                f"{path} has {size:,} bytes, {MANIFEST} says {entry.bytes:,}; the snapshot "
                 f"is damaged: {_what_to_do(folder.out, name)}"
             )
 
 
 @contextlib.contextmanager
-def _verified(folder: _Folder, manifest: Mapping[str, Any], name: str) -> Iterator[IO[bytes]]:
+def _verified(folder: _Folder, manifest: Manifest, name: str) -> Iterator[IO[bytes]]:
     """One snapshot file, open and rewound, whose bytes match the manifest's checksum.
 
     The bytes parsed are the bytes hashed: the same open file, never the path again."""
     path = folder.path / name
     hint = _what_to_do(folder.out, name)
-    entry = _file_entry(manifest, name)
+    entry: FileEntry | None = manifest.files.get(name)
     if entry is None:
         raise SnapshotError(f"{folder.path / MANIFEST} lists no {name}; {hint}")
     try:
@@ -520,14 +301,14 @@ def _verified(folder: _Folder, manifest: Mapping[str, Any], name: str) -> Iterat
             handle.seek(0)
         except OSError as exc:
             raise SnapshotError(f"{path} cannot be read ({exc.strerror or exc}); {hint}") from exc
-        if digest.hexdigest() != entry.get("sha256"):
+        if digest.hexdigest() != entry.sha256:
             raise SnapshotError(
                 f"{path} does not match its checksum in {MANIFEST}; the snapshot is damaged: {hint}"
             )
         yield handle
 
 
-def _read_graph(folder: _Folder, manifest: Mapping[str, Any]) -> nx.MultiDiGraph:
+def _read_graph(folder: _Folder, manifest: Manifest) -> nx.MultiDiGraph:
     path = folder.path / GRAPH
     with _verified(folder, manifest, GRAPH) as handle:
         try:
@@ -538,7 +319,7 @@ def _read_graph(folder: _Folder, manifest: Mapping[str, Any]) -> nx.MultiDiGraph
             raise SnapshotError(f"{path} cannot be read ({exc}); {hint}") from exc
 
 
-def _read_embeddings(folder: _Folder, manifest: Mapping[str, Any]) -> Embeddings:
+def _read_embeddings(folder: _Folder, manifest: Manifest) -> Embeddings:
     path = folder.path / EMBEDDINGS
     with _verified(folder, manifest, EMBEDDINGS) as handle:
         try:
@@ -553,9 +334,7 @@ def _read_embeddings(folder: _Folder, manifest: Mapping[str, Any]) -> Embeddings
             raise SnapshotError(f"{path} cannot be read ({exc}); {hint}") from exc
 
 
-def read_manifest(
-    out: str | Path, *, files: bool = True, verify: Iterable[str] = ()
-) -> dict[str, Any]:
+def read_manifest(out: str | Path, *, files: bool = True, verify: Iterable[str] = ()) -> Manifest:
     """The manifest of the snapshot at ``out``, checked for presence, version and shape.
 
     With ``files`` (the default), every file it lists must be there at its recorded size
@@ -564,12 +343,12 @@ def read_manifest(
     """
     wanted = tuple(verify)
 
-    def read(folder: _Folder) -> dict[str, Any]:
+    def read(folder: _Folder) -> Manifest:
         manifest = _load_manifest(folder)
         if files:
             _check_present(folder, manifest)
         for name in wanted:
-            if name in manifest["files"]:
+            if name in manifest.files:
                 with _verified(folder, manifest, name):
                     pass
         return manifest
@@ -590,16 +369,16 @@ def read_snapshot(out: str | Path) -> Snapshot:
     return _consistent(out, read)
 
 
-def read_files(out: str | Path, names: Iterable[str]) -> tuple[dict[str, Any], dict[str, bytes]]:
+def read_files(out: str | Path, names: Iterable[str]) -> tuple[Manifest, dict[str, bytes]]:
     """The manifest of the snapshot at ``out`` and the checked bytes of those of ``names``
     it lists, all from the same build."""
     wanted = tuple(names)
 
-    def read(folder: _Folder) -> tuple[dict[str, Any], dict[str, bytes]]:
+    def read(folder: _Folder) -> tuple[Manifest, dict[str, bytes]]:
         manifest = _load_manifest(folder)
         found: dict[str, bytes] = {}
         for name in wanted:
-            if name in manifest["files"]:
+            if name in manifest.files:
                 with _verified(folder, manifest, name) as handle:
                     found[name] = handle.read()
         return manifest, found
@@ -608,7 +387,7 @@ def read_files(out: str | Path, names: Iterable[str]) -> tuple[dict[str, Any], d
 
 
 def _read_listed(
-    out: str | Path, manifest: Mapping[str, Any], name: str, parse: Callable[[IO[bytes]], T]
+    out: str | Path, manifest: Manifest, name: str, parse: Callable[[IO[bytes]], T]
 ) -> T:
     """One file of the build ``manifest`` describes (read earlier), parsed; when a later
     build has replaced it, say so rather than call the snapshot damaged."""
@@ -619,7 +398,7 @@ def _read_listed(
             with _verified(folder, manifest, name) as handle:
                 return parse(handle)
         except SnapshotError:
-            if _load_manifest(folder)["files"] != manifest.get("files"):
+            if _load_manifest(folder).files != manifest.files:
                 raise SnapshotError(
                     f"{out} was replaced by a build while it was read; run the command again"
                 ) from None
@@ -628,12 +407,12 @@ def _read_listed(
     return _consistent(out, read)
 
 
-def read_file(out: str | Path, manifest: dict[str, Any], name: str) -> bytes:
+def read_file(out: str | Path, manifest: Manifest, name: str) -> bytes:
     """The bytes of one checksummed snapshot file (``RECORDS``, ``CLUSTERS``, ...)."""
     return _read_listed(out, manifest, name, lambda handle: handle.read())
 
 
-def read_index(out: str | Path, manifest: dict[str, Any]) -> faiss.Index:
+def read_index(out: str | Path, manifest: Manifest) -> faiss.Index:
     """The FAISS index of the snapshot at ``out`` (rows in the order of its embeddings)."""
     path = Path(out) / INDEX
 
@@ -644,7 +423,7 @@ def read_index(out: str | Path, manifest: dict[str, Any]) -> faiss.Index:
             raise SnapshotError(f"{path} cannot be read; {_what_to_do(Path(out), INDEX)}") from exc
 
     index = _read_listed(out, manifest, INDEX, parse)
-    set_nprobe(index, manifest.get("knn", {}).get("nprobe"))
+    set_nprobe(index, manifest.knn.nprobe)
     return index
 
 
@@ -656,7 +435,7 @@ def read_cache(out: str | Path, model: str) -> dict[str, np.ndarray]:
 
     def read(folder: _Folder) -> Embeddings | None:
         manifest = _load_manifest(folder)
-        if manifest["model"]["name"] != model:
+        if manifest.model.name != model:
             return None
         return _read_embeddings(folder, manifest)
 
@@ -669,13 +448,13 @@ def read_cache(out: str | Path, model: str) -> dict[str, np.ndarray]:
     return dict(zip(embeddings.hashes, embeddings.vectors, strict=True))
 
 
-def verify_snapshot(out: str | Path) -> dict[str, Any]:
+def verify_snapshot(out: str | Path) -> Manifest:
     """The manifest of the snapshot at ``out`` after checking every file it lists against
     its SHA-256: a complete snapshot, or ``SnapshotError`` naming what is not."""
 
-    def read(folder: _Folder) -> dict[str, Any]:
+    def read(folder: _Folder) -> Manifest:
         manifest = _load_manifest(folder)
-        for name in manifest["files"]:
+        for name in manifest.files:
             with _verified(folder, manifest, name):
                 pass
         return manifest
@@ -683,7 +462,7 @@ def verify_snapshot(out: str | Path) -> dict[str, Any]:
     return _consistent(out, read)
 
 
-def _manifest_of(folder: Path) -> dict[str, Any]:
+def _manifest_of(folder: Path) -> Manifest:
     """The manifest of exactly ``folder`` (no ``.old`` fallback), checked as readers do."""
     try:
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
@@ -695,7 +474,7 @@ def _manifest_of(folder: Path) -> dict[str, Any]:
         os.close(fd)
 
 
-def _manifest_in(folder: Path) -> dict[str, Any] | None:
+def _manifest_in(folder: Path) -> Manifest | None:
     """The manifest of exactly ``folder``, or None if it has none paperkg can read."""
     try:
         return _manifest_of(folder)
@@ -762,7 +541,7 @@ def _user_entries(out: Path) -> list[str]:
     manifest = _manifest_in(out)
     if manifest is None:  # check_replaceable refused this already
         raise SnapshotError(f"out {out} is not a paperkg snapshot", param="out")
-    ours = {MANIFEST, *manifest["files"]}
+    ours = {MANIFEST, *manifest.files}
     return [name for name in names if name not in ours]
 
 
@@ -941,7 +720,7 @@ def discard_superseded(folder: Path, out: Path, ours: Iterable[str] | None = Non
     """
     if ours is None:
         manifest = _manifest_in(folder)
-        ours = {MANIFEST, *manifest["files"]} if manifest is not None else ()
+        ours = {MANIFEST, *manifest.files} if manifest is not None else ()
     mine = set(ours)
     stayed: _Stayed = []
     cleared = False  # paperkg's own files are all gone (all but the manifest)
@@ -1051,9 +830,9 @@ def remove_leftover(folder: Path, out: Path) -> str | None:
                 return None  # out's is damaged: which of the two is newer cannot be told
             # A manifest that does not say (an older paperkg wrote it): settled, the safe way.
             if current is not None and (
-                "supersedes" not in current or current["supersedes"] == _sha256(folder / MANIFEST)
+                not current.tells_supersedes or current.supersedes == _sha256(folder / MANIFEST)
             ):
-                return discard_superseded(folder, out, {MANIFEST, *manifest["files"]})
+                return discard_superseded(folder, out, {MANIFEST, *manifest.files})
         _remove_tree(folder, _device(folder))
     except OSError as exc:
         return (
@@ -1130,7 +909,7 @@ def _folder_mode(out: Path) -> int:
 def _check_names(extra: Iterable[str]) -> tuple[str, ...]:
     names = (GRAPH, EMBEDDINGS, INDEX, *extra)
     for name in names:
-        if not _plain_name(name):
+        if not is_file_name(name):
             raise ValueError(f"{name!r} cannot be a snapshot file name")
     if len(set(names)) != len(names):
         raise ValueError(f"snapshot file names repeat: {sorted(names)}")
@@ -1143,17 +922,19 @@ def write_snapshot(
     graph: nx.MultiDiGraph,
     embeddings: Embeddings,
     index: faiss.Index,
-    manifest: dict[str, Any],
+    manifest: Manifest,
     extra_files: dict[str, str | bytes] | None = None,
 ) -> list[str]:
     """Write a complete snapshot to ``out``, replacing any previous one only once all is written.
 
     ``extra_files`` (name -> text or bytes, e.g. ``overview.html``, ``RECORDS``) are written
-    and checksummed too. Entries of ``out`` the previous snapshot's manifest does not list
-    are the user's: they are carried over (hard links), and one named like a file this
-    snapshot writes, or on another file system, is refused before anything is written. The
-    folder keeps its permissions. Returns warnings for the user, one line each: the previous
-    folder set aside because files of the user's in it could not be settled.
+    and checksummed too; ``manifest`` is written with their list (``files``) and the
+    checksum of the manifest it replaces (``supersedes``). Entries of ``out`` the previous
+    snapshot's manifest does not list are the user's: they are carried over (hard links),
+    and one named like a file this snapshot writes, or on another file system, is refused
+    before anything is written. The folder keeps its permissions. Returns warnings for the
+    user, one line each: the previous folder set aside because files of the user's in it
+    could not be settled.
     """
     out = Path(out)
     out = out.resolve()  # "--out ." has no name to build a sibling temp folder from
@@ -1186,20 +967,16 @@ def write_snapshot(
                 (tmp / name).write_bytes(content)
             else:
                 (tmp / name).write_text(content, encoding="utf-8")
-        files = {
-            name: {"sha256": _sha256(tmp / name), "bytes": (tmp / name).stat().st_size}
-            for name in names
-        }
-        full = {
-            "format": FORMAT,
-            "format_version": FORMAT_VERSION,
-            **manifest,
-            "files": files,
-            "supersedes": supersedes,
-        }
-        try:
-            _check_shape(full)  # never write a snapshot that no reader would accept
-        except _Shape as exc:
+        full = replace(
+            manifest,
+            files={n: FileEntry(_sha256(tmp / n), (tmp / n).stat().st_size) for n in names},
+            supersedes=supersedes,
+            format_version=FORMAT_VERSION,
+            unsaid=manifest.unsaid - {"supersedes"},
+        ).to_json()
+        try:  # never write a snapshot that no reader would accept
+            _check_files(Manifest.from_json(full))
+        except ManifestError as exc:
             raise SnapshotError(f"cannot write a snapshot at {out}: manifest {exc}") from None
         (tmp / MANIFEST).write_text(json.dumps(full, indent=2, sort_keys=True) + "\n", "utf-8")
         for name in (*names, MANIFEST):
