@@ -54,9 +54,9 @@ def entity_node_id(kind: str, key: str) -> str:
     return f"{kind}:{key}"
 
 
-def paper_graph(papers: Sequence[Paper], neighbours: Sequence[Neighbour]) -> nx.MultiDiGraph:
+def paper_graph(papers: Sequence[Paper], neighbours: Sequence[Neighbour]) -> nx.MultiDiGraph[str]:
     """Paper nodes plus ``SIMILAR_TO {score, rank}`` edges (row numbers index ``papers``)."""
-    graph = nx.MultiDiGraph()
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for paper in papers:
         graph.add_node(
             paper.id,
@@ -90,7 +90,7 @@ def paper_graph(papers: Sequence[Paper], neighbours: Sequence[Neighbour]) -> nx.
 _SOURCE_RANK = {"pwc": 0, "text": 1, "metadata": 2}
 
 
-def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
+def add_extraction(graph: nx.MultiDiGraph[str], extraction: Extraction) -> None:
     """Method, Dataset and Repo nodes, the paper-to-entity relations, links and CITES edges.
 
     Entity and repo nodes and their edges carry ``source``: ``"pwc"`` when Papers with Code
@@ -173,7 +173,9 @@ def add_extraction(graph: nx.MultiDiGraph, extraction: Extraction) -> None:
 
 
 def add_external_works(
-    graph: nx.MultiDiGraph, works: Sequence[ExternalWork], citations: Sequence[MetadataCitation]
+    graph: nx.MultiDiGraph[str],
+    works: Sequence[ExternalWork],
+    citations: Sequence[MetadataCitation],
 ) -> None:
     """``Paper {stub: true}`` nodes for works outside the corpus, with their CITES edges, so
     co-citation and bibliographic coupling see shared references the corpus does not hold."""
@@ -192,19 +194,19 @@ def is_paper(data: dict[str, Any]) -> bool:
     return data.get("type") == PAPER and not data.get("stub")
 
 
-def papers_of(graph: nx.MultiDiGraph) -> Iterator[tuple[str, dict[str, Any]]]:
+def papers_of(graph: nx.MultiDiGraph[str]) -> Iterator[tuple[str, dict[str, Any]]]:
     """``(id, properties)`` of every paper of the corpus (stubs left out)."""
     for node, data in graph.nodes(data=True):
         if is_paper(data):
             yield node, data
 
 
-def count_labels(graph: nx.MultiDiGraph) -> dict[str, int]:
+def count_labels(graph: nx.MultiDiGraph[str]) -> dict[str, int]:
     """Number of nodes per label."""
-    return dict(sorted(Counter(data.get("type") for _n, data in graph.nodes(data=True)).items()))
+    return dict(sorted(Counter(data["type"] for _n, data in graph.nodes(data=True)).items()))
 
 
-def count_types(graph: nx.MultiDiGraph) -> dict[str, int]:
+def count_types(graph: nx.MultiDiGraph[str]) -> dict[str, int]:
     """Number of edges per relationship type."""
     counts = Counter(relationship_type(key) for _u, _v, key in graph.edges(keys=True))
     return dict(sorted(counts.items()))

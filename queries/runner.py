@@ -45,7 +45,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _read(tx: neo4j.ManagedTransaction, cypher: str, params: dict[str, Any]) -> tuple[list, list]:
+def _read(
+    tx: neo4j.ManagedTransaction, cypher: str, params: dict[str, Any]
+) -> tuple[list[str], list[list[Any]]]:
     result = tx.run(cypher, params)
     rows = [[_plain(v) for v in record.values()] for record in result]
     return list(result.keys()), rows

@@ -147,7 +147,7 @@ def _node_text(node: str, data: dict[str, Any], cluster_labels: dict[int, str]) 
 
 
 def _positions(view: ViewGraph, seed: int) -> dict[str, tuple[float, float]]:
-    layout = nx.Graph()
+    layout: nx.Graph[str] = nx.Graph()
     layout.add_nodes_from(view.nodes)
     layout.add_edges_from((u, v) for u, v, _k, _d in view.edges)
     spread = 1000 * math.sqrt(max(len(view.nodes), 1) / 100)

@@ -32,14 +32,14 @@ class ViewGraph:
     cluster_labels: dict[int, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, graph: nx.MultiDiGraph, title: str) -> ViewGraph:
+    def of(cls, graph: nx.MultiDiGraph[str], title: str) -> ViewGraph:
         """An empty view that knows the graph's cluster labels (for the legend)."""
         labels = {
             d["id"]: d["label"] for _n, d in graph.nodes(data=True) if d.get("type") == "Cluster"
         }
         return cls(title, cluster_labels=labels)
 
-    def add(self, graph: nx.MultiDiGraph, node: str, **extra: Any) -> None:
+    def add(self, graph: nx.MultiDiGraph[str], node: str, **extra: Any) -> None:
         if node not in self.nodes:
             self.nodes[node] = {**graph.nodes[node], **extra}
 
@@ -48,11 +48,13 @@ class ViewGraph:
             self.edges.append((source, target, kind, dict(props)))
 
 
-def _papers(graph: nx.MultiDiGraph) -> list[str]:
+def _papers(graph: nx.MultiDiGraph[str]) -> list[str]:
     return [n for n, d in graph.nodes(data=True) if is_paper(d)]
 
 
-def _paper_edges(graph: nx.MultiDiGraph, view: ViewGraph, max_rank: int, min_score: float) -> None:
+def _paper_edges(
+    graph: nx.MultiDiGraph[str], view: ViewGraph, max_rank: int, min_score: float
+) -> None:
     for u, v, key, data in graph.edges(keys=True, data=True):
         kind = relationship_type(key)
         if kind == "SIMILAR_TO" and (data["rank"] > max_rank or data["score"] < min_score):
@@ -62,7 +64,7 @@ def _paper_edges(graph: nx.MultiDiGraph, view: ViewGraph, max_rank: int, min_sco
 
 
 def overview(
-    graph: nx.MultiDiGraph,
+    graph: nx.MultiDiGraph[str],
     *,
     node_budget: int = DEFAULT_BUDGET,
     max_rank: int = 3,
@@ -104,7 +106,7 @@ def overview(
     return view
 
 
-def cluster_view(graph: nx.MultiDiGraph, cluster: int) -> ViewGraph:
+def cluster_view(graph: nx.MultiDiGraph[str], cluster: int) -> ViewGraph:
     """One cluster's papers with their methods, datasets and repos."""
     node = f"cluster:{cluster}"
     if node not in graph:
@@ -127,7 +129,7 @@ def cluster_view(graph: nx.MultiDiGraph, cluster: int) -> ViewGraph:
 
 
 def paper_view(
-    graph: nx.MultiDiGraph, paper: str, depth: int = 1, *, node_budget: int = DEFAULT_BUDGET
+    graph: nx.MultiDiGraph[str], paper: str, depth: int = 1, *, node_budget: int = DEFAULT_BUDGET
 ) -> ViewGraph:
     """A paper's ego network out to ``depth`` hops: similar papers, citations both ways,
     entities, repos.
@@ -176,7 +178,7 @@ def paper_view(
     return view
 
 
-def bridges_view(graph: nx.MultiDiGraph, top: int = 15) -> ViewGraph:
+def bridges_view(graph: nx.MultiDiGraph[str], top: int = 15) -> ViewGraph:
     """Clusters as group nodes, with the top bridge papers and bridging entities between them."""
     view = ViewGraph.of(graph, "Bridges between clusters")
     for node, data in graph.nodes(data=True):

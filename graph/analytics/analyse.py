@@ -52,8 +52,8 @@ def cluster_node_id(cluster: int) -> str:
     return f"cluster:{cluster}"
 
 
-def _directed_papers(graph: nx.MultiDiGraph) -> nx.DiGraph:
-    directed = nx.DiGraph()
+def _directed_papers(graph: nx.MultiDiGraph[str]) -> nx.DiGraph[str]:
+    directed: nx.DiGraph[str] = nx.DiGraph()
     directed.add_nodes_from(n for n, d in graph.nodes(data=True) if is_paper(d))
     for u, v, key, data in graph.edges(keys=True, data=True):
         kind = relationship_type(key)
@@ -66,7 +66,7 @@ def _directed_papers(graph: nx.MultiDiGraph) -> nx.DiGraph:
 
 
 def analyse(
-    graph: nx.MultiDiGraph,
+    graph: nx.MultiDiGraph[str],
     options: AnalyticsOptions | None = None,
     previous: Mapping[str, int] | None = None,
     next_id: int | None = None,
@@ -120,7 +120,9 @@ def analyse(
     }
 
 
-def _add_clusters(graph: nx.MultiDiGraph, network: nx.Graph, assignment: dict[str, int]) -> None:
+def _add_clusters(
+    graph: nx.MultiDiGraph[str], network: nx.Graph[str], assignment: dict[str, int]
+) -> None:
     members: dict[int, list[str]] = defaultdict(list)
     for paper, cluster in sorted(assignment.items()):
         members[cluster].append(paper)
@@ -160,7 +162,7 @@ def _add_clusters(graph: nx.MultiDiGraph, network: nx.Graph, assignment: dict[st
         graph.add_edge(cluster_node_id(a), cluster_node_id(b), key=LINKS_TO, edges=count)
 
 
-def _mark_bridging_entities(graph: nx.MultiDiGraph, assignment: dict[str, int]) -> None:
+def _mark_bridging_entities(graph: nx.MultiDiGraph[str], assignment: dict[str, int]) -> None:
     for node, data in graph.nodes(data=True):
         if data.get("type") not in _ENTITY_TYPES:
             continue

@@ -29,7 +29,7 @@ class Centrality:
     betweenness_sample: int | None
 
 
-def participation(network: nx.Graph, assignment: Mapping[str, int]) -> dict[str, float]:
+def participation(network: nx.Graph[str], assignment: Mapping[str, int]) -> dict[str, float]:
     """1 - sum over clusters of (weight to that cluster / total weight)^2: 0 when all of a
     paper's links stay in one cluster, higher the more evenly they spread."""
     scores = {}
@@ -43,7 +43,11 @@ def participation(network: nx.Graph, assignment: Mapping[str, int]) -> dict[str,
 
 
 def centrality(
-    directed: nx.DiGraph, network: nx.Graph, assignment: Mapping[str, int], *, seed: int = 42
+    directed: nx.DiGraph[str],
+    network: nx.Graph[str],
+    assignment: Mapping[str, int],
+    *,
+    seed: int = 42,
 ) -> Centrality:
     """PageRank on the directed paper graph (similarity and citations, weighted), betweenness
     on the undirected network (hops; exact or sampled), participation across clusters, and

@@ -62,7 +62,7 @@ class ClusterInfo:
 
 
 def cluster_papers(
-    network: nx.Graph, *, resolution: float = 1.0, min_size: int = 3, seed: int = 42
+    network: nx.Graph[str], *, resolution: float = 1.0, min_size: int = 3, seed: int = 42
 ) -> Clustering:
     """Louvain communities (weighted, fixed seed) renumbered by size: networkx's up to
     ``LARGE_NETWORK`` papers, NetworKit's PLM above."""

@@ -8,13 +8,16 @@ Both run single-threaded here with a fixed seed, so a build is reproducible.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from typing import TypeVar
 
 import networkx as nx
 
 __all__ = ["estimated_betweenness", "louvain_communities"]
 
+_Node = TypeVar("_Node", bound=Hashable)
 
-def _networkit(network: nx.Graph, weighted: bool, seed: int) -> tuple[object, list[Hashable]]:
+
+def _networkit(network: nx.Graph[_Node], weighted: bool, seed: int) -> tuple[object, list[_Node]]:
     import networkit as nk
 
     nk.engineering.setNumberOfThreads(1)
@@ -32,8 +35,8 @@ def _networkit(network: nx.Graph, weighted: bool, seed: int) -> tuple[object, li
 
 
 def louvain_communities(
-    network: nx.Graph, *, resolution: float, seed: int
-) -> tuple[list[set[Hashable]], float]:
+    network: nx.Graph[_Node], *, resolution: float, seed: int
+) -> tuple[list[set[_Node]], float]:
     """Weighted Louvain (NetworKit PLM with refinement): the communities as sets of nodes,
     and the partition's modularity."""
     import networkit as nk
@@ -42,14 +45,16 @@ def louvain_communities(
     algorithm = nk.community.PLM(graph, refine=True, gamma=resolution, par="none")
     algorithm.run()
     partition = algorithm.getPartition()
-    members: dict[int, set[Hashable]] = {}
+    members: dict[int, set[_Node]] = {}
     for i, node in enumerate(nodes):
         members.setdefault(partition[i], set()).add(node)
     modularity = nk.community.Modularity().getQuality(partition, graph)
     return list(members.values()), float(modularity)
 
 
-def estimated_betweenness(network: nx.Graph, *, samples: int, seed: int) -> dict[Hashable, float]:
+def estimated_betweenness(
+    network: nx.Graph[_Node], *, samples: int, seed: int
+) -> dict[_Node, float]:
     """Betweenness over hops estimated from ``samples`` source nodes (Sanders, Geisberger,
     Schultes), normalised to [0, 1] like networkx's."""
     import networkit as nk

@@ -12,10 +12,10 @@ __all__ = ["CITATION_WEIGHT", "paper_network"]
 CITATION_WEIGHT = 1.0
 
 
-def paper_network(graph: nx.MultiDiGraph) -> nx.Graph:
+def paper_network(graph: nx.MultiDiGraph[str]) -> nx.Graph[str]:
     """Papers joined by similarity (weight = cosine) and citations (weight 1.0); where both
     directions or both kinds link a pair, the larger weight is kept."""
-    network = nx.Graph()
+    network: nx.Graph[str] = nx.Graph()
     network.add_nodes_from(sorted(n for n, d in graph.nodes(data=True) if is_paper(d)))
     for u, v, key, data in graph.edges(keys=True, data=True):
         kind = relationship_type(key)

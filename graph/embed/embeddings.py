@@ -24,11 +24,8 @@ from paperkg.errors import ModelError
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
-    from transformers.utils import logging as transformers_logging
 
     from paperkg.graph.embed.openvino import OpenVinoEncoder
-
-    transformers_logging.disable_progress_bar()  # paperkg draws its own progress
 
 __all__ = [
     "BACKENDS",

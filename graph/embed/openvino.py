@@ -106,7 +106,7 @@ def export(model: Any, folder: Path) -> bool:
     pooling = _pooling(modules[1])
     tokenizer = getattr(model, "tokenizer", None)
     backend = getattr(tokenizer, "backend_tokenizer", None)
-    if pooling not in POOLINGS or backend is None:
+    if pooling not in POOLINGS or tokenizer is None or backend is None:
         return False
     sample = tokenizer(
         ["paperkg exports this model once.", "A second, longer sentence pads the first."],

@@ -128,13 +128,13 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-def flat_graph(graph: nx.MultiDiGraph, *, gexf: bool = False) -> nx.MultiDiGraph:
+def flat_graph(graph: nx.MultiDiGraph[str], *, gexf: bool = False) -> nx.MultiDiGraph[str]:
     """A copy of ``graph`` whose attributes GraphML (or, with ``gexf``, GEXF) can hold.
 
     Edge keys become ``e0``, ``e1``, ... (GraphML writes them as edge ids, which must be
     unique); for GEXF the original key is kept (networkx numbers GEXF edges itself).
     """
-    flat = nx.MultiDiGraph()
+    flat: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     node_reserved = _GEXF_NODE_RESERVED if gexf else frozenset()
     edge_reserved = _GEXF_EDGE_RESERVED if gexf else frozenset()
     for node, data in graph.nodes(data=True):
@@ -225,13 +225,15 @@ def write_atomically(
         raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
-def _report(graph: nx.MultiDiGraph, path: Path, fmt: str, size: int) -> FileExport:
+def _report(graph: nx.MultiDiGraph[str], path: Path, fmt: str, size: int) -> FileExport:
     nodes = Counter(str(d.get("type")) for _n, d in graph.nodes(data=True))
     rels = Counter(relationship_type(k) for _u, _v, k in graph.edges(keys=True))
     return FileExport(path, fmt, dict(sorted(nodes.items())), dict(sorted(rels.items())), size)
 
 
-def export_graphml(graph: nx.MultiDiGraph, path: str | Path, *, force: bool = False) -> FileExport:
+def export_graphml(
+    graph: nx.MultiDiGraph[str], path: str | Path, *, force: bool = False
+) -> FileExport:
     """Write ``graph`` as GraphML (Cytoscape, yEd, Gephi) to ``path``, atomically; an
     existing file only with ``force``."""
     flat = flat_graph(graph)
@@ -243,7 +245,9 @@ def export_graphml(graph: nx.MultiDiGraph, path: str | Path, *, force: bool = Fa
     return _report(graph, Path(path), "graphml", size)
 
 
-def export_gexf(graph: nx.MultiDiGraph, path: str | Path, *, force: bool = False) -> FileExport:
+def export_gexf(
+    graph: nx.MultiDiGraph[str], path: str | Path, *, force: bool = False
+) -> FileExport:
     """Write ``graph`` as GEXF 1.2 (Gephi) to ``path``, atomically; an existing file only
     with ``force``."""
     flat = flat_graph(graph, gexf=True)

@@ -61,7 +61,7 @@ def _future(citing: date | None, cited: date | None) -> bool:
     return citing is not None and cited is not None and cited > citing
 
 
-def introducers_of(entities: Mapping[str, PaperEntities]) -> dict[str, Sequence[str]]:
+def introducers_of(entities: Mapping[str, PaperEntities]) -> dict[str, list[str]]:
     """Entity key -> the papers that introduce it."""
     found: dict[str, list[str]] = {}
     for paper in sorted(entities):

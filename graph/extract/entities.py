@@ -337,10 +337,11 @@ def _name_shaped(name: str) -> bool:
     )
 
 
-def _defines_name(sentence: str, paren: int, verb_end: int) -> bool:
+def _defines_name(sentence: str, paren: int, verb: re.Match[str] | None) -> bool:
     """``Foo Bar (FB)`` after "we propose": a named contribution, not "continual learning (CL)"."""
-    if paren < verb_end:
+    if verb is None or paren < verb.end():
         return False
+    verb_end = verb.end()
     before = sentence[verb_end:paren].split()[-4:]
     capitalised = [w for w in before if w[:1].isupper()]
     return len(capitalised) >= 2 or (bool(before) and _name_shaped(before[-1]))
@@ -375,7 +376,7 @@ def introduced_names(title: str, abstract: str) -> list[tuple[str, str, str]]:
             if number == 3 and verb is None:
                 continue
             for match in pattern.finditer(sentence):
-                if number == 3 and not _defines_name(sentence, match.start(), verb.end()):
+                if number == 3 and not _defines_name(sentence, match.start(), verb):
                     continue
                 if number == 3 and re.fullmatch(r"[A-Z]{2,3}", match.group("name")):
                     continue  # "(CL)", "(MLM)": abbreviations of generic terms

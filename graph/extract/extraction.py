@@ -214,9 +214,9 @@ def _add_curated(
             if key:
                 curated.setdefault(key, described.get(key) or CuratedEntity(name, "method"))
                 _add_mention(entities[paper.id], EntityMention(key, name, "method", USES, ""))
-    for paper, key, entry in introductions:
+    for paper_id, key, entry in introductions:
         curated.setdefault(key, described[key])
-        _add_mention(entities[paper], EntityMention(key, entry.name, entry.kind, INTRODUCES, ""))
+        _add_mention(entities[paper_id], EntityMention(key, entry.name, entry.kind, INTRODUCES, ""))
     present = {m.key for found in entities.values() for m in found.mentions}
     for key, info in described.items():
         if key in present:
@@ -268,12 +268,12 @@ def _settle_kinds(
             settled[key] = (kind, names[key], False)
     for found in entities.values():
         for index, mention in enumerate(found.mentions):
-            kind, name, known = settled[mention.key]
+            kind, name, in_gazetteer = settled[mention.key]
             relation = mention.relation
             if relation != INTRODUCES:
                 relation = EVALUATES_ON if kind == "dataset" else USES
             found.mentions[index] = replace(
-                mention, kind=kind, name=name, relation=relation, known=known
+                mention, kind=kind, name=name, relation=relation, known=in_gazetteer
             )
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
+from typing import TypeAlias
 
 from paperkg.errors import InputError
 from paperkg.loaders.json_records import json_value
@@ -79,12 +80,14 @@ def _spelling_pattern(spelling: str) -> str:
 
 
 _SEPARATOR = ""  # trie token between chunks; stands for the optional separator
+#: A trie of spellings: a token leads to the rest; the key None marks where a spelling ends.
+_Trie: TypeAlias = dict["str | None", "_Trie"]
 
 
 def _trie_pattern(spellings: Iterable[str]) -> str:
     """One regular expression matching every spelling as ``_spelling_pattern`` does, as a
     trie: shared prefixes are tried once, so hundreds of names cost little more than one."""
-    trie: dict[str, dict] = {}
+    trie: _Trie = {}
     for spelling in spellings:
         node = trie
         for number, chunk in enumerate(_CHUNK.findall(spelling)):
@@ -92,9 +95,9 @@ def _trie_pattern(spellings: Iterable[str]) -> str:
                 node = node.setdefault(_SEPARATOR, {})
             for char in chunk:
                 node = node.setdefault(char, {})
-        node[None] = {}  # type: ignore[index]
+        node[None] = {}
 
-    def emit(node: dict) -> str:
+    def emit(node: _Trie) -> str:
         ends = None in node
         branches = [
             (r"[\s.\-]?" if token == _SEPARATOR else re.escape(token)) + emit(child)

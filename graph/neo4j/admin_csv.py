@@ -265,7 +265,7 @@ def _write_table(
         cells = [_quote(i) for i in ids]
         if table.kind == "nodes":
             cells.append(table.name)
-        empty = []
+        empty: list[str] = []
         for column in columns:
             value = props.get(column.name)
             if column.name == EMPTY_LISTS:

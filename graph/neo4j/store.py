@@ -229,7 +229,7 @@ def _batches(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dic
         yield rows[start : start + size]
 
 
-def _write(tx: neo4j.ManagedTransaction, statement: str, **params: Any) -> int:
+def _write(tx: neo4j.ManagedTransaction, /, statement: str, **params: Any) -> int:
     result = tx.run(statement, **params)
     record = result.single()
     result.consume()
@@ -324,11 +324,11 @@ def count_graph(driver: neo4j.Driver, database: str | None = None) -> dict[str, 
     with driver.session(database=database) as session:
         return {
             "nodes": {
-                label: session.run(statement).single()["n"]
+                label: session.run(statement).single(strict=True)["n"]
                 for label, statement in cypher.COUNT_LABEL.items()
             },
             "relationships": {
-                rel: session.run(statement).single()["n"]
+                rel: session.run(statement).single(strict=True)["n"]
                 for rel, statement in cypher.COUNT_TYPE.items()
             },
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 
@@ -57,7 +58,7 @@ class PaperProfile:
     cited_by: list[dict[str, object]] = field(default_factory=list)
 
 
-def find_paper(graph: nx.MultiDiGraph, query: str) -> str:
+def find_paper(graph: nx.MultiDiGraph[str], query: str) -> str:
     """The id of the paper named by ``query``: an id, an exact (folded) title, or a unique
     title fragment."""
     query = query.strip()
@@ -79,7 +80,7 @@ def find_paper(graph: nx.MultiDiGraph, query: str) -> str:
     raise NotFoundError(f"{len(partial)} papers match {query!r} (e.g. {names}); be more specific")
 
 
-def entity_rows(graph: nx.MultiDiGraph, kind: str | None = None) -> list[EntityRow]:
+def entity_rows(graph: nx.MultiDiGraph[str], kind: str | None = None) -> list[EntityRow]:
     """Methods, datasets and repos with paper counts, most-linked first."""
     labels = {_KIND_LABELS[kind]} if kind else set(_KIND_LABELS.values())
     rows = []
@@ -96,7 +97,7 @@ def entity_rows(graph: nx.MultiDiGraph, kind: str | None = None) -> list[EntityR
         rows.append(
             EntityRow(
                 kind=label.lower(),
-                name=data.get("name") if label != REPO else data["url"],
+                name=data["name"] if label != REPO else data["url"],
                 key=data.get("key", data.get("url", node)),
                 papers=len(papers),
                 introduced_by=introduced,
@@ -106,14 +107,14 @@ def entity_rows(graph: nx.MultiDiGraph, kind: str | None = None) -> list[EntityR
     return rows
 
 
-def _entity_name(graph: nx.MultiDiGraph, node: str) -> str:
+def _entity_name(graph: nx.MultiDiGraph[str], node: str) -> str:
     data = graph.nodes[node]
     if data.get("type") == REPO:
-        return data["url"]
-    return data.get("name") or node
+        return str(data["url"])
+    return str(data.get("name") or node)
 
 
-def paper_profile(graph: nx.MultiDiGraph, paper: str) -> PaperProfile:
+def paper_profile(graph: nx.MultiDiGraph[str], paper: str) -> PaperProfile:
     """Entities, repos, most similar papers, citations made and received for one paper."""
     data = graph.nodes[paper]
     profile = PaperProfile(
@@ -130,7 +131,7 @@ def paper_profile(graph: nx.MultiDiGraph, paper: str) -> PaperProfile:
         "EVALUATES_ON": profile.evaluates_on,
         "HAS_CODE": profile.repos,
     }
-    similar = []
+    similar: list[dict[str, Any]] = []
     for _u, target, key, edge in graph.out_edges(paper, keys=True, data=True):
         kind = relationship_type(key)
         if kind in by_relation:
@@ -163,7 +164,8 @@ def paper_profile(graph: nx.MultiDiGraph, paper: str) -> PaperProfile:
                     "entity": edge.get("entity"),
                 }
             )
-    profile.similar = sorted(similar, key=lambda s: s["rank"])
+    similar.sort(key=lambda s: s["rank"])
+    profile.similar = similar
     return profile
 
 
@@ -180,7 +182,7 @@ class ClusterRow:
     linked: dict[int, int]
 
 
-def cluster_rows(graph: nx.MultiDiGraph) -> list[ClusterRow]:
+def cluster_rows(graph: nx.MultiDiGraph[str]) -> list[ClusterRow]:
     """Clusters, largest first (the unclustered group, -1, last), with their links."""
     rows = []
     for node, data in graph.nodes(data=True):
@@ -240,7 +242,7 @@ class BridgeReport:
     entities: list[BridgeEntity]
 
 
-def bridge_report(graph: nx.MultiDiGraph, top: int = 10) -> BridgeReport:
+def bridge_report(graph: nx.MultiDiGraph[str], top: int = 10) -> BridgeReport:
     """Papers with the highest bridge score (and the clusters their links join), and entities
     spanning the most clusters."""
     papers = []
@@ -270,7 +272,7 @@ def bridge_report(graph: nx.MultiDiGraph, top: int = 10) -> BridgeReport:
     entities = [
         BridgeEntity(
             data["type"].lower(),
-            data.get("name") or data.get("url"),
+            data.get("name") or data["url"],
             data["clusters"],
             graph.in_degree(node),
         )
