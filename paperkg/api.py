@@ -34,6 +34,7 @@ from paperkg.graph.report.lookup import (
     paper_profile,
 )
 from paperkg.graph.report.stats import snapshot_stats
+from paperkg.graph.snapshot.manifest import Manifest
 from paperkg.graph.snapshot.store import Snapshot as StoredSnapshot
 from paperkg.graph.snapshot.store import read_index, read_snapshot
 from paperkg.viz import bridges_view, cluster_view, overview, paper_view, render_html
@@ -91,12 +92,12 @@ class Snapshot:
         return self._stored.path
 
     @property
-    def graph(self) -> nx.MultiDiGraph:
+    def graph(self) -> nx.MultiDiGraph[str]:
         """The knowledge graph: papers, methods, datasets, repos, clusters and their edges."""
         return self._stored.graph
 
     @property
-    def manifest(self) -> Any:
+    def manifest(self) -> Manifest:
         """How the snapshot was built: settings, model, kNN, analytics, counts, updates."""
         return self._stored.manifest
 

@@ -204,7 +204,7 @@ def _tables(snapshot: Snapshot, stamp: str) -> tuple[list[_Table], list[_Table]]
             continue  # push MATCHes both ends by label: it writes no such relationship
         props = {**_props(data), "paperkg_push": stamp}
         relationships.setdefault(rel, _Table("relationships", rel)).add((u, v, rel), props)
-    order = {rel: i for i, rel in enumerate(RelType)}
+    order: dict[str, int] = {rel: i for i, rel in enumerate(RelType)}
     rels = sorted(relationships.values(), key=lambda t: (order.get(t.name, len(order)), t.name))
     return [t for t in nodes.values() if t.rows], rels
 

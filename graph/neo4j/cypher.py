@@ -83,7 +83,9 @@ def _merge_relationship(rel: RelationshipKind) -> str:
 MERGE_RELATIONSHIPS = {(rel.type, rel.end): _merge_relationship(rel) for rel in RELATIONSHIPS}
 
 #: Label of the start node of each (type, end label) above: the rows a push can MATCH.
-RELATIONSHIP_SOURCE = {(rel.type, rel.end): rel.start for rel in RELATIONSHIPS}
+RELATIONSHIP_SOURCE: dict[tuple[str, str], Label] = {
+    (rel.type, rel.end): rel.start for rel in RELATIONSHIPS
+}
 
 #: Relationships of a type paperkg computes that this push did not write: stale, removed in
 #: batches of ``$limit`` (the caller repeats until a batch deletes nothing).

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO, TypeVar, cast
 
 import faiss
 import networkx as nx
@@ -102,7 +102,7 @@ class Snapshot:
 
     path: Path
     manifest: Manifest
-    graph: nx.MultiDiGraph
+    graph: nx.MultiDiGraph[str]
     embeddings: Embeddings
 
 
@@ -308,12 +308,14 @@ def _verified(folder: _Folder, manifest: Manifest, name: str) -> Iterator[IO[byt
         yield handle
 
 
-def _read_graph(folder: _Folder, manifest: Manifest) -> nx.MultiDiGraph:
+def _read_graph(folder: _Folder, manifest: Manifest) -> nx.MultiDiGraph[str]:
     path = folder.path / GRAPH
     with _verified(folder, manifest, GRAPH) as handle:
         try:
             data = json.loads(handle.read())
-            return nx.node_link_graph(data, directed=True, multigraph=True, **_NODE_LINK)
+            # The stubs say Graph; directed and multigraph make it a MultiDiGraph.
+            graph = nx.node_link_graph(data, directed=True, multigraph=True, **_NODE_LINK)
+            return cast("nx.MultiDiGraph[str]", graph)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             hint = _what_to_do(folder.out, GRAPH)
             raise SnapshotError(f"{path} cannot be read ({exc}); {hint}") from exc
@@ -418,7 +420,9 @@ def read_index(out: str | Path, manifest: Manifest) -> faiss.Index:
 
     def parse(handle: IO[bytes]) -> faiss.Index:
         try:
-            return faiss.read_index(faiss.PyCallbackIOReader(handle.read))  # streamed
+            # streamed; faiss's SWIG classes are not in its type information
+            reader = faiss.PyCallbackIOReader(handle.read)  # type: ignore[attr-defined]
+            return faiss.read_index(reader)
         except RuntimeError as exc:
             raise SnapshotError(f"{path} cannot be read; {_what_to_do(Path(out), INDEX)}") from exc
 
@@ -853,7 +857,7 @@ def _exchange(a: Path, b: Path) -> bool:
     except (OSError, AttributeError):
         return False
     at_fdcwd, rename_exchange = -100, 2
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    result: int = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
     return result == 0
 
 
@@ -919,7 +923,7 @@ def _check_names(extra: Iterable[str]) -> tuple[str, ...]:
 def write_snapshot(
     out: str | Path,
     *,
-    graph: nx.MultiDiGraph,
+    graph: nx.MultiDiGraph[str],
     embeddings: Embeddings,
     index: faiss.Index,
     manifest: Manifest,
