@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shlex
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -47,6 +47,9 @@ from paperkg.viz import write_page
 
 if TYPE_CHECKING:
     import httpx
+
+#: A command function, as the option decorators below take and return it.
+F = TypeVar("F", bound=Callable[..., Any])
 
 T = TypeVar("T")
 
@@ -121,20 +124,17 @@ class PaperkgGroup(click.Group):
 
     def main(
         self,
-        args: list[str] | None = None,
+        args: Sequence[str] | None = None,
         prog_name: str | None = None,
         complete_var: str | None = None,
         standalone_mode: bool = True,
-        windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
         if not standalone_mode:
-            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+            return super().main(args, prog_name, complete_var, False, **extra)
         as_json = _wants_json(list(sys.argv[1:] if args is None else args))
         try:
-            status = super().main(
-                args, prog_name, complete_var, False, windows_expand_args, **extra
-            )
+            status = super().main(args, prog_name, complete_var, False, **extra)
         except click.ClickException as exc:
             _report(exc, as_json)
             sys.exit(exc.exit_code)
@@ -149,7 +149,7 @@ class PaperkgGroup(click.Group):
 
 def _report(exc: click.ClickException, as_json: bool) -> None:
     """Show ``exc`` as the one line (usage mistakes with click's usage above it)."""
-    exc.message = error_line(exc.message)
+    exc.message = error_line(exc.message)  # type: ignore[misc]  # click's Final, made inert
     if isinstance(exc, click.UsageError):
         code = "usage_error"
         exc.show()
@@ -165,7 +165,8 @@ def _report(exc: click.ClickException, as_json: bool) -> None:
         print_json({"error": {"code": code, "message": error_line(exc.format_message())}})
 
 
-def out_option(func: Any) -> Any:
+def out_option(func: F) -> F:
+    """--out: the snapshot folder a command reads or a build writes."""
     return click.option(
         "--out",
         type=click.Path(path_type=Path, file_okay=True, dir_okay=True),
@@ -176,11 +177,11 @@ def out_option(func: Any) -> Any:
     )(func)
 
 
-def neo4j_options(required: bool) -> Any:
+def neo4j_options(required: bool) -> Callable[[F], F]:
     """--neo4j, --user, --database, --batch-size, --prune; the password comes from
     NEO4J_PASSWORD or a prompt, never from the command line."""
 
-    def decorate(func: Any) -> Any:
+    def decorate(func: F) -> F:
         options = [
             click.option(
                 "--neo4j",
@@ -257,12 +258,13 @@ def _print_push(report: PushReport) -> None:
     )
 
 
-def force_option(help_text: str) -> Any:
+def force_option(help_text: str) -> Callable[[F], F]:
     """--force: replace what already exists at the path given (see ``check_target``)."""
     return click.option("--force", is_flag=True, help=help_text)
 
 
-def json_option(func: Any) -> Any:
+def json_option(func: F) -> F:
+    """--json: print JSON instead of a table."""
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(
         func
     )
@@ -850,10 +852,10 @@ def _write_page(html: str, output: Path, force: bool) -> None:
     print_line(f"wrote {output} ({size / 1024:.0f} KiB)")
 
 
-def output_option(default: str) -> Any:
+def output_option(default: str) -> Callable[[F], F]:
     """-o (the page to write) and --force (replace a file that is not a paperkg page)."""
 
-    def decorate(func: Any) -> Any:
+    def decorate(func: F) -> F:
         func = click.option(
             "--force",
             is_flag=True,
@@ -957,7 +959,8 @@ def fetch_group() -> None:
 _FETCH_DEFAULTS = FetchConfig()
 
 
-def fetch_options(func: Any) -> Any:
+def fetch_options(func: F) -> F:
+    """--into, --cache, --retries, --timeout and --max-size of every fetch command."""
     options = [
         click.option(
             "--into",
@@ -1043,7 +1046,7 @@ def fetch_hf_daily_command(
     )
 
 
-def ids_option(help_text: str) -> Any:
+def ids_option(help_text: str) -> Callable[[F], F]:
     """The ``--ids`` option of a fetch command: ids comma-separated or repeated."""
     return click.option("--ids", multiple=True, required=True, metavar="IDS", help=help_text)
 
