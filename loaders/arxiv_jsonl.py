@@ -13,7 +13,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.utils import format_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -70,7 +70,7 @@ def sniff(head: str) -> bool:
     )
 
 
-def _authors(data: dict) -> tuple[str, ...]:
+def _authors(data: dict[str, Any]) -> tuple[str, ...]:
     parsed = data.get("authors_parsed")
     if isinstance(parsed, list):
         names = []
@@ -86,7 +86,7 @@ def _authors(data: dict) -> tuple[str, ...]:
     return ()
 
 
-def _first_version_date(data: dict):
+def _first_version_date(data: dict[str, Any]) -> date | None:
     versions = data.get("versions")
     if isinstance(versions, list) and versions and isinstance(versions[0], dict):
         found = optional_date(versions[0].get("created"))

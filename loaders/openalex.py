@@ -84,7 +84,8 @@ def parse(text: str, path: str) -> Iterator[PaperRecord]:
             raise InputError(
                 f"{label}: needs a 'display_name' or 'title' string", path=path, line=line
             )
-        ids = item.get("ids") if isinstance(item.get("ids"), dict) else {}
+        found_ids = item.get("ids")
+        ids: dict[str, Any] = found_ids if isinstance(found_ids, dict) else {}
         arxiv = _short(ids.get("arxiv"), "https://arxiv.org/abs/")
         yield PaperRecord(
             title=title,

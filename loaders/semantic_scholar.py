@@ -64,6 +64,12 @@ def sniff(head: str) -> bool:
     return head.lstrip()[:1] in ("[", "{") and '"paperId"' in head
 
 
+def _external_ids(paper: dict[str, Any]) -> dict[str, Any]:
+    """A paper's ``externalIds`` object (ArXiv, DOI, ...), empty when it has none."""
+    ids = paper.get("externalIds")
+    return ids if isinstance(ids, dict) else {}
+
+
 def paper_keys(paper: Any) -> list[str]:
     """Identity keys of a referenced S2 paper: its S2 id, arXiv id and DOI when given."""
     if not isinstance(paper, dict):
@@ -71,7 +77,7 @@ def paper_keys(paper: Any) -> list[str]:
     keys = []
     if isinstance(paper.get("paperId"), str) and paper["paperId"]:
         keys.append(f"s2:{paper['paperId'].lower()}")
-    ids = paper.get("externalIds") if isinstance(paper.get("externalIds"), dict) else {}
+    ids = _external_ids(paper)
     if isinstance(ids.get("ArXiv"), str):
         keys.append(f"arxiv:{ids['ArXiv'].lower()}")
     if isinstance(ids.get("DOI"), str):
@@ -93,7 +99,7 @@ def work_refs(papers: Any) -> tuple[WorkRef, ...]:
 def parse(text: str, path: str) -> Iterator[PaperRecord]:
     for position, label, item in json_objects(text, path):
         line = position if label.startswith("line") else None
-        ids = item.get("externalIds") if isinstance(item.get("externalIds"), dict) else {}
+        ids = _external_ids(item)
         year = item.get("year")
         published = optional_date(item.get("publicationDate")) or (
             optional_date(str(year)) if isinstance(year, int) else None

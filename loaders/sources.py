@@ -47,7 +47,10 @@ def _read_listing(path: Path) -> Iterator[PaperRecord]:
     return hf_listing.parse(read_text(path)[0], str(path))
 
 
-def _read_json(parse: Callable[[str, str], Iterator[PaperRecord | EntityRecord]]):
+def _read_json(
+    parse: Callable[[str, str], Iterator[PaperRecord | EntityRecord]],
+) -> Callable[[Path], Iterator[PaperRecord | EntityRecord]]:
+    """A ``Format.read`` for a JSON format: the whole file's text, parsed."""
     return lambda path: parse(read_text(path)[0], str(path))
 
 

@@ -260,10 +260,9 @@ def read_text(path: Path) -> tuple[str, str]:
         limit = whole_read_limit()
         if path.stat().st_size > limit:
             raise InputError(f"file {_too_large(limit)}", path=str(path))
-        data: bytes | bytearray = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        if data[:2] == GZIP_MAGIC:
-            data = _decompress(data, path)
+        raw = path.read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        data: bytes | bytearray = _decompress(raw, path) if raw[:2] == GZIP_MAGIC else raw
     return _decode(data, path), digest
 
 
