@@ -95,7 +95,9 @@ PUBLIC = {
     "InputError",
     "ModelError",
     "Neo4jError",
+    "NotFoundError",
     "PaperkgError",
+    "ParameterError",
     "QueryError",
     "Snapshot",
     "SnapshotError",
@@ -111,7 +113,7 @@ def test_the_package_exports_the_public_api_and_nothing_else():
     assert set(paperkg.__all__) == PUBLIC
     for name in PUBLIC:
         assert getattr(paperkg, name) is not None, name
-    for name in ("ExportError", "FetchError", "InputError", "ModelError", "Neo4jError"):
+    for name in ("ExportError", "FetchError", "InputError", "NotFoundError", "ParameterError"):
         assert issubclass(getattr(paperkg, name), paperkg.PaperkgError)
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         paperkg.nothing  # noqa: B018
