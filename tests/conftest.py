@@ -69,7 +69,7 @@ _running: list[pytest.Item] = []
 def pytest_runtest_protocol(
     item: pytest.Item, nextitem: pytest.Item | None
 ) -> Generator[None, object, object]:
-    """Remember the running test (its fixtures included) for ``_refuse_unmarked_model``."""
+    """Remember the running test (its fixtures included) for ``_only_when_marked``."""
     _running.append(item)
     try:
         return (yield)
@@ -77,30 +77,41 @@ def pytest_runtest_protocol(
         _running.pop()
 
 
-def _refuse_unmarked_model(load: Callable[..., Any]) -> Callable[..., Any]:
-    """``load`` that first fails a running test not marked ``model``: the fast subset can
-    never load the model by accident, and a full run shows the test that lacks the marker."""
+def _only_when_marked(marker: str, what: str, call: Callable[..., Any]) -> Callable[..., Any]:
+    """``call`` that first fails a running test not marked ``marker``: the fast subset can
+    never reach the model, Neo4j or Chromium by accident, and a full run names any test
+    that lacks its marker."""
 
-    @functools.wraps(load)
+    @functools.wraps(call)
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        if _running and _running[-1].get_closest_marker("model") is None:
+        if _running and _running[-1].get_closest_marker(marker) is None:
             pytest.fail(
-                f"{_running[-1].nodeid} loads the embedding model: mark it @pytest.mark.model",
-                pytrace=False,
+                f"{_running[-1].nodeid} {what}: mark it @pytest.mark.{marker}", pytrace=False
             )
-        return load(*args, **kwargs)
+        return call(*args, **kwargs)
 
     return guarded
 
 
-def _guard_model_loading() -> None:
+def _guard(owner: object, name: str, marker: str, what: str) -> None:
+    setattr(owner, name, _only_when_marked(marker, what, getattr(owner, name)))
+
+
+def _guard_the_expensive_things() -> None:
+    import browser as browser_module
+    import neo4j_server
+
     from paperkg.graph.embed import embeddings
 
-    for name in ("_load", "_openvino"):  # every Embedder loads through one of the two
-        setattr(embeddings, name, _refuse_unmarked_model(getattr(embeddings, name)))
+    # Every Embedder loads through one of these two (in this process; subprocesses are not
+    # seen, so tests that build through one carry the marker themselves).
+    _guard(embeddings, "_load", "model", "loads the embedding model")
+    _guard(embeddings, "_openvino", "model", "loads the embedding model")
+    _guard(neo4j_server.LocalNeo4j, "start", "neo4j", "starts a Neo4j server")
+    _guard(browser_module, "sync_playwright", "browser", "starts Chromium")
 
 
-_guard_model_loading()
+_guard_the_expensive_things()
 
 
 def run(*args: object) -> Result:

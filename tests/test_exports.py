@@ -168,6 +168,7 @@ def _nonzero(found: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
     return {kind: {k: n for k, n in counts.items() if n} for kind, counts in found.items()}
 
 
+@pytest.mark.neo4j
 def test_neo4j_admin_import_gives_the_database_push_gives(snapshot_dir: Path, tmp_path: Path):
     import neo4j
 

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import neo4j
+import pytest
 from neo4j_server import LocalNeo4j
 
 from paperkg.graph import read_manifest, snapshot_stats
@@ -23,6 +24,7 @@ def paper_count(uri: str, password: str) -> int:
         return -1
 
 
+@pytest.mark.neo4j
 def test_server_killed_mid_push_then_restarted_rerun_gives_exact_counts(
     tmp_path: Path, seeds_snapshot: Path
 ):
