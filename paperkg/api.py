@@ -18,7 +18,7 @@ import networkx as nx
 from paperkg.errors import ModelError, ParameterError
 from paperkg.graph.analytics.cluster_changes import UpdateReport, latest_update
 from paperkg.graph.embed.embeddings import Embedder
-from paperkg.graph.embed.search import SimilarHit, similar
+from paperkg.graph.embed.search import PaperRows, SimilarHit, similar
 from paperkg.graph.export.files import FileExport, export_gexf, export_graphml
 from paperkg.graph.neo4j.admin_csv import CsvExport, export_neo4j_csv
 from paperkg.graph.neo4j.store import Neo4jSettings, PushReport, connect, push_snapshot
@@ -82,6 +82,7 @@ class Snapshot:
         self._stored = stored
         self._embedder = embedder
         self._index: faiss.Index | None = None
+        self._rows: PaperRows | None = None
 
     def __repr__(self) -> str:
         return f"<paperkg.Snapshot {str(self.path)!r}>"
@@ -108,7 +109,11 @@ class Snapshot:
     def similar(self, query: str, k: int = 10) -> list[SimilarHit]:
         """The ``k`` papers closest to ``query``, best first (``paperkg similar``): a paper's
         id or title searches with that paper's vector, any other text is embedded."""
-        return similar(self._stored, query, k, self._model, index=self._faiss_index())
+        if self._rows is None:
+            self._rows = PaperRows.of(self._stored)
+        return similar(
+            self._stored, query, k, self._model, index=self._faiss_index(), rows=self._rows
+        )
 
     def paper(self, ref: str) -> PaperProfile:
         """Everything the graph knows about one paper (``paperkg paper``): ``ref`` is its id,

@@ -261,7 +261,7 @@ def test_two_text_searches_load_the_model_once_and_read_the_index_once(
     api_out: Path, monkeypatch: pytest.MonkeyPatch
 ):
     """Counted through a real Embedder (a subclass that notes each model it loads) and the
-    real index reader: the second search loads neither again."""
+    real index reader: later searches load neither again."""
     import paperkg
     from paperkg import api
     from paperkg.graph.embed.embeddings import Embedder
@@ -283,11 +283,12 @@ def test_two_text_searches_load_the_model_once_and_read_the_index_once(
     monkeypatch.setattr(api, "read_index", counted_read_index)
     snapshot = paperkg.open_snapshot(api_out)
     robots = snapshot.similar("robots folding cloth", 3)
-    model = snapshot._embedder
+    model, rows = snapshot._embedder, snapshot._rows
     speech = snapshot.similar("speech recognition in noisy rooms", 3)
     assert snapshot.similar("robots folding cloth", 3) == robots != speech
     assert len(loaded) == 1 and snapshot._embedder is model is loaded[0]
     assert reads == [api_out]
+    assert snapshot._rows is rows is not None  # the id and title lookup, made once too
     assert model.name == snapshot.stats()["model"]
 
 

@@ -14,7 +14,7 @@ from paperkg.graph.embed.knn import search
 from paperkg.graph.extract.normalize import fold
 from paperkg.graph.snapshot.store import Snapshot, read_index
 
-__all__ = ["SimilarHit", "similar"]
+__all__ = ["PaperRows", "SimilarHit", "similar"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,29 @@ class SimilarHit:
     score: float
 
 
+@dataclass(frozen=True)
+class PaperRows:
+    """Where each paper's vector is in a snapshot's embeddings: by paper id, and by folded
+    title (a title several papers share names the first of them in the graph)."""
+
+    by_id: dict[str, int]
+    by_title: dict[str, int]
+
+    @classmethod
+    def of(cls, snapshot: Snapshot) -> PaperRows:
+        by_id = {pid: row for row, pid in enumerate(snapshot.embeddings.ids)}
+        by_title: dict[str, int] = {}
+        for node, data in snapshot.graph.nodes(data=True):
+            if node in by_id:
+                by_title.setdefault(fold(data.get("title", "")), by_id[node])
+        return cls(by_id, by_title)
+
+    def row(self, query: str) -> int | None:
+        """The row of the paper ``query`` is the id or title of, else None."""
+        row = self.by_id.get(query.strip())
+        return row if row is not None else self.by_title.get(fold(query))
+
+
 def similar(
     snapshot: Snapshot,
     query: str,
@@ -33,13 +56,15 @@ def similar(
     load: Callable[[str], Embedder] = Embedder,
     *,
     index: faiss.Index | None = None,
+    rows: PaperRows | None = None,
 ) -> list[SimilarHit]:
     """The ``k`` papers closest to ``query``, best first.
 
     A query that is a paper's title (folded) or id uses that paper's own vector, so the
     paper itself comes first; any other text is embedded by the model ``load(name)`` gives
-    for the snapshot's model name. ``index`` is the snapshot's FAISS index when the caller
-    already holds it (``paperkg.Snapshot`` does); otherwise it is read from the folder.
+    for the snapshot's model name. ``index`` (the snapshot's FAISS index) and ``rows``
+    (its ``PaperRows``) are given by a caller that keeps them across searches
+    (``paperkg.Snapshot`` does); otherwise they are read and computed here.
     """
     if not query.strip():
         raise ParameterError("the query is empty: give a title or some text")
@@ -47,27 +72,16 @@ def similar(
         raise ParameterError(f"k must be at least 1, got {k}", param="k")
     graph = snapshot.graph
     ids = snapshot.embeddings.ids
-    row_of = {pid: row for row, pid in enumerate(ids)}
-    wanted = fold(query)
-    row = row_of.get(query.strip())
-    if row is None:
-        row = next(
-            (
-                row_of[n]
-                for n, d in graph.nodes(data=True)
-                if n in row_of and fold(d.get("title", "")) == wanted
-            ),
-            None,
-        )
+    row = (rows if rows is not None else PaperRows.of(snapshot)).row(query)
     if row is not None:
         vector = snapshot.embeddings.vectors[row : row + 1]
     else:
         vector = load(snapshot.manifest.model.name).encode([query])
     if index is None:
         index = read_index(snapshot.path, snapshot.manifest)
-    scores, rows = search(index, np.asarray(vector, dtype=np.float32), k)
+    scores, found = search(index, np.asarray(vector, dtype=np.float32), k)
     return [
         SimilarHit(ids[hit], graph.nodes[ids[hit]].get("title", ""), round(float(score), 6))
-        for score, hit in zip(scores[0], rows[0], strict=True)
+        for score, hit in zip(scores[0], found[0], strict=True)
         if hit >= 0
     ]
