@@ -472,7 +472,7 @@ class Update(_Record):
 @dataclass(frozen=True)
 class Settings:
     """The settings a snapshot is built with; a build adding to it keeps them unless it is
-    given others (``paperkg.build.BuildOptions``)."""
+    given others (``paperkg.BuildOptions``)."""
 
     k: int
     min_score: float | None
