@@ -21,7 +21,13 @@ from paperkg.graph.embed.embeddings import Embedder
 from paperkg.graph.embed.search import PaperRows, SimilarHit, similar
 from paperkg.graph.export.files import FileExport, export_gexf, export_graphml
 from paperkg.graph.neo4j.admin_csv import CsvExport, export_neo4j_csv
-from paperkg.graph.neo4j.store import Neo4jSettings, PushReport, connect, push_snapshot
+from paperkg.graph.neo4j.store import (
+    Neo4jSettings,
+    PushReport,
+    check_batch_size,
+    connect,
+    push_snapshot,
+)
 from paperkg.graph.report.lookup import (
     BridgeReport,
     ClusterRow,
@@ -229,6 +235,7 @@ class Snapshot:
         caller's (used, not closed), :class:`Neo4jSettings`, or a Bolt URI to connect to
         as ``user`` with ``password``. ``database`` None is the server's default one (or
         the settings' own); ``prune`` also deletes papers the snapshot no longer has."""
+        check_batch_size(batch_size)
         if isinstance(server, str):
             server = Neo4jSettings(uri=server, user=user, password=password, database=database)
         if not isinstance(server, Neo4jSettings):

@@ -242,6 +242,7 @@ def test_wrong_arguments_are_refused_by_parameter_name(api_out: Path):
             "database applies to the neo4j-csv export only",
         ),
         (lambda: snapshot.push("http://localhost:7474"), "uri", "uri http://localhost:7474 is"),
+        (lambda: snapshot.push("bolt://localhost:1", batch_size=0), "batch_size", "batch_size"),
     ]
     for call, param, message in cases:
         with pytest.raises(paperkg.PaperkgError) as raised:

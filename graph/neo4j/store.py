@@ -31,6 +31,7 @@ __all__ = [
     "MIN_SERVER_VERSION",
     "Neo4jSettings",
     "PushReport",
+    "check_batch_size",
     "check_server_version",
     "check_uri",
     "connect",
@@ -236,6 +237,14 @@ def _write(tx: neo4j.ManagedTransaction, /, statement: str, **params: Any) -> in
     return int(record.data().get("n", 0)) if record is not None else 0
 
 
+def check_batch_size(batch_size: int) -> int:
+    """``batch_size`` (rows per write transaction) when it is at least 1; else one line
+    naming the parameter, before anything connects."""
+    if batch_size < 1:
+        raise Neo4jError(f"batch_size must be at least 1, got {batch_size}", param="batch_size")
+    return batch_size
+
+
 def push_snapshot(
     driver: neo4j.Driver,
     snapshot: Snapshot,
@@ -252,8 +261,7 @@ def push_snapshot(
     Repo and Cluster nodes left from an earlier push that this snapshot no longer has are
     deleted. Paper nodes are deleted only with ``prune``.
     """
-    if batch_size < 1:
-        raise Neo4jError(f"--neo4j-batch-size must be at least 1, got {batch_size}")
+    check_batch_size(batch_size)
     push = push_id(snapshot)
     nodes: dict[str, int] = {}
     relationships: dict[str, int] = {}
