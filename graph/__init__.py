@@ -4,9 +4,10 @@ from paperkg.graph.embed.embeddings import DEFAULT_MODEL, Embedder, EmbeddingRes
 from paperkg.graph.embed.knn import Neighbour, build_index, knn_edges
 from paperkg.graph.embed.search import SimilarHit, similar
 from paperkg.graph.extract.normalize import fold, title_key
-from paperkg.graph.model import PAPER, SIMILAR_TO, count_labels, count_types, paper_graph, papers_of
+from paperkg.graph.model import count_labels, count_types, paper_graph, papers_of
 from paperkg.graph.papers import Paper, merge_records, paper_text
 from paperkg.graph.report.stats import snapshot_stats
+from paperkg.graph.schema import Label, RelType
 from paperkg.graph.snapshot.store import (
     DEFAULT_OUT,
     Embeddings,
@@ -21,13 +22,13 @@ from paperkg.graph.snapshot.store import (
 __all__ = [
     "DEFAULT_MODEL",
     "DEFAULT_OUT",
-    "PAPER",
-    "SIMILAR_TO",
     "Embedder",
     "EmbeddingResult",
     "Embeddings",
+    "Label",
     "Neighbour",
     "Paper",
+    "RelType",
     "SimilarHit",
     "Snapshot",
     "build_index",

@@ -18,15 +18,9 @@ from paperkg.graph.extract.citations import ExternalWork, MetadataCitation
 from paperkg.graph.extract.extraction import Extraction
 from paperkg.graph.extract.urls import Repo
 from paperkg.graph.papers import Paper
+from paperkg.graph.schema import Label, RelType
 
 __all__ = [
-    "CITES",
-    "DATASET",
-    "HAS_CODE",
-    "METHOD",
-    "PAPER",
-    "REPO",
-    "SIMILAR_TO",
     "add_external_works",
     "add_extraction",
     "count_labels",
@@ -38,9 +32,7 @@ __all__ = [
     "relationship_type",
 ]
 
-PAPER, METHOD, DATASET, REPO = "Paper", "Method", "Dataset", "Repo"
-SIMILAR_TO, CITES, HAS_CODE = "SIMILAR_TO", "CITES", "HAS_CODE"
-_LABEL_OF_KIND = {"method": METHOD, "dataset": DATASET}
+_LABEL_OF_KIND = {"method": Label.METHOD, "dataset": Label.DATASET}
 
 
 def relationship_type(key: str) -> str:
@@ -60,7 +52,7 @@ def paper_graph(papers: Sequence[Paper], neighbours: Sequence[Neighbour]) -> nx.
     for paper in papers:
         graph.add_node(
             paper.id,
-            type=PAPER,
+            type=Label.PAPER,
             title=paper.title,
             abstract=paper.abstract,
             sources=list(paper.sources),
@@ -79,7 +71,7 @@ def paper_graph(papers: Sequence[Paper], neighbours: Sequence[Neighbour]) -> nx.
         graph.add_edge(
             papers[edge.source].id,
             papers[edge.target].id,
-            key=SIMILAR_TO,
+            key=RelType.SIMILAR_TO,
             score=edge.score,
             rank=edge.rank,
         )
@@ -138,7 +130,7 @@ def add_extraction(graph: nx.MultiDiGraph[str], extraction: Extraction) -> None:
                 if node not in graph:
                     graph.add_node(
                         node,
-                        type=REPO,
+                        type=Label.REPO,
                         url=item.url,
                         host=item.host,
                         owner=item.owner,
@@ -151,7 +143,7 @@ def add_extraction(graph: nx.MultiDiGraph[str], extraction: Extraction) -> None:
                 edge = {"source": source}
                 if named is not None and named.official is not None:
                     edge["official"] = named.official
-                graph.add_edge(paper_id, node, key=HAS_CODE, **edge)
+                graph.add_edge(paper_id, node, key=RelType.HAS_CODE, **edge)
                 code.append(item.url)
             else:
                 pages.append(item.url)
@@ -159,13 +151,13 @@ def add_extraction(graph: nx.MultiDiGraph[str], extraction: Extraction) -> None:
         graph.nodes[paper_id]["code"] = code
     for cited in extraction.metadata_citations:
         graph.add_edge(
-            cited.source, cited.target, key=f"{CITES}:{cited.origin}", source=cited.origin
+            cited.source, cited.target, key=f"{RelType.CITES}:{cited.origin}", source=cited.origin
         )
     for citation in extraction.citations:
         graph.add_edge(
             citation.source,
             citation.target,
-            key=f"{CITES}:mention",
+            key=f"{RelType.CITES}:mention",
             source="mention",
             evidence=citation.evidence,
             entity=citation.entity,
@@ -181,17 +173,17 @@ def add_external_works(
     co-citation and bibliographic coupling see shared references the corpus does not hold."""
     for work in works:
         graph.add_node(
-            work.id, type=PAPER, stub=True, title=work.title or work.id, keys=list(work.keys)
+            work.id, type=Label.PAPER, stub=True, title=work.title or work.id, keys=list(work.keys)
         )
     for cited in citations:
         graph.add_edge(
-            cited.source, cited.target, key=f"{CITES}:{cited.origin}", source=cited.origin
+            cited.source, cited.target, key=f"{RelType.CITES}:{cited.origin}", source=cited.origin
         )
 
 
 def is_paper(data: dict[str, Any]) -> bool:
     """True for a paper of the corpus; False for stubs of outside works and other nodes."""
-    return data.get("type") == PAPER and not data.get("stub")
+    return data.get("type") == Label.PAPER and not data.get("stub")
 
 
 def papers_of(graph: nx.MultiDiGraph[str]) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -23,6 +23,7 @@ from paperkg.graph.analytics.cluster_changes import UpdateReport
 from paperkg.graph.embed.embeddings import BACKENDS
 from paperkg.graph.export.files import FileExport
 from paperkg.graph.neo4j.store import Neo4jSettings, PushReport, check_uri, connect
+from paperkg.graph.schema import Label
 from paperkg.loaders import (
     FORMATS,
     FetchConfig,
@@ -564,7 +565,7 @@ def stats_command(out: Path, as_json: bool) -> None:
     if stats["stubs"]:
         rows.append(("outside works (stubs)", stats["stubs"]))
     rows += [(f"{rel} edges", n) for rel, n in stats["relationships"].items()]
-    rows += [(f"{label} nodes", n) for label, n in stats["nodes"].items() if label != "Paper"]
+    rows += [(f"{label} nodes", n) for label, n in stats["nodes"].items() if label != Label.PAPER]
     rows += [("input files", stats["sources"]), ("records read", stats["records"])]
     print_table(f"Snapshot {out}", ["what", "count"], rows)
     print_line(

@@ -10,12 +10,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from paperkg.graph.extract.entities import INTRODUCES
 from paperkg.graph.extract.extraction import extract_corpus
 from paperkg.graph.extract.gazetteer import Gazetteer, load_gazetteer
 from paperkg.graph.extract.normalize import fold
 from paperkg.graph.extract.urls import Repo
 from paperkg.graph.papers import merge_records
+from paperkg.graph.schema import RelType
 from paperkg.loaders import load_sources
 
 QUALITY = Path(__file__).resolve().parent / "data" / "quality"
@@ -64,7 +64,7 @@ def evaluate(folder: Path = QUALITY) -> tuple[dict[str, Score], list[dict]]:
             "repos": {r.url.lower() for r in extraction.links[paper] if isinstance(r, Repo)},
             "methods": {m.key for m in mentions if m.kind == "method"},
             "datasets": {m.key for m in mentions if m.kind == "dataset"},
-            "introduces": {m.key for m in mentions if m.relation == INTRODUCES},
+            "introduces": {m.key for m in mentions if m.relation == RelType.INTRODUCES},
         }
         gold = _gold(entry, gazetteer)
         for field in FIELDS:

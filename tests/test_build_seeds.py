@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from conftest import edge_set
-from paperkg.graph import SIMILAR_TO, merge_records, read_snapshot, similar
+from paperkg.graph import RelType, merge_records, read_snapshot, similar
 from paperkg.loaders import load_sources
 from paperkg.pipeline import build
 
@@ -19,13 +19,15 @@ def test_seeds_give_370_papers_each_with_a_similar_edge(seeds_snapshot: Path):
     assert snap.manifest.counts.records == 460
     assert len(snap.manifest.inputs) == 5
     for paper in papers:
-        similar = [k for _u, _v, k in snap.graph.out_edges(paper, keys=True) if k == SIMILAR_TO]
+        similar = [
+            k for _u, _v, k in snap.graph.out_edges(paper, keys=True) if k == RelType.SIMILAR_TO
+        ]
         assert len(similar) == 10
     assert not any(u == v for u, v in snap.graph.edges())
     ranks = [
         d["rank"]
         for _u, _v, k, d in snap.graph.out_edges(papers[0], keys=True, data=True)
-        if k == SIMILAR_TO
+        if k == RelType.SIMILAR_TO
     ]
     assert sorted(ranks) == list(range(1, 11))
 

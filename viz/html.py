@@ -22,6 +22,7 @@ from pyvis.network import Network
 
 from paperkg.graph.export.files import write_atomically
 from paperkg.graph.extract.urls import is_web_url
+from paperkg.graph.schema import Label, RelType
 from paperkg.viz.views import ViewGraph
 
 __all__ = ["PHYSICS_LIMIT", "is_view_page", "render_html", "write_page"]
@@ -47,22 +48,24 @@ PALETTE = [
 ]
 UNCLUSTERED_COLOR = "#b0b0b0"
 SHAPES = {
-    "Paper": "dot",
-    "Method": "diamond",
-    "Dataset": "square",
-    "Repo": "triangle",
-    "Cluster": "hexagon",
+    Label.PAPER: "dot",
+    Label.METHOD: "diamond",
+    Label.DATASET: "square",
+    Label.REPO: "triangle",
+    Label.CLUSTER: "hexagon",
 }
-ENTITY_COLORS = {"Method": "#6f4e7c", "Dataset": "#2f6f5e", "Repo": "#555555"}
+ENTITY_COLORS = {Label.METHOD: "#6f4e7c", Label.DATASET: "#2f6f5e", Label.REPO: "#555555"}
+#: Per relationship type, and for the two links only the bridges view draws (a paper JOINS
+#: the clusters its edges reach, an entity SPANS its clusters).
 EDGE_STYLE = {
-    "SIMILAR_TO": {"color": "#9aa5b1", "arrows": ""},
-    "CITES": {"color": "#d1495b", "arrows": "to"},
-    "USES": {"color": "#8e7cc3", "arrows": "to"},
-    "INTRODUCES": {"color": "#6a3d9a", "arrows": "to"},
-    "EVALUATES_ON": {"color": "#2f8f6e", "arrows": "to"},
-    "HAS_CODE": {"color": "#555555", "arrows": "to"},
-    "IN_CLUSTER": {"color": "#cccccc", "arrows": ""},
-    "LINKS_TO": {"color": "#7f8c8d", "arrows": ""},
+    RelType.SIMILAR_TO: {"color": "#9aa5b1", "arrows": ""},
+    RelType.CITES: {"color": "#d1495b", "arrows": "to"},
+    RelType.USES: {"color": "#8e7cc3", "arrows": "to"},
+    RelType.INTRODUCES: {"color": "#6a3d9a", "arrows": "to"},
+    RelType.EVALUATES_ON: {"color": "#2f8f6e", "arrows": "to"},
+    RelType.HAS_CODE: {"color": "#555555", "arrows": "to"},
+    RelType.IN_CLUSTER: {"color": "#cccccc", "arrows": ""},
+    RelType.LINKS_TO: {"color": "#7f8c8d", "arrows": ""},
     "JOINS": {"color": "#f28e2b", "arrows": "to"},
     "SPANS": {"color": "#8e7cc3", "arrows": "to"},
 }
@@ -72,7 +75,7 @@ def _color(data: dict[str, Any]) -> str:
     kind = data.get("type")
     if kind in ENTITY_COLORS:
         return ENTITY_COLORS[kind]
-    cluster = data.get("id") if kind == "Cluster" else data.get("cluster", -1)
+    cluster = data.get("id") if kind == Label.CLUSTER else data.get("cluster", -1)
     if not isinstance(cluster, int) or cluster < 0:
         return UNCLUSTERED_COLOR
     return PALETTE[cluster % len(PALETTE)]
@@ -91,7 +94,7 @@ def _shorten(text: str, size: int = 48) -> str:
 def _node_text(node: str, data: dict[str, Any], cluster_labels: dict[int, str]) -> dict[str, Any]:
     """Label, hover text and side-panel record of one node."""
     kind = data.get("type", "")
-    if kind == "Paper":
+    if kind == Label.PAPER:
         links = (
             [{"text": "arXiv", "url": f"https://arxiv.org/abs/{data['arxiv_id']}"}]
             if data.get("arxiv_id")
@@ -103,7 +106,7 @@ def _node_text(node: str, data: dict[str, Any], cluster_labels: dict[int, str]) 
         facts = [
             ("Listed", data.get("listed") or data.get("published") or "-"),
             (
-                "Cluster",
+                Label.CLUSTER,  # the fact names the node the paper is IN_CLUSTER of
                 f"{cluster}: {cluster_labels.get(cluster, '-')}" if cluster is not None else "-",
             ),
             ("Entities", ", ".join((data.get("entities") or [])[:6]) or "-"),
@@ -118,7 +121,7 @@ def _node_text(node: str, data: dict[str, Any], cluster_labels: dict[int, str]) 
             "abstract": data.get("abstract", ""),
             "links": links,
         }
-    if kind == "Cluster":
+    if kind == Label.CLUSTER:
         facts = [
             ("Papers", str(data.get("size"))),
             ("Keywords", ", ".join(data["keywords"])),
@@ -134,7 +137,7 @@ def _node_text(node: str, data: dict[str, Any], cluster_labels: dict[int, str]) 
             "links": [],
         }
     name = data.get("name") or data.get("url") or node
-    links = [{"text": data["url"], "url": data["url"]}] if kind == "Repo" else []
+    links = [{"text": data["url"], "url": data["url"]}] if kind == Label.REPO else []
     facts = [("Kind", kind), ("Clusters", ", ".join(map(str, data.get("clusters", []))))]
     return {
         "label": _shorten(name, 30),
@@ -159,8 +162,8 @@ def _positions(view: ViewGraph, seed: int) -> dict[str, tuple[float, float]]:
 
 def render_html(view: ViewGraph, *, seed: int = 42) -> str:
     """The whole page for ``view``, as one string (write it anywhere, open it offline)."""
-    shown = {d.get("cluster") for d in view.nodes.values() if d.get("type") == "Paper"}
-    shown |= {d["id"] for d in view.nodes.values() if d.get("type") == "Cluster"}
+    shown = {d.get("cluster") for d in view.nodes.values() if d.get("type") == Label.PAPER}
+    shown |= {d["id"] for d in view.nodes.values() if d.get("type") == Label.CLUSTER}
     cluster_labels = {c: view.cluster_labels.get(c, "") for c in shown if isinstance(c, int)}
     physics = len(view.nodes) <= PHYSICS_LIMIT
     positions = {} if physics else _positions(view, seed)
@@ -172,9 +175,9 @@ def render_html(view: ViewGraph, *, seed: int = 42) -> str:
         text["links"] = [link for link in text["links"] if _safe_url(link["url"])]
         meta[node] = text
         kind = data.get("type", "")
-        if kind == "Paper":
+        if kind == Label.PAPER:
             size = 8 + 22 * math.sqrt(data.get("pagerank", 0.0) / top_rank)
-        elif kind == "Cluster":
+        elif kind == Label.CLUSTER:
             size = 18 + 4 * math.sqrt(data.get("size", 1))
         else:
             size = 10
@@ -188,16 +191,16 @@ def render_html(view: ViewGraph, *, seed: int = 42) -> str:
             options["borderWidth"] = 4
         if node in positions:
             options.update(x=positions[node][0], y=positions[node][1], physics=False)
-        show_label = kind != "Paper" or len(view.nodes) <= 60 or data.get("focus")
+        show_label = kind != Label.PAPER or len(view.nodes) <= 60 or data.get("focus")
         net.add_node(
             node, label=text["label"] if show_label else " ", color=_color(data), **options
         )
     for source, target, kind, props in view.edges:
         style = EDGE_STYLE.get(kind, {"color": "#999999", "arrows": ""})
         width = 1.0
-        if kind == "SIMILAR_TO":
+        if kind == RelType.SIMILAR_TO:
             width = 0.5 + 4 * max(float(props.get("score", 0.0)) - 0.3, 0.0)
-        elif kind == "LINKS_TO":
+        elif kind == RelType.LINKS_TO:
             width = 1 + math.log1p(props.get("edges", 1))
         net.add_edge(
             source,

@@ -15,6 +15,7 @@ import networkx as nx
 from paperkg.errors import NotFoundError, ParameterError
 from paperkg.graph.model import is_paper, relationship_type
 from paperkg.graph.report.lookup import bridge_report
+from paperkg.graph.schema import Label, RelType
 
 __all__ = ["ViewGraph", "bridges_view", "cluster_view", "overview", "paper_view"]
 
@@ -35,7 +36,9 @@ class ViewGraph:
     def of(cls, graph: nx.MultiDiGraph[str], title: str) -> ViewGraph:
         """An empty view that knows the graph's cluster labels (for the legend)."""
         labels = {
-            d["id"]: d["label"] for _n, d in graph.nodes(data=True) if d.get("type") == "Cluster"
+            d["id"]: d["label"]
+            for _n, d in graph.nodes(data=True)
+            if d.get("type") == Label.CLUSTER
         }
         return cls(title, cluster_labels=labels)
 
@@ -57,9 +60,9 @@ def _paper_edges(
 ) -> None:
     for u, v, key, data in graph.edges(keys=True, data=True):
         kind = relationship_type(key)
-        if kind == "SIMILAR_TO" and (data["rank"] > max_rank or data["score"] < min_score):
+        if kind == RelType.SIMILAR_TO and (data["rank"] > max_rank or data["score"] < min_score):
             continue
-        if kind in ("SIMILAR_TO", "CITES"):
+        if kind in (RelType.SIMILAR_TO, RelType.CITES):
             view.link(u, v, kind, data)
 
 
@@ -85,7 +88,7 @@ def overview(
         return view
     threshold = max(min_score, 0.5)
     for node, data in graph.nodes(data=True):
-        if data.get("type") == "Cluster":
+        if data.get("type") == Label.CLUSTER:
             view.add(graph, node)
     by_cluster: dict[int, list[str]] = {}
     for paper in papers:
@@ -95,7 +98,7 @@ def overview(
         for paper in members[:top_per_cluster]:
             view.add(graph, paper)
     for u, v, key, data in graph.edges(keys=True, data=True):
-        if key == "LINKS_TO" or (key == "IN_CLUSTER" and u in view.nodes):
+        if key == RelType.LINKS_TO or (key == RelType.IN_CLUSTER and u in view.nodes):
             view.link(u, v, key, data)
     _paper_edges(graph, view, max_rank, threshold)
     view.notes.append(
@@ -110,17 +113,19 @@ def cluster_view(graph: nx.MultiDiGraph[str], cluster: int) -> ViewGraph:
     """One cluster's papers with their methods, datasets and repos."""
     node = f"cluster:{cluster}"
     if node not in graph:
-        known = sorted(d["id"] for _n, d in graph.nodes(data=True) if d.get("type") == "Cluster")
+        known = sorted(
+            d["id"] for _n, d in graph.nodes(data=True) if d.get("type") == Label.CLUSTER
+        )
         what = "no unclustered papers (-1)" if cluster == -1 else f"no cluster {cluster}"
         raise NotFoundError(f"{what}; clusters: {', '.join(map(str, known))}")
     view = ViewGraph.of(graph, f"Cluster {cluster}: {graph.nodes[node]['label']}")
-    members = [u for u, _v, key in graph.in_edges(node, keys=True) if key == "IN_CLUSTER"]
+    members = [u for u, _v, key in graph.in_edges(node, keys=True) if key == RelType.IN_CLUSTER]
     for paper in members:
         view.add(graph, paper)
     for paper in members:
         for _u, target, key, data in graph.out_edges(paper, keys=True, data=True):
             kind = relationship_type(key)
-            if kind in ("USES", "INTRODUCES", "EVALUATES_ON", "HAS_CODE"):
+            if kind in (RelType.USES, RelType.INTRODUCES, RelType.EVALUATES_ON, RelType.HAS_CODE):
                 view.add(graph, target)
                 view.link(paper, target, kind, data)
     _paper_edges(graph, view, 3, 0.0)
@@ -155,7 +160,7 @@ def paper_view(
                 *graph.in_edges(node, keys=True, data=True),
             ]:
                 kind = relationship_type(key)
-                if kind in ("IN_CLUSTER", "LINKS_TO") or (u, v, key) in drawn:
+                if kind in (RelType.IN_CLUSTER, RelType.LINKS_TO) or (u, v, key) in drawn:
                     continue
                 other = v if u == node else u
                 if other not in view.nodes:
@@ -172,7 +177,7 @@ def paper_view(
         for edge in edges.values():
             view.link(*edge)
         drawn.update(edges)
-        frontier = [n for n in found if graph.nodes[n].get("type") == "Paper"]
+        frontier = [n for n in found if graph.nodes[n].get("type") == Label.PAPER]
         shown = level
     view.notes.insert(0, f"depth {shown}: similar papers, citations both ways, entities and code")
     return view
@@ -182,7 +187,7 @@ def bridges_view(graph: nx.MultiDiGraph[str], top: int = 15) -> ViewGraph:
     """Clusters as group nodes, with the top bridge papers and bridging entities between them."""
     view = ViewGraph.of(graph, "Bridges between clusters")
     for node, data in graph.nodes(data=True):
-        if data.get("type") == "Cluster" and data["id"] >= 0:
+        if data.get("type") == Label.CLUSTER and data["id"] >= 0:
             view.add(graph, node)
     report = bridge_report(graph, top)
     for bridge in report.papers:
@@ -198,7 +203,7 @@ def bridges_view(graph: nx.MultiDiGraph[str], top: int = 15) -> ViewGraph:
         for cluster in entity.clusters:
             view.link(node, f"cluster:{cluster}", "SPANS", {})
     for u, v, key, data in graph.edges(keys=True, data=True):
-        if key == "LINKS_TO":
+        if key == RelType.LINKS_TO:
             view.link(u, v, key, data)
     view.notes.append(
         f"top {len(report.papers)} bridge papers and {len(report.entities)} "

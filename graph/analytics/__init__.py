@@ -1,14 +1,7 @@
 """Graph analytics: clusters (Louvain), stable cluster ids across updates, centrality and
 bridges."""
 
-from paperkg.graph.analytics.analyse import (
-    CLUSTER,
-    IN_CLUSTER,
-    LINKS_TO,
-    AnalyticsOptions,
-    analyse,
-    cluster_node_id,
-)
+from paperkg.graph.analytics.analyse import AnalyticsOptions, analyse, cluster_node_id
 from paperkg.graph.analytics.centrality import EXACT_BETWEENNESS_LIMIT, Centrality, centrality
 from paperkg.graph.analytics.cluster_changes import (
     SHARE,
@@ -28,11 +21,8 @@ from paperkg.graph.analytics.clusters import (
 )
 
 __all__ = [
-    "CLUSTER",
     "EXACT_BETWEENNESS_LIMIT",
-    "IN_CLUSTER",
     "LARGE_NETWORK",
-    "LINKS_TO",
     "SHARE",
     "UNCLUSTERED",
     "AnalyticsOptions",

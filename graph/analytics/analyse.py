@@ -23,20 +23,12 @@ from paperkg.graph.analytics.clusters import (
     most_common,
 )
 from paperkg.graph.analytics.similarity_graph import CITATION_WEIGHT, paper_network
-from paperkg.graph.model import (
-    CITES,
-    DATASET,
-    METHOD,
-    REPO,
-    SIMILAR_TO,
-    is_paper,
-    relationship_type,
-)
+from paperkg.graph.model import is_paper, relationship_type
+from paperkg.graph.schema import Label, RelType
 
-__all__ = ["CLUSTER", "IN_CLUSTER", "LINKS_TO", "AnalyticsOptions", "analyse", "cluster_node_id"]
+__all__ = ["AnalyticsOptions", "analyse", "cluster_node_id"]
 
-CLUSTER, IN_CLUSTER, LINKS_TO = "Cluster", "IN_CLUSTER", "LINKS_TO"
-_ENTITY_TYPES = {METHOD, DATASET, REPO}
+_ENTITY_TYPES = {Label.METHOD, Label.DATASET, Label.REPO}
 
 
 @dataclass(frozen=True)
@@ -57,9 +49,9 @@ def _directed_papers(graph: nx.MultiDiGraph[str]) -> nx.DiGraph[str]:
     directed.add_nodes_from(n for n, d in graph.nodes(data=True) if is_paper(d))
     for u, v, key, data in graph.edges(keys=True, data=True):
         kind = relationship_type(key)
-        weight = CITATION_WEIGHT if kind == CITES else float(data.get("score", 0.0))
+        weight = CITATION_WEIGHT if kind == RelType.CITES else float(data.get("score", 0.0))
         inside = u in directed and v in directed and u != v
-        if kind in (CITES, SIMILAR_TO) and inside and weight > 0:
+        if kind in (RelType.CITES, RelType.SIMILAR_TO) and inside and weight > 0:
             old = directed.get_edge_data(u, v, {}).get("weight", 0.0)
             directed.add_edge(u, v, weight=max(old, weight))
     return directed
@@ -133,33 +125,33 @@ def _add_clusters(
     }
     keywords = keywords_by_cluster(texts)
     for cluster, papers in sorted(members.items()):
-        entities: dict[str, list[str]] = {METHOD: [], DATASET: []}
+        entities: dict[str, list[str]] = {Label.METHOD: [], Label.DATASET: []}
         for paper in papers:
             for _u, target, key in graph.out_edges(paper, keys=True):
                 kind = graph.nodes[target].get("type")
-                if kind in entities and key != "INTRODUCES":
+                if kind in entities and key != RelType.INTRODUCES:
                     entities[kind].append(graph.nodes[target]["name"])
         words = keywords.get(cluster, [])
         node = cluster_node_id(cluster)
         graph.add_node(
             node,
-            type=CLUSTER,
+            type=Label.CLUSTER,
             id=cluster,
             size=len(papers),
             label="unclustered" if cluster == UNCLUSTERED else ", ".join(words[:3]),
             keywords=words,
-            methods=most_common(entities[METHOD]),
-            datasets=most_common(entities[DATASET]),
+            methods=most_common(entities[Label.METHOD]),
+            datasets=most_common(entities[Label.DATASET]),
         )
         for paper in papers:
-            graph.add_edge(paper, node, key=IN_CLUSTER)
+            graph.add_edge(paper, node, key=RelType.IN_CLUSTER)
     between: Counter[tuple[int, int]] = Counter()
     for u, v in network.edges:
         a, b = assignment[u], assignment[v]
         if a != b and UNCLUSTERED not in (a, b):
             between[(min(a, b), max(a, b))] += 1
     for (a, b), count in sorted(between.items()):
-        graph.add_edge(cluster_node_id(a), cluster_node_id(b), key=LINKS_TO, edges=count)
+        graph.add_edge(cluster_node_id(a), cluster_node_id(b), key=RelType.LINKS_TO, edges=count)
 
 
 def _mark_bridging_entities(graph: nx.MultiDiGraph[str], assignment: dict[str, int]) -> None:

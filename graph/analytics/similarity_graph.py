@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from paperkg.graph.model import CITES, SIMILAR_TO, is_paper, relationship_type
+from paperkg.graph.model import is_paper, relationship_type
+from paperkg.graph.schema import RelType
 
 __all__ = ["CITATION_WEIGHT", "paper_network"]
 
@@ -19,9 +20,9 @@ def paper_network(graph: nx.MultiDiGraph[str]) -> nx.Graph[str]:
     network.add_nodes_from(sorted(n for n, d in graph.nodes(data=True) if is_paper(d)))
     for u, v, key, data in graph.edges(keys=True, data=True):
         kind = relationship_type(key)
-        if kind == SIMILAR_TO:
+        if kind == RelType.SIMILAR_TO:
             weight = max(float(data.get("score", 0.0)), 0.0)
-        elif kind == CITES:
+        elif kind == RelType.CITES:
             weight = CITATION_WEIGHT
         else:
             continue

@@ -6,8 +6,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from paperkg.graph.extract.entities import INTRODUCES, PaperEntities
+from paperkg.graph.extract.entities import PaperEntities
 from paperkg.graph.papers import Paper, identity_keys
+from paperkg.graph.schema import RelType
 from paperkg.loaders.records import WorkRef
 
 __all__ = [
@@ -44,7 +45,7 @@ def mention_citations(
     citations: dict[tuple[str, str], MentionCitation] = {}
     for paper in sorted(entities):
         for mention in entities[paper].mentions:
-            if mention.relation == INTRODUCES:
+            if mention.relation == RelType.INTRODUCES:
                 continue
             for target in introducers.get(mention.key, ()):
                 if target == paper or (paper, target) in citations:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from paperkg.graph.extract.gazetteer import Gazetteer, GazetteerEntry, entity_key
 from paperkg.graph.extract.normalize import match_text
+from paperkg.graph.schema import RelType
 
 __all__ = [
     "EVIDENCE_CHARS",
@@ -24,8 +25,6 @@ __all__ = [
     "introduced_names",
     "sentences",
 ]
-
-INTRODUCES, USES, EVALUATES_ON = "INTRODUCES", "USES", "EVALUATES_ON"
 
 #: Most characters of evidence a relation keeps: the whole sentence when it is this short
 #: (nearly every real one), else a window of it around the mention. Every edge naming an
@@ -268,7 +267,7 @@ class EntityMention:
     key: str
     name: str
     kind: str
-    relation: str
+    relation: RelType
     sentence: str
     known: bool = False
     source: str = "text"
@@ -281,7 +280,7 @@ class PaperEntities:
     mentions: list[EntityMention] = field(default_factory=list)
 
     def introduced(self) -> set[str]:
-        return {m.key for m in self.mentions if m.relation == INTRODUCES}
+        return {m.key for m in self.mentions if m.relation == RelType.INTRODUCES}
 
 
 def evidence_window(text: str, start: int, end: int, width: int = EVIDENCE_CHARS) -> str:
@@ -472,7 +471,7 @@ def extract_entities(
                 key,
                 known.name if known else name,
                 known.kind if known else kind,
-                INTRODUCES,
+                RelType.INTRODUCES,
                 sentence,
                 known=known is not None,
             )
@@ -490,7 +489,7 @@ def extract_entities(
                 if key in seen:
                     continue
                 seen.add(key)
-                relation = EVALUATES_ON if entry.kind == "dataset" else USES
+                relation = RelType.EVALUATES_ON if entry.kind == "dataset" else RelType.USES
                 result.mentions.append(
                     EntityMention(
                         key,
@@ -510,7 +509,7 @@ def extract_entities(
                 if key in seen or any(a <= at < b for a, b in covered):
                     continue
                 seen.add(key)
-                relation = EVALUATES_ON if kind == "dataset" else USES
+                relation = RelType.EVALUATES_ON if kind == "dataset" else RelType.USES
                 evidence = evidence_window(text, at, at + len(name))
                 result.mentions.append(EntityMention(key, name, kind, relation, evidence))
     return result

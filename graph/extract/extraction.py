@@ -19,9 +19,6 @@ from paperkg.graph.extract.citations import (
     metadata_citations,
 )
 from paperkg.graph.extract.entities import (
-    EVALUATES_ON,
-    INTRODUCES,
-    USES,
     EntityMention,
     PaperEntities,
     corpus_gazetteer,
@@ -32,6 +29,7 @@ from paperkg.graph.extract.gazetteer import Gazetteer
 from paperkg.graph.extract.normalize import fold, title_key
 from paperkg.graph.extract.urls import Link, Repo, classify_url, find_links, web_url
 from paperkg.graph.papers import Paper
+from paperkg.graph.schema import RelType
 from paperkg.loaders.records import EntityRecord
 
 __all__ = ["CodeSource", "CuratedEntity", "Extraction", "extract_corpus"]
@@ -130,7 +128,9 @@ def extract_corpus(
     published = {paper.id: paper.published for paper in papers}
     # Mention citations need a sentence of the citing paper: a use only PwC lists has none.
     evidenced = {
-        paper: PaperEntities([m for m in found.mentions if m.relation == INTRODUCES or m.sentence])
+        paper: PaperEntities(
+            [m for m in found.mentions if m.relation == RelType.INTRODUCES or m.sentence]
+        )
         for paper, found in entities.items()
     }
     return Extraction(
@@ -213,10 +213,14 @@ def _add_curated(
             key = key_of(name)
             if key:
                 curated.setdefault(key, described.get(key) or CuratedEntity(name, "method"))
-                _add_mention(entities[paper.id], EntityMention(key, name, "method", USES, ""))
+                _add_mention(
+                    entities[paper.id], EntityMention(key, name, "method", RelType.USES, "")
+                )
     for paper_id, key, entry in introductions:
         curated.setdefault(key, described[key])
-        _add_mention(entities[paper_id], EntityMention(key, entry.name, entry.kind, INTRODUCES, ""))
+        _add_mention(
+            entities[paper_id], EntityMention(key, entry.name, entry.kind, RelType.INTRODUCES, "")
+        )
     present = {m.key for found in entities.values() for m in found.mentions}
     for key, info in described.items():
         if key in present:
@@ -231,9 +235,9 @@ def _add_mention(found: PaperEntities, mention: EntityMention) -> None:
     for index, existing in enumerate(found.mentions):
         if existing.key != mention.key:
             continue
-        if mention.relation == INTRODUCES:
-            found.mentions[index] = replace(existing, relation=INTRODUCES, source=PWC)
-        elif existing.relation != INTRODUCES:
+        if mention.relation == RelType.INTRODUCES:
+            found.mentions[index] = replace(existing, relation=RelType.INTRODUCES, source=PWC)
+        elif existing.relation != RelType.INTRODUCES:
             found.mentions[index] = replace(existing, source=PWC)
         return
     found.mentions.append(mention)
@@ -252,9 +256,9 @@ def _settle_kinds(
     names: dict[str, str] = {}
     for paper in sorted(entities):
         for mention in entities[paper].mentions:
-            weight = 100 if mention.relation == INTRODUCES else 1
+            weight = 100 if mention.relation == RelType.INTRODUCES else 1
             votes.setdefault(mention.key, Counter())[mention.kind] += weight
-            if mention.relation == INTRODUCES or mention.key not in names:
+            if mention.relation == RelType.INTRODUCES or mention.key not in names:
                 names.setdefault(mention.key, mention.name)
     settled: dict[str, tuple[str, str, bool]] = {}
     for key, counter in votes.items():
@@ -270,8 +274,8 @@ def _settle_kinds(
         for index, mention in enumerate(found.mentions):
             kind, name, in_gazetteer = settled[mention.key]
             relation = mention.relation
-            if relation != INTRODUCES:
-                relation = EVALUATES_ON if kind == "dataset" else USES
+            if relation != RelType.INTRODUCES:
+                relation = RelType.EVALUATES_ON if kind == "dataset" else RelType.USES
             found.mentions[index] = replace(
                 mention, kind=kind, name=name, relation=relation, known=in_gazetteer
             )

@@ -11,7 +11,8 @@ import networkx as nx
 
 from paperkg.errors import NotFoundError
 from paperkg.graph.extract.normalize import fold
-from paperkg.graph.model import DATASET, METHOD, PAPER, REPO, is_paper, relationship_type
+from paperkg.graph.model import is_paper, relationship_type
+from paperkg.graph.schema import Label, RelType
 
 __all__ = [
     "BridgeReport",
@@ -25,7 +26,7 @@ __all__ = [
     "paper_profile",
 ]
 
-_KIND_LABELS = {"method": METHOD, "dataset": DATASET, "repo": REPO}
+_KIND_LABELS = {"method": Label.METHOD, "dataset": Label.DATASET, "repo": Label.REPO}
 
 
 @dataclass(frozen=True)
@@ -91,13 +92,13 @@ def entity_rows(graph: nx.MultiDiGraph[str], kind: str | None = None) -> list[En
         introduced = sorted(
             graph.nodes[u]["title"]
             for u, _v, key in graph.in_edges(node, keys=True)
-            if key == "INTRODUCES"
+            if key == RelType.INTRODUCES
         )
         label = data["type"]
         rows.append(
             EntityRow(
                 kind=label.lower(),
-                name=data["name"] if label != REPO else data["url"],
+                name=data["name"] if label != Label.REPO else data["url"],
                 key=data.get("key", data.get("url", node)),
                 papers=len(papers),
                 introduced_by=introduced,
@@ -109,7 +110,7 @@ def entity_rows(graph: nx.MultiDiGraph[str], kind: str | None = None) -> list[En
 
 def _entity_name(graph: nx.MultiDiGraph[str], node: str) -> str:
     data = graph.nodes[node]
-    if data.get("type") == REPO:
+    if data.get("type") == Label.REPO:
         return str(data["url"])
     return str(data.get("name") or node)
 
@@ -126,17 +127,17 @@ def paper_profile(graph: nx.MultiDiGraph[str], paper: str) -> PaperProfile:
         data.get("links") or [],
     )
     by_relation = {
-        "INTRODUCES": profile.introduces,
-        "USES": profile.uses,
-        "EVALUATES_ON": profile.evaluates_on,
-        "HAS_CODE": profile.repos,
+        RelType.INTRODUCES: profile.introduces,
+        RelType.USES: profile.uses,
+        RelType.EVALUATES_ON: profile.evaluates_on,
+        RelType.HAS_CODE: profile.repos,
     }
     similar: list[dict[str, Any]] = []
     for _u, target, key, edge in graph.out_edges(paper, keys=True, data=True):
         kind = relationship_type(key)
         if kind in by_relation:
             by_relation[kind].append(_entity_name(graph, target))
-        elif kind == "SIMILAR_TO":
+        elif kind == RelType.SIMILAR_TO:
             similar.append(
                 {
                     "id": target,
@@ -145,7 +146,7 @@ def paper_profile(graph: nx.MultiDiGraph[str], paper: str) -> PaperProfile:
                     "rank": edge["rank"],
                 }
             )
-        elif kind == "CITES":
+        elif kind == RelType.CITES:
             profile.cites.append(
                 {
                     "id": target,
@@ -155,7 +156,7 @@ def paper_profile(graph: nx.MultiDiGraph[str], paper: str) -> PaperProfile:
                 }
             )
     for source, _v, key, edge in graph.in_edges(paper, keys=True, data=True):
-        if relationship_type(key) == "CITES":
+        if relationship_type(key) == RelType.CITES:
             profile.cited_by.append(
                 {
                     "id": source,
@@ -186,14 +187,14 @@ def cluster_rows(graph: nx.MultiDiGraph[str]) -> list[ClusterRow]:
     """Clusters, largest first (the unclustered group, -1, last), with their links."""
     rows = []
     for node, data in graph.nodes(data=True):
-        if data.get("type") != "Cluster":
+        if data.get("type") != Label.CLUSTER:
             continue
         linked: dict[int, int] = {}
         for u, v, key, edge in [
             *graph.out_edges(node, keys=True, data=True),
             *graph.in_edges(node, keys=True, data=True),
         ]:
-            if key == "LINKS_TO":
+            if key == RelType.LINKS_TO:
                 other = v if u == node else u
                 linked[graph.nodes[other]["id"]] = edge["edges"]
         rows.append(
@@ -247,14 +248,14 @@ def bridge_report(graph: nx.MultiDiGraph[str], top: int = 10) -> BridgeReport:
     spanning the most clusters."""
     papers = []
     for node, data in graph.nodes(data=True):
-        if data.get("type") != PAPER or "bridge_score" not in data:
+        if data.get("type") != Label.PAPER or "bridge_score" not in data:
             continue
         reach: Counter[int] = Counter()
         for _u, target, key in graph.out_edges(node, keys=True):
-            if relationship_type(key) in ("SIMILAR_TO", "CITES"):
+            if relationship_type(key) in (RelType.SIMILAR_TO, RelType.CITES):
                 reach[graph.nodes[target].get("cluster", -1)] += 1
         for source, _v, key in graph.in_edges(node, keys=True):
-            if relationship_type(key) in ("SIMILAR_TO", "CITES"):
+            if relationship_type(key) in (RelType.SIMILAR_TO, RelType.CITES):
                 reach[graph.nodes[source].get("cluster", -1)] += 1
         joins = sorted(c for c in reach if c >= 0)
         papers.append(
