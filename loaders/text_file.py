@@ -19,10 +19,13 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from paperkg.errors import InputError
 from paperkg.memory import available_bytes
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 __all__ = [
     "GZIP_MAGIC",
@@ -168,7 +171,7 @@ class _CappedGzip(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
         count = self._gzip.readinto(buffer)
         self._expanded += count
         if self._size_limit is not None and self._expanded > self._size_limit:
