@@ -210,3 +210,54 @@ RETURN e {id: $id, .name}, {key: p.key}
     assert len(named) >= 15
     assert set().union(*(labels for labels, _types in named)) >= {"Paper", "Method", "Cluster"}
     assert set().union(*(types for _labels, types in named)) >= {"CITES", "USES", "LINKS_TO"}
+
+
+def test_cypher_statements_are_written_from_the_schema():
+    """The statements are generated from the schema; their text is what was written out by
+    hand before (Neo4j tests run them for real)."""
+    from paperkg.graph.neo4j import cypher
+
+    assert list(cypher.MERGE_NODES) == list(Label) == list(cypher.CONSTRAINTS)
+    assert list(cypher.MERGE_RELATIONSHIPS) == [(r.type, r.end) for r in RELATIONSHIPS]
+    assert set(cypher.DELETE_STALE_RELATIONSHIPS) == set(cypher.COUNT_TYPE) == set(RelType)
+    assert cypher.CONSTRAINTS[Label.REPO] == (
+        "CREATE CONSTRAINT repo_url IF NOT EXISTS FOR (n:Repo) REQUIRE n.url IS UNIQUE"
+    )
+    assert cypher.MERGE_NODES[Label.METHOD] == (
+        "UNWIND $rows AS row MERGE (n:Method {key: row.key}) "
+        "SET n += row.props, n.paperkg_push = $push"
+    )
+    assert cypher.MERGE_RELATIONSHIPS[(RelType.CITES, Label.PAPER)] == (
+        "UNWIND $rows AS row "
+        "MATCH (a:Paper {id: row.source}) MATCH (b:Paper {id: row.target}) "
+        "MERGE (a)-[r:CITES {source: row.props.source}]->(b) "
+        "SET r += row.props, r.paperkg_push = $push"
+    )
+    assert cypher.MERGE_RELATIONSHIPS[(RelType.LINKS_TO, Label.CLUSTER)] == (
+        "UNWIND $rows AS row "
+        "MATCH (a:Cluster {id: row.source}) MATCH (b:Cluster {id: row.target}) "
+        "MERGE (a)-[r:LINKS_TO]->(b) SET r += row.props, r.paperkg_push = $push"
+    )
+    assert cypher.RELATIONSHIP_SOURCE[(RelType.LINKS_TO, Label.CLUSTER)] == Label.CLUSTER
+
+
+def test_the_data_model_page_shows_the_schema():
+    """docs/reference/data-model.md is written by hand: its pattern block, its node table
+    (label, key) and its relationship table (type, from -> to) must say what the schema says."""
+    page = (ROOT / "docs" / "reference" / "data-model.md").read_text(encoding="utf-8")
+    block = page.split("```text", 1)[1].split("```", 1)[0]
+    drawn = {
+        (rel, start, end)
+        for start, rel, ends in re.findall(r"\(:(\w+)\)-\[:(\w+)[^\]]*\]->\(([^)]*)\)", block)
+        for end in re.findall(r":(\w+)", ends)
+    }
+    tabled = {
+        (rel, start, end.strip())
+        for rel, start, ends in re.findall(r"^\| `(\w+)` \| (\w+) → ([\w ]+?) \|", page, re.M)
+        for end in ends.split(" or ")
+    }
+    schema = {(str(r.type), str(r.start), str(r.end)) for r in RELATIONSHIPS}
+    assert drawn == schema
+    assert tabled == schema
+    keys = dict(re.findall(r"^\| `(\w+)` \| `(\w+)` \|", page, re.M))
+    assert keys == {str(label): label.key for label in Label}
