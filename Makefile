@@ -41,9 +41,11 @@ browser:
 screenshots: $(STAMP) browser
 	HF_HUB_OFFLINE=1 $(BIN)/python docs/screenshots.py
 
+## lint: ruff (rules and formatting), then mypy --strict on the library
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MAKE) --no-print-directory typecheck
 
 ## typecheck: mypy --strict on the library (pyproject's [tool.mypy]). mypy cannot follow the
 ## editable install's import hook, so the source folders are linked under their installed
