@@ -126,7 +126,7 @@ def paper_profile(graph: nx.MultiDiGraph[str], paper: str) -> PaperProfile:
         data.get("listed") or data.get("published"),
         data.get("links") or [],
     )
-    by_relation = {
+    by_relation: dict[str, list[str]] = {
         RelType.INTRODUCES: profile.introduces,
         RelType.USES: profile.uses,
         RelType.EVALUATES_ON: profile.evaluates_on,
