@@ -481,6 +481,8 @@ WRITER = textwrap.dedent(
     while not stop.exists():
         write(5 + swaps % 7)
         swaps += 1
+        if swaps == 51:
+            (stop.parent / "raced").touch()  # enough swaps, however slow the machine
     print(swaps, flush=True)
     """
 )
@@ -500,7 +502,9 @@ def test_readers_racing_swaps_always_read_a_whole_snapshot(tmp_path: Path, swap:
         failures: list[str] = []
         reads = 0
         started = time.monotonic()
-        while reads < 400 or time.monotonic() - started < 3:
+        raced = tmp_path / "raced"
+        while reads < 400 or time.monotonic() - started < 3 or not raced.exists():
+            assert time.monotonic() - started < 300, "the writer swapped too few times in 5 min"
             try:
                 snapshot = read_snapshot(out)
                 manifest = read_manifest(out)
