@@ -246,6 +246,7 @@ def test_unknown_database(neo4j_server):
         connect(Neo4jSettings(uri=uri, password=password, database="nosuchdb"))
 
 
+@pytest.mark.model  # builds through the CLI, which loads the model in-process
 def test_cli_push_and_build_with_neo4j(neo4j_driver, neo4j_server, tmp_path: Path):
     uri, password = neo4j_server
     env = {"NEO4J_PASSWORD": password}
