@@ -11,7 +11,7 @@ from paperkg.graph.schema import Label, RelType
 from paperkg.graph.snapshot.store import (
     DEFAULT_OUT,
     Embeddings,
-    Snapshot,
+    StoredSnapshot,
     read_cache,
     read_index,
     read_manifest,
@@ -30,7 +30,7 @@ __all__ = [
     "Paper",
     "RelType",
     "SimilarHit",
-    "Snapshot",
+    "StoredSnapshot",
     "build_index",
     "count_labels",
     "count_types",

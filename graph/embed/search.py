@@ -12,7 +12,7 @@ from paperkg.errors import ParameterError
 from paperkg.graph.embed.embeddings import Embedder
 from paperkg.graph.embed.knn import search
 from paperkg.graph.extract.normalize import fold
-from paperkg.graph.snapshot.store import Snapshot, read_index
+from paperkg.graph.snapshot.store import StoredSnapshot, read_index
 
 __all__ = ["PaperRows", "SimilarHit", "similar"]
 
@@ -35,7 +35,7 @@ class PaperRows:
     by_title: dict[str, int]
 
     @classmethod
-    def of(cls, snapshot: Snapshot) -> PaperRows:
+    def of(cls, snapshot: StoredSnapshot) -> PaperRows:
         by_id = {pid: row for row, pid in enumerate(snapshot.embeddings.ids)}
         by_title: dict[str, int] = {}
         for node, data in snapshot.graph.nodes(data=True):
@@ -50,7 +50,7 @@ class PaperRows:
 
 
 def similar(
-    snapshot: Snapshot,
+    snapshot: StoredSnapshot,
     query: str,
     k: int = 10,
     load: Callable[[str], Embedder] = Embedder,

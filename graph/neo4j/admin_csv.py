@@ -41,7 +41,7 @@ from paperkg.graph.model import relationship_type
 from paperkg.graph.neo4j import cypher as cypher
 from paperkg.graph.neo4j.store import push_id
 from paperkg.graph.schema import KEY_PROPERTY, Label, RelType
-from paperkg.graph.snapshot.store import Snapshot
+from paperkg.graph.snapshot.store import StoredSnapshot
 
 __all__ = [
     "AFTER_IMPORT",
@@ -179,7 +179,7 @@ def _props(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _tables(snapshot: Snapshot, stamp: str) -> tuple[list[_Table], list[_Table]]:
+def _tables(snapshot: StoredSnapshot, stamp: str) -> tuple[list[_Table], list[_Table]]:
     """The rows of every file, as a push would write them (same labels, same pairs)."""
     graph = snapshot.graph
     vectors = {node: row for row, node in enumerate(snapshot.embeddings.ids)}
@@ -375,7 +375,7 @@ def _check_folder(folder: Path, force: bool) -> None:
 
 
 def export_neo4j_csv(
-    snapshot: Snapshot, folder: str | Path, *, database: str = "neo4j", force: bool = False
+    snapshot: StoredSnapshot, folder: str | Path, *, database: str = "neo4j", force: bool = False
 ) -> CsvExport:
     """Write the import files of ``snapshot`` into ``folder`` (new or empty, or with
     ``force`` an earlier export's) and return them with the ``neo4j-admin`` command that

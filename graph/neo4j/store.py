@@ -24,7 +24,7 @@ from paperkg.errors import Neo4jError
 from paperkg.graph.model import relationship_type
 from paperkg.graph.neo4j import cypher as cypher
 from paperkg.graph.schema import KEY_PROPERTY, Label
-from paperkg.graph.snapshot.store import Snapshot
+from paperkg.graph.snapshot.store import StoredSnapshot
 
 __all__ = [
     "BOLT_SCHEMES",
@@ -180,7 +180,7 @@ def create_schema(driver: neo4j.Driver, dimension: int, database: str | None = N
         session.run("CALL db.awaitIndexes(300)").consume()
 
 
-def push_id(snapshot: Snapshot) -> str:
+def push_id(snapshot: StoredSnapshot) -> str:
     """Identity of a snapshot's content: the same snapshot always pushes under the same id."""
     listed = {name: entry.to_json() for name, entry in snapshot.manifest.files.items()}
     files = json.dumps(listed, sort_keys=True)
@@ -193,13 +193,13 @@ def _neo4j_value(value: Any) -> Any:
     return value
 
 
-def _key_value(snapshot: Snapshot, node: str) -> Any:
+def _key_value(snapshot: StoredSnapshot, node: str) -> Any:
     """The value of a node's MERGE key property (``Paper.id``, ``Method.key``, ``Repo.url``)."""
     data = snapshot.graph.nodes[node]
     return node if data["type"] == Label.PAPER else data[KEY_PROPERTY[data["type"]]]
 
 
-def _node_rows(snapshot: Snapshot, label: str) -> list[dict[str, Any]]:
+def _node_rows(snapshot: StoredSnapshot, label: str) -> list[dict[str, Any]]:
     vectors = dict(zip(snapshot.embeddings.ids, snapshot.embeddings.vectors, strict=True))
     rows = []
     for node, data in snapshot.graph.nodes(data=True):
@@ -212,7 +212,7 @@ def _node_rows(snapshot: Snapshot, label: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _relationship_rows(snapshot: Snapshot, rel: str, target: str) -> list[dict[str, Any]]:
+def _relationship_rows(snapshot: StoredSnapshot, rel: str, target: str) -> list[dict[str, Any]]:
     graph = snapshot.graph
     return [
         {
@@ -247,7 +247,7 @@ def check_batch_size(batch_size: int) -> int:
 
 def push_snapshot(
     driver: neo4j.Driver,
-    snapshot: Snapshot,
+    snapshot: StoredSnapshot,
     *,
     database: str | None = None,
     batch_size: int = 1000,

@@ -53,7 +53,7 @@ __all__ = [
     "FORMAT_VERSION",
     "RECORDS",
     "Embeddings",
-    "Snapshot",
+    "StoredSnapshot",
     "check_replaceable",
     "discard_superseded",
     "is_temp_folder",
@@ -97,8 +97,9 @@ class Embeddings:
 
 
 @dataclass(frozen=True)
-class Snapshot:
-    """A snapshot read back from disk."""
+class StoredSnapshot:
+    """A snapshot read back from disk: its files, checked. ``paperkg.Snapshot`` (the Python
+    API) wraps one and adds the index and the model across calls."""
 
     path: Path
     manifest: Manifest
@@ -358,15 +359,15 @@ def read_manifest(out: str | Path, *, files: bool = True, verify: Iterable[str] 
     return _consistent(out, read)
 
 
-def read_snapshot(out: str | Path) -> Snapshot:
+def read_snapshot(out: str | Path) -> StoredSnapshot:
     """Read and check the whole snapshot at ``out``: manifest, graph and embeddings of one
     and the same build, even while builds replace it."""
     out = Path(out)
 
-    def read(folder: _Folder) -> Snapshot:
+    def read(folder: _Folder) -> StoredSnapshot:
         manifest = _load_manifest(folder)
         graph = _read_graph(folder, manifest)
-        return Snapshot(out, manifest, graph, _read_embeddings(folder, manifest))
+        return StoredSnapshot(out, manifest, graph, _read_embeddings(folder, manifest))
 
     return _consistent(out, read)
 
