@@ -31,6 +31,7 @@ DIST_INFO = f"paperkg-{VERSION}.dist-info"
 
 #: Package data: the file patterns of each package folder the installed code reads.
 DATA = {
+    "paperkg": "py.typed",
     "queries": "packs/*/*.cypher",
     "graph": "data/*.json",
     "viz": "templates/*.html",
