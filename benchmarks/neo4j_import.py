@@ -29,7 +29,7 @@ from neo4j_server import RUN, LocalNeo4j
 
 from paperkg.graph.neo4j.admin_csv import EMPTY_LISTS, export_neo4j_csv
 from paperkg.graph.neo4j.store import count_graph
-from paperkg.graph.snapshot.store import read_snapshot
+from paperkg.graph.snapshot.read import read_snapshot
 
 
 def _statements(path: Path) -> list[str]:

@@ -25,7 +25,7 @@ from neo4j_server import LocalNeo4j
 from paperkg.graph import Embeddings, build_index, knn_edges, paper_graph, write_snapshot
 from paperkg.graph.neo4j.store import push_snapshot
 from paperkg.graph.snapshot.manifest import Counts, Knn, Manifest, Model
-from paperkg.graph.snapshot.store import read_snapshot
+from paperkg.graph.snapshot.read import read_snapshot
 
 
 def synthetic(out: Path, papers: int, k: int = 10, dimension: int = 384, seed: int = 0) -> None:

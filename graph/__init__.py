@@ -8,7 +8,7 @@ from paperkg.graph.model import count_labels, count_types, paper_graph, papers_o
 from paperkg.graph.papers import Paper, merge_records, paper_text
 from paperkg.graph.report.stats import snapshot_stats
 from paperkg.graph.schema import Label, RelType
-from paperkg.graph.snapshot.store import (
+from paperkg.graph.snapshot.read import (
     DEFAULT_OUT,
     Embeddings,
     StoredSnapshot,
@@ -16,8 +16,8 @@ from paperkg.graph.snapshot.store import (
     read_index,
     read_manifest,
     read_snapshot,
-    write_snapshot,
 )
+from paperkg.graph.snapshot.store import write_snapshot
 
 __all__ = [
     "DEFAULT_MODEL",

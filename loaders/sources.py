@@ -144,7 +144,7 @@ class LoadResult:
     entities: list[EntityRecord] = field(default_factory=list)
 
 
-#: A snapshot's manifest and the format it declares: copies of ``paperkg.graph.snapshot.store``'s
+#: A snapshot's manifest and the format it declares: copies of ``paperkg.graph.snapshot.read``'s
 #: ``MANIFEST`` and ``FORMAT`` (loaders do not import the graph; a test keeps them equal).
 SNAPSHOT_MANIFEST = "manifest.json"
 SNAPSHOT_FORMAT = "paperkg-snapshot"

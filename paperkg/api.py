@@ -41,7 +41,7 @@ from paperkg.graph.report.lookup import (
 )
 from paperkg.graph.report.stats import snapshot_stats
 from paperkg.graph.snapshot.manifest import Manifest
-from paperkg.graph.snapshot.store import StoredSnapshot, read_index, read_snapshot
+from paperkg.graph.snapshot.read import StoredSnapshot, read_index, read_snapshot
 from paperkg.viz import bridges_view, cluster_view, overview, paper_view, render_html
 
 if TYPE_CHECKING:

@@ -38,15 +38,9 @@ from paperkg.graph.snapshot.manifest import (
     Settings,
     Update,
 )
+from paperkg.graph.snapshot.read import CLUSTERS, RECORDS, Embeddings, read_cache
 from paperkg.graph.snapshot.records import encode_records
-from paperkg.graph.snapshot.store import (
-    CLUSTERS,
-    RECORDS,
-    Embeddings,
-    check_replaceable,
-    read_cache,
-    write_snapshot,
-)
+from paperkg.graph.snapshot.store import check_replaceable, write_snapshot
 from paperkg.loaders import EntityRecord, InputFile, PaperRecord, RecordFilter, load_sources
 from paperkg.memory import available_bytes, estimated_peak_bytes
 from paperkg.progress import Progress, stage_progress

@@ -266,7 +266,7 @@ def test_two_text_searches_load_the_model_once_and_read_the_index_once(
     import paperkg
     from paperkg import api
     from paperkg.graph.embed.embeddings import Embedder
-    from paperkg.graph.snapshot.store import read_index
+    from paperkg.graph.snapshot.read import read_index
 
     loaded: list[Embedder] = []
     reads: list[Path] = []

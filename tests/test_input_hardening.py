@@ -23,7 +23,8 @@ from paperkg.errors import InputError
 from paperkg.graph import fold, merge_records, read_snapshot, title_key
 from paperkg.graph.extract.entities import extract_entities
 from paperkg.graph.extract.gazetteer import load_gazetteer
-from paperkg.graph.snapshot.store import DEFAULT_OUT, FORMAT, MANIFEST
+from paperkg.graph.snapshot.manifest import FORMAT, MANIFEST
+from paperkg.graph.snapshot.read import DEFAULT_OUT
 from paperkg.loaders import PaperRecord, expand_sources, load_sources, text_file
 from paperkg.loaders import sources as sources_module
 from paperkg.pipeline import BuildOptions, build

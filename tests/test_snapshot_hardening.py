@@ -20,6 +20,7 @@ import pytest
 from conftest import DATA, LISTING, run, tree_digest
 from paperkg.errors import SnapshotError
 from paperkg.graph import read_index, read_manifest, read_snapshot, snapshot_stats
+from paperkg.graph.snapshot import carry as carry_module
 from paperkg.graph.snapshot import store as snapshot_module
 from paperkg.graph.snapshot.lock import snapshot_lock
 from paperkg.graph.snapshot.store import check_replaceable, write_snapshot
@@ -594,8 +595,8 @@ def test_a_mount_inside_the_snapshot_folder_is_refused_before_any_work(
 ):
     pdfs = snap / "pdfs"
     if not mount(pdfs):  # not root here: st_dev is read through our own small function
-        device = snapshot_module._device
-        monkeypatch.setattr(snapshot_module, "_device", lambda p: device(p) + (p.name == "pdfs"))
+        device = carry_module._device
+        monkeypatch.setattr(carry_module, "_device", lambda p: device(p) + (p.name == "pdfs"))
     (pdfs / "paper.pdf").write_bytes(b"%PDF-1.4 my annotated copy")
     before = tree_digest(snap)
     line = one_error_line(run("build", BASIC, "--out", snap, "-q"))
@@ -613,7 +614,7 @@ def test_a_bind_mount_of_the_same_file_system_is_refused_before_any_work(
     pdfs = snap / "pdfs"
     if not mount(pdfs, library):  # not root here: the mount table is read by our function
         shutil.copy(library / "paper.pdf", pdfs / "paper.pdf")
-        monkeypatch.setattr(snapshot_module, "_mount_points", lambda: {str(pdfs)})
+        monkeypatch.setattr(carry_module, "_mount_points", lambda: {str(pdfs)})
     before = tree_digest(library)
     line = one_error_line(run("build", BASIC, "--out", snap, "-q"))
     assert f"{pdfs} is on another file system (a mount?)" in line
@@ -630,7 +631,7 @@ def test_a_file_that_cannot_be_linked_is_refused_not_copied_then_deleted(
     (library / "paper.pdf").write_bytes(b"%PDF-1.4 in my library")
     if not mount(snap / "pdfs", library):
         pytest.skip("mounting is not permitted here; needs root")
-    monkeypatch.setattr(snapshot_module, "_mount_points", lambda: set())  # as if mounted late
+    monkeypatch.setattr(carry_module, "_mount_points", lambda: set())  # as if mounted late
     before, papers = tree_digest(snap), paper_ids(snap)
     with pytest.raises(SnapshotError) as caught:
         rewrite(snap)
@@ -650,7 +651,7 @@ def test_an_equal_copy_is_never_taken_for_the_users_original(tmp_path: Path, sma
     (superseded / "paper.pdf").write_bytes(b"%PDF-1.4 mine")
     original = (superseded / "paper.pdf").stat().st_ino
     shutil.copy2(superseded / "paper.pdf", out / "paper.pdf")  # equal bytes, another file
-    snapshot_module.discard_superseded(superseded, out)
+    carry_module.discard_superseded(superseded, out)
     kept = [p for p in tmp_path.rglob("paper.pdf") if p.parent != out]
     assert [p.stat().st_ino for p in kept] == [original]
     assert kept[0].read_bytes() == b"%PDF-1.4 mine"
@@ -809,7 +810,7 @@ def test_moving_a_late_file_into_the_snapshot_never_overwrites_the_users(
     shutil.copytree(small, old)
     (old / "late.md").write_text("written while the build swapped")
     monkeypatch.setattr(
-        snapshot_module, "os", UserWritesFirst(snap / "late.md", "the user's own, just now")
+        carry_module, "os", UserWritesFirst(snap / "late.md", "the user's own, just now")
     )
     with snapshot_lock(snap) as warnings:
         pass

@@ -12,7 +12,7 @@ from paperkg.errors import ParameterError
 from paperkg.graph.embed.embeddings import Embedder
 from paperkg.graph.embed.knn import search
 from paperkg.graph.extract.normalize import fold
-from paperkg.graph.snapshot.store import StoredSnapshot, read_index
+from paperkg.graph.snapshot.read import StoredSnapshot, read_index
 
 __all__ = ["PaperRows", "SimilarHit", "similar"]
 

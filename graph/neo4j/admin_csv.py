@@ -41,7 +41,7 @@ from paperkg.graph.model import relationship_type
 from paperkg.graph.neo4j import cypher as cypher
 from paperkg.graph.neo4j.store import push_id
 from paperkg.graph.schema import KEY_PROPERTY, Label, RelType
-from paperkg.graph.snapshot.store import StoredSnapshot
+from paperkg.graph.snapshot.read import StoredSnapshot
 
 __all__ = [
     "AFTER_IMPORT",

@@ -24,7 +24,7 @@ from paperkg.errors import Neo4jError
 from paperkg.graph.model import relationship_type
 from paperkg.graph.neo4j import cypher as cypher
 from paperkg.graph.schema import KEY_PROPERTY, Label
-from paperkg.graph.snapshot.store import StoredSnapshot
+from paperkg.graph.snapshot.read import StoredSnapshot
 
 __all__ = [
     "BOLT_SCHEMES",

@@ -7,7 +7,7 @@ from typing import Any
 
 from paperkg.graph.schema import Label, RelType
 from paperkg.graph.snapshot.manifest import Manifest
-from paperkg.graph.snapshot.store import GRAPH, RECORDS, read_manifest
+from paperkg.graph.snapshot.read import GRAPH, RECORDS, read_manifest
 
 __all__ = ["snapshot_stats"]
 

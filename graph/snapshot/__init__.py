@@ -1,9 +1,11 @@
 """The snapshot store: one folder with the graph, embeddings, index and manifest; its lock,
 records and incremental updates."""
 
+from paperkg.graph.snapshot.carry import discard_superseded, remove_leftover
 from paperkg.graph.snapshot.incremental import PreviousBuild, combine, read_previous, resolved
 from paperkg.graph.snapshot.lock import snapshot_lock
 from paperkg.graph.snapshot.manifest import (
+    FORMAT_VERSION,
     Analytics,
     ClusterChanges,
     Counts,
@@ -16,16 +18,12 @@ from paperkg.graph.snapshot.manifest import (
     Settings,
     Update,
 )
-from paperkg.graph.snapshot.records import StoredRecord, decode_records, encode_records
-from paperkg.graph.snapshot.store import (
+from paperkg.graph.snapshot.read import (
     CLUSTERS,
     DEFAULT_OUT,
-    FORMAT_VERSION,
     RECORDS,
     Embeddings,
     StoredSnapshot,
-    check_replaceable,
-    discard_superseded,
     is_temp_folder,
     old_path,
     read_cache,
@@ -34,10 +32,10 @@ from paperkg.graph.snapshot.store import (
     read_index,
     read_manifest,
     read_snapshot,
-    remove_leftover,
     verify_snapshot,
-    write_snapshot,
 )
+from paperkg.graph.snapshot.records import StoredRecord, decode_records, encode_records
+from paperkg.graph.snapshot.store import check_replaceable, write_snapshot
 
 __all__ = [
     "CLUSTERS",

@@ -15,8 +15,8 @@ from typing import Any
 
 from paperkg.errors import SnapshotError
 from paperkg.graph.snapshot.manifest import InputEntry, Manifest
+from paperkg.graph.snapshot.read import CLUSTERS, RECORDS, old_path, read_files
 from paperkg.graph.snapshot.records import StoredRecord, decode_records
-from paperkg.graph.snapshot.store import CLUSTERS, RECORDS, old_path, read_files
 from paperkg.loaders import InputFile, PaperRecord
 
 __all__ = ["PreviousBuild", "combine", "read_previous", "resolved"]

@@ -20,13 +20,8 @@ from pathlib import Path
 
 from paperkg import atomic
 from paperkg.errors import SnapshotError
-from paperkg.graph.snapshot.store import (
-    discard_superseded,
-    is_temp_folder,
-    old_path,
-    remove_leftover,
-    verify_snapshot,
-)
+from paperkg.graph.snapshot.carry import discard_superseded, remove_leftover
+from paperkg.graph.snapshot.read import is_temp_folder, old_path, verify_snapshot
 
 __all__ = ["snapshot_lock"]
 
