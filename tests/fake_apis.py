@@ -16,11 +16,16 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
+
+from paperkg.loaders import FetchConfig
 
 __all__ = ["FakeApis", "Fault", "Recorded"]
 
@@ -408,3 +413,26 @@ def _handler(state: _State) -> type[BaseHTTPRequestHandler]:
             self._handle("POST")
 
     return Handler
+
+
+@contextmanager
+def serving(max_lifetime: float = 60.0) -> Iterator[FakeApis]:
+    """A running fake API server, stopped on exit."""
+    server = FakeApis(max_lifetime=max_lifetime).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def fetch_config(api: FakeApis, cache: Path, **settings: Any) -> FetchConfig:
+    """Every API pointed at ``api``, with no pacing and short waits; ``settings`` override."""
+    fast: dict[str, Any] = {
+        "min_interval": 0.0,
+        "host_intervals": {},
+        "backoff_base": 0.01,
+        "max_sleep": 0.05,
+        "cache_dir": cache,
+    }
+    bases = {f"{name}_base": api.base for name in ("hf", "arxiv", "s2", "openalex")}
+    return FetchConfig(**(bases | fast | settings))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from fake_apis import FakeApis, Fault, hf_daily
+from fake_apis import FakeApis, Fault, fetch_config, hf_daily, serving
 
 from paperkg import __version__
 from paperkg.errors import PaperkgError
@@ -40,11 +40,8 @@ OPENALEX_PATH = "/works"
 
 @pytest.fixture
 def api() -> Iterator[FakeApis]:
-    server = FakeApis(max_lifetime=30).start()
-    try:
+    with serving(30) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
@@ -55,18 +52,8 @@ def client() -> Iterator[httpx.Client]:
 
 @pytest.fixture
 def config(api: FakeApis, tmp_path: Path) -> FetchConfig:
-    return FetchConfig(
-        hf_base=api.base,
-        arxiv_base=api.base + "/",
-        s2_base=api.base,
-        openalex_base=api.base,
-        min_interval=0.0,
-        host_intervals={},
-        max_retries=3,
-        backoff_base=0.01,
-        max_sleep=0.05,
-        timeout=0.3,
-        cache_dir=tmp_path / "cache",
+    return fetch_config(
+        api, tmp_path / "cache", arxiv_base=api.base + "/", max_retries=3, timeout=0.3
     )
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import Result
-from fake_apis import FakeApis, Fault, arxiv_feed, hf_daily
+from fake_apis import FakeApis, Fault, arxiv_feed, fetch_config, hf_daily, serving
 
 from conftest import ROOT, run
 from paperkg.errors import FetchError, PaperkgError
@@ -44,21 +44,15 @@ MiB = 2**20
 
 @pytest.fixture
 def api() -> Iterator[FakeApis]:
-    server = FakeApis(max_lifetime=60).start()
-    try:
+    with serving(60) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
 def other() -> Iterator[FakeApis]:
     """A second server: another port, so another origin."""
-    server = FakeApis(max_lifetime=60).start()
-    try:
+    with serving(60) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
@@ -69,19 +63,7 @@ def client() -> Iterator[httpx.Client]:
 
 @pytest.fixture
 def config(api: FakeApis, tmp_path: Path) -> FetchConfig:
-    return FetchConfig(
-        hf_base=api.base,
-        arxiv_base=api.base,
-        s2_base=api.base,
-        openalex_base=api.base,
-        min_interval=0.0,
-        host_intervals={},
-        max_retries=0,
-        backoff_base=0.01,
-        max_sleep=0.05,
-        timeout=5.0,
-        cache_dir=tmp_path / "cache",
-    )
+    return fetch_config(api, tmp_path / "cache", max_retries=0, timeout=5.0)
 
 
 def cached(config: FetchConfig) -> list[Path]:
