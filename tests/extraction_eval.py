@@ -1,25 +1,44 @@
-"""Scoring entity and link extraction against the hand-labelled set in tests/data/quality.
+"""Scoring entity and link extraction against hand labels.
 
-Shared by the quality test (which asserts the targets) and benchmarks/extraction_quality.py
-(which writes the figures to docs/benchmarks.md).
+Two labelled sets: ``tests/data/quality/labels.json`` (48 papers the project wrote, keyed by
+title) and ``tests/data/quality/real_labels.json`` (a random sample of the real seed pages,
+keyed by ``title_key``; the seed text stays in ``../shared/seeds``). Any file of the second
+shape can be scored (``python tests/extraction_eval.py --labels FILE``). Shared by the quality
+tests (which assert floors) and ``benchmarks/extraction_quality.py`` (which writes figures).
+
+A labelled entity is a name or a list of the spellings one abstract uses for it; names are
+compared by the key extraction gives them (``canonical_key``: case, hyphens and dots
+folded, gazetteer aliases, plurals and size suffixes merged). Each labelled entity is found
+at most once: a second predicted node for it ("MAE" beside "Masked Autoencoder") counts as
+a wrong prediction, so unmerged variants cost precision.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import random
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from paperkg.graph.extract.extraction import extract_corpus
+from paperkg.graph.extract.aliases import canonical_key
+from paperkg.graph.extract.extraction import Extraction, extract_corpus
 from paperkg.graph.extract.gazetteer import Gazetteer, load_gazetteer
-from paperkg.graph.extract.normalize import fold
-from paperkg.graph.extract.urls import Repo
-from paperkg.graph.papers import merge_records
+from paperkg.graph.extract.normalize import fold, title_key
+from paperkg.graph.extract.urls import Repo, classify_url, web_url
+from paperkg.graph.papers import Paper, merge_records
 from paperkg.graph.schema import RelType
 from paperkg.loaders import load_sources
 
 QUALITY = Path(__file__).resolve().parent / "data" / "quality"
+OWN_LABELS = QUALITY / "labels.json"
+REAL_LABELS = QUALITY / "real_labels.json"
 FIELDS = ("repos", "methods", "datasets", "introduces")
+#: The random sample of seed papers the real labels cover: ``real_sample`` draws it.
+SAMPLE_SEED, SAMPLE_SIZE = 16, 88
 
 
 @dataclass(frozen=True)
@@ -38,60 +57,140 @@ class Score:
     def recall(self) -> float:
         return self.true_positives / self.gold if self.gold else 1.0
 
+    def __add__(self, other: Score) -> Score:
+        return Score(
+            self.true_positives + other.true_positives,
+            self.predicted + other.predicted,
+            self.gold + other.gold,
+        )
 
-def _gold(entry: dict, gazetteer: Gazetteer) -> dict[str, set[str]]:
+
+def real_sample(papers: Sequence[Paper]) -> list[Paper]:
+    """The papers the real labels cover: ``SAMPLE_SIZE`` of ``papers`` (ordered by title
+    key) drawn with ``random.Random(SAMPLE_SEED)``."""
+    ordered = sorted(papers, key=lambda paper: title_key(paper.title))
+    return random.Random(SAMPLE_SEED).sample(ordered, SAMPLE_SIZE)
+
+
+def _spellings(entity: str | list[str]) -> list[str]:
+    return [entity] if isinstance(entity, str) else list(entity)
+
+
+def _repository(url: str) -> str:
+    """The repository a labelled URL points into ("github.com/o/r/tree/main" is o/r), as
+    extraction names repositories."""
+    web = web_url(url)
+    return (classify_url(web).url if web else url).lower()
+
+
+def _predicted(extraction: Extraction, paper: str) -> dict[str, set[str]]:
+    mentions = extraction.entities[paper].mentions
     return {
-        "repos": {url.lower() for url in entry["repos"]},
-        "methods": {gazetteer.key_of(n) for n in entry["methods"]},
-        "datasets": {gazetteer.key_of(n) for n in entry["datasets"]},
-        "introduces": {gazetteer.key_of(n) for n in entry["introduces"]},
+        "repos": {r.url.lower() for r in extraction.links[paper] if isinstance(r, Repo)},
+        "methods": {m.key for m in mentions if m.kind == "method"},
+        "datasets": {m.key for m in mentions if m.kind == "dataset"},
+        "introduces": {m.key for m in mentions if m.relation == RelType.INTRODUCES},
     }
 
 
-def evaluate(folder: Path = QUALITY) -> tuple[dict[str, Score], list[dict]]:
-    """Scores per field, and per-paper differences (for reading the errors)."""
+def _score_field(predicted: set[str], gold: list[set[str]]) -> tuple[Score, list[str], list[str]]:
+    """The score of one paper's field, with the predictions no label explains and the
+    labelled entities no prediction finds (each as its first key)."""
+    found = [entity for entity in gold if entity & predicted]
+    explained = set().union(*found) if found else set()
+    extra = sorted(predicted - explained)
+    # a labelled entity found under two keys counts once; the second key is an extra node
+    extra += sorted(key for entity in found for key in sorted(entity & predicted)[1:])
+    missed = sorted(min(entity) for entity in gold if not entity & predicted)
+    return Score(len(found), len(predicted), len(gold)), extra, missed
+
+
+def score(
+    extraction: Extraction,
+    gazetteer: Gazetteer,
+    labelled: Sequence[tuple[str, dict[str, Any]]],
+) -> tuple[dict[str, Score], list[dict[str, Any]]]:
+    """Scores per field (plus ``entities``: methods and datasets pooled, kinds respected)
+    and per-paper differences, for ``(paper id, label entry)`` pairs."""
+    totals = {field: Score(0, 0, 0) for field in FIELDS}
+    differences = []
+    for paper, entry in labelled:
+        predicted = _predicted(extraction, paper)
+        for field in FIELDS:
+            if field == "repos":
+                gold = [{_repository(url)} for url in entry["repos"]]
+            else:
+                gold = [
+                    {canonical_key(name, gazetteer) for name in _spellings(entity)}
+                    for entity in entry[field]
+                ]
+            result, extra, missed = _score_field(predicted[field], gold)
+            totals[field] += result
+            if extra or missed:
+                differences.append(
+                    {
+                        "paper": entry.get("title") or entry["key"],
+                        "field": field,
+                        "extra": extra,
+                        "missed": missed,
+                    }
+                )
+    totals["entities"] = totals["methods"] + totals["datasets"]
+    return totals, differences
+
+
+def evaluate(folder: Path = QUALITY) -> tuple[dict[str, Score], list[dict[str, Any]]]:
+    """Scores on the project's own labelled set (the papers in ``folder``, keyed by title)."""
     gazetteer = load_gazetteer()
     labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))["papers"]
     papers = merge_records(load_sources(sorted(folder.glob("*.txt"))).records)
     extraction = extract_corpus(papers, gazetteer)
     by_title = {fold(p.title): p.id for p in papers}
-    totals = {field: [0, 0, 0] for field in FIELDS}
-    differences = []
-    for entry in labels:
-        paper = by_title[fold(entry["title"])]
-        mentions = extraction.entities[paper].mentions
-        predicted = {
-            "repos": {r.url.lower() for r in extraction.links[paper] if isinstance(r, Repo)},
-            "methods": {m.key for m in mentions if m.kind == "method"},
-            "datasets": {m.key for m in mentions if m.kind == "dataset"},
-            "introduces": {m.key for m in mentions if m.relation == RelType.INTRODUCES},
-        }
-        gold = _gold(entry, gazetteer)
-        for field in FIELDS:
-            hit = predicted[field] & gold[field]
-            totals[field][0] += len(hit)
-            totals[field][1] += len(predicted[field])
-            totals[field][2] += len(gold[field])
-            if predicted[field] != gold[field]:
-                differences.append(
-                    {
-                        "title": entry["title"],
-                        "field": field,
-                        "extra": sorted(predicted[field] - gold[field]),
-                        "missed": sorted(gold[field] - predicted[field]),
-                    }
-                )
-    return {field: Score(*values) for field, values in totals.items()}, differences
+    return score(extraction, gazetteer, [(by_title[fold(e["title"])], e) for e in labels])
+
+
+def evaluate_real(
+    seeds: Path, labels: Path = REAL_LABELS
+) -> tuple[dict[str, Score], list[dict[str, Any]]]:
+    """Scores on a set of labels keyed by title key over the seed pages in ``seeds``: the
+    whole seed corpus is extracted (as a build would), the labelled papers scored."""
+    gazetteer = load_gazetteer()
+    entries = json.loads(labels.read_text(encoding="utf-8"))["papers"]
+    papers = merge_records(load_sources([seeds]).records)
+    extraction = extract_corpus(papers, gazetteer)
+    by_key = {title_key(p.title): p.id for p in papers}
+    missing = [e["key"] for e in entries if e["key"] not in by_key]
+    if missing:
+        raise SystemExit(f"{labels}: {len(missing)} labelled papers not in {seeds}: {missing[:3]}")
+    return score(extraction, gazetteer, [(by_key[e["key"]], e) for e in entries])
+
+
+def _print(name: str, scores: dict[str, Score], diffs: list[dict[str, Any]], show: bool) -> None:
+    print(name)
+    for field, result in scores.items():
+        print(
+            f"  {field:11} P={result.precision:.3f} R={result.recall:.3f} "
+            f"(tp {result.true_positives}, predicted {result.predicted}, gold {result.gold})"
+        )
+    for diff in diffs if show else []:
+        print(
+            f"  - {diff['field']}: {diff['paper'][:40]} extra={diff['extra']} "
+            f"missed={diff['missed']}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Score extraction against hand labels.")
+    parser.add_argument("--labels", type=Path, help="a labels file keyed by title key")
+    parser.add_argument("--diff", action="store_true", help="list every difference")
+    args = parser.parse_args()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from seed_pages import seed_folder
+
+    if args.labels is None:
+        _print("own text", *evaluate(), args.diff)
+    _print("real text", *evaluate_real(seed_folder(), args.labels or REAL_LABELS), args.diff)
 
 
 if __name__ == "__main__":
-    scores, diffs = evaluate()
-    for field, score in scores.items():
-        print(
-            f"{field:11} P={score.precision:.3f} R={score.recall:.3f} "
-            f"(tp {score.true_positives}, predicted {score.predicted}, gold {score.gold})"
-        )
-    for diff in diffs:
-        print(
-            f"- {diff['field']}: {diff['title'][:50]} extra={diff['extra']} missed={diff['missed']}"
-        )
+    main()

@@ -10,7 +10,7 @@ import pytest
 from conftest import EXAMPLES
 from paperkg.errors import InputError
 from paperkg.graph import read_snapshot
-from paperkg.graph.extract.entities import introduced_names, sentences
+from paperkg.graph.extract.entities import extract_entities, introduced_names, sentences
 from paperkg.graph.extract.gazetteer import entity_key, load_gazetteer
 from paperkg.graph.model import relationship_type
 from paperkg.pipeline import build
@@ -37,8 +37,15 @@ def test_gazetteer_finds_names_with_their_variants(gazetteer):
 
 
 def test_generic_words_are_not_entities(gazetteer):
-    text = "Large language models (LLMs) and a transformer-based RAG pipeline on GPUs via an API."
+    text = "Large language models (LLMs) and a retrieval-based RAG pipeline on GPUs via an API."
     assert [m.text for m in gazetteer.find(text)] == []
+
+
+def test_a_derived_form_names_the_entity_it_derives_from(gazetteer):
+    found = extract_entities(
+        "A Title", "We train a transformer-based CLIP-guided model.", gazetteer
+    )
+    assert {m.name for m in found.mentions} == {"Transformer", "CLIP"}
 
 
 def test_introduction_patterns():

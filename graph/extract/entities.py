@@ -9,17 +9,29 @@ Relations: INTRODUCES (the paper's own contribution), EVALUATES_ON (datasets), U
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
-from paperkg.graph.extract.gazetteer import Gazetteer, GazetteerEntry, entity_key
+from paperkg.graph.extract.aliases import abbreviations, canonical_key, derived_base, family_name
+from paperkg.graph.extract.confidence import CONFIDENCE, Basis
+from paperkg.graph.extract.english import ordinary_word
+from paperkg.graph.extract.gazetteer import KINDS, Gazetteer, GazetteerEntry, entity_key
+from paperkg.graph.extract.kinds import kind_of_name, kind_vote
+from paperkg.graph.extract.names import (
+    TITLE_WORDS,
+    coined,
+    name_shaped,
+    never_a_name,
+)
 from paperkg.graph.extract.normalize import match_text
 from paperkg.graph.schema import RelType
 
 __all__ = [
     "EVIDENCE_CHARS",
+    "CorpusNames",
     "EntityMention",
     "PaperEntities",
+    "corpus_names",
     "evidence_window",
     "extract_entities",
     "introduced_names",
@@ -52,206 +64,21 @@ _INTRO_PATTERNS = [
         rf"strategy|objective|loss)s?\s*(?:,\s*)?(?:called|named|dubbed|termed)?\s*)?"
         rf"(?P<name>{_NAME})"
     ),
-    re.compile(rf"\b(?:called|named|dubbed|termed|coined)\s+(?P<name>{_NAME})"),
+    re.compile(
+        rf"\b(?:called|named|dubbed|termed|coined|we\s+call(?:\s+(?:it|this|them|our\s+"
+        rf"[\w\-]+))?)\s+(?P<name>{_NAME})"
+    ),
     # "FoldLite, a new method for ..." at the start of a sentence
     re.compile(
         rf"^(?P<name>{_NAME}),?\s+(?:is\s+)?(?:a|an)\s+(?:new|novel|large|open|simple|"
         rf"unified|first|lightweight|[\w\-]+)"
     ),
-    # "... framework (FoldLite)" in a sentence with an introduction verb
-    re.compile(rf"\((?P<name>{_NAME})\)"),
+    # "Our method, FoldLite, ..." / "Our benchmark FoldSet ..."
+    re.compile(
+        rf"^(?:Our|This)\s+(?:[a-z\-]+\s+){{0,2}}(?:method|model|framework|approach|benchmark|"
+        rf"dataset|system|algorithm|pipeline|agent|suite),?\s+(?P<name>{_NAME})"
+    ),
 ]
-#: Title prefixes before a colon that are phrases, not names.
-_TITLE_WORDS = {
-    "beyond",
-    "towards",
-    "toward",
-    "rethinking",
-    "revisiting",
-    "scaling",
-    "learning",
-    "understanding",
-    "benchmarking",
-    "evaluating",
-    "improving",
-    "measuring",
-    "exploring",
-    "unveiling",
-    "unlocking",
-    "bridging",
-    "demystifying",
-    "why",
-    "how",
-    "what",
-    "when",
-    "where",
-    "position",
-    "survey",
-    "overview",
-    "introduction",
-    "review",
-    "tutorial",
-    "on",
-    "the",
-    "a",
-    "an",
-    "from",
-    "less",
-    "more",
-    "all",
-    "one",
-    "not",
-    "no",
-    "do",
-    "does",
-    "can",
-    "is",
-    "are",
-    "attention",
-    "language",
-    "vision",
-    "data",
-    "deep",
-    "efficient",
-    "simple",
-    "fast",
-    "robust",
-    "scalable",
-    "generalist",
-    "open",
-    "mind",
-    "lost",
-    "sparse",
-    "dense",
-}
-_MORE_GENERIC = """
-plm plms fscil cil til dil ssl mllm lvlm lvlms vlm
-mlm mim cl fl cf kv mtl slm slms eeg ecg mri ct nl sr hr lr svd pca peft ssl kd da dg tl
-il fsl zsl ir cls seg t2i t2v i2v tta ttt nas hpo ft pt ppl acc auc map iou wer cer
-"""
-_GENERIC_ACRONYMS = {
-    *_MORE_GENERIC.split(),
-    "llm",
-    "llms",
-    "nlp",
-    "rl",
-    "gpu",
-    "gpus",
-    "tpu",
-    "api",
-    "apis",
-    "sota",
-    "asr",
-    "tts",
-    "rag",
-    "mlp",
-    "cnn",
-    "cnns",
-    "rnn",
-    "rnns",
-    "gnn",
-    "gnns",
-    "vlm",
-    "vlms",
-    "mllm",
-    "mllms",
-    "ai",
-    "ml",
-    "dl",
-    "cv",
-    "qa",
-    "vqa",
-    "nlu",
-    "nlg",
-    "lm",
-    "lms",
-    "mt",
-    "ood",
-    "iid",
-    "sgd",
-    "moe",
-    "kg",
-    "kgs",
-    "ner",
-    "pos",
-    "ocr",
-    "io",
-    "cpu",
-    "ram",
-    "json",
-    "html",
-    "url",
-    "pdf",
-    "i",
-    "ii",
-    "iii",
-    "iv",
-    "we",
-    "our",
-    "this",
-    "these",
-    "in",
-    "it",
-    "a",
-    "an",
-    "the",
-    "to",
-    "on",
-    "for",
-    "with",
-    "and",
-    "by",
-    "as",
-    "at",
-    "or",
-    "finally",
-    "code",
-    "specifically",
-    "experiments",
-    "results",
-    "however",
-    "moreover",
-    "furthermore",
-    "additionally",
-    "unlike",
-    "existing",
-    "extensive",
-    "here",
-    "then",
-    "first",
-    "second",
-    "third",
-    "both",
-    "each",
-    "all",
-    "such",
-    "most",
-    "many",
-    "several",
-    "sft",
-    "rlhf",
-    "cot",
-    "icl",
-    "e2e",
-    "3d",
-    "2d",
-    "4d",
-    "1d",
-    "uav",
-    "ar",
-    "vr",
-    "iot",
-}
-_DESCRIPTIVE_SUFFIX = r"(?:based|style|like|guided|aware|driven|free|specific|only|level|inspired)"
-#: Metrics, number formats, platforms and companies: name-shaped but not methods or datasets.
-_NOT_ENTITIES_TEXT = """
-flops gflops tflops miou map top1 top5 tmscore f1 macrof1 microf1 int8 int4 fp16 bf16
-fp32 fp8 github gitlab pytorch tensorflow jax huggingface python arxiv openai google
-deepmind meta microsoft nvidia anthropic cuda linux windows macos android ios gpt mrr
-ndcg rmse mse psnr ssim lpips fid clipscore pass1 pass10 recall1 ndcg10 mrr10 em bleu
-rouge rougel meteor wer cer auroc auprc ece
-"""
-_NOT_ENTITIES = frozenset(_NOT_ENTITIES_TEXT.split())
 _ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|et al|vs|cf|Fig|Eq|Sec|approx|resp)\.$")
 
 
@@ -261,7 +88,10 @@ class EntityMention:
 
     ``source`` says who names the relation: ``"text"`` (found in the title or abstract, with
     ``sentence`` as evidence) or ``"pwc"`` (Papers with Code says so; ``sentence`` is the
-    text evidence when the text names it too, else empty).
+    text evidence when the text names it too, else empty). ``spelling`` is the name as the
+    text writes it ("ViT-L/16" for the entity ViT); ``basis`` and ``confidence`` say what
+    evidence found it and how sure that makes extraction (``confidence.CONFIDENCE``);
+    ``vote`` is what the words around it say of its kind (positive: dataset).
     """
 
     key: str
@@ -271,6 +101,10 @@ class EntityMention:
     sentence: str
     known: bool = False
     source: str = "text"
+    spelling: str = ""
+    basis: Basis = Basis.SHAPE
+    confidence: float = CONFIDENCE[Basis.SHAPE]
+    vote: int = 0
 
 
 @dataclass
@@ -281,6 +115,16 @@ class PaperEntities:
 
     def introduced(self) -> set[str]:
         return {m.key for m in self.mentions if m.relation == RelType.INTRODUCES}
+
+
+@dataclass(frozen=True)
+class CorpusNames:
+    """What the whole corpus says about names, for reading each paper: the names papers
+    define (matched as spelled), and the acronyms papers spell out as ordinary words
+    ("image-text retrieval (ITR)"), which are abbreviations, not names."""
+
+    defined: Gazetteer
+    generic: frozenset[str] = frozenset()
 
 
 def evidence_window(text: str, start: int, end: int, width: int = EVIDENCE_CHARS) -> str:
@@ -320,33 +164,8 @@ def sentences(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def _name_shaped(name: str) -> bool:
-    """Looks like a coined name: CamelCase, an acronym, letters with digits, or a hyphened cap."""
-    core = re.sub(r"[\s\-.+]", "", name)
-    if len(core) < 2 or entity_key(name) in _GENERIC_ACRONYMS:
-        return False
-    if name.lower() in _TITLE_WORDS:
-        return False
-    return bool(
-        re.search(r"[a-z][A-Z]", name)  # CamelCase: FoldLite
-        or re.match(r"[A-Z]{2,}[a-z]{2,}", name)  # VTrans, BIOptimus
-        or re.fullmatch(r"[A-Z][A-Z0-9\-+]+[a-z]?", name)  # acronym: CLIP, GSM8K, SAM2
-        or (re.search(r"\d", name) and re.search(r"[A-Za-z]", name))  # GPT-4o, CASP15
-        or re.search(r"[A-Z]{2,}\w*-[A-Za-z]", name)  # SWE-bench
-    )
-
-
-def _defines_name(sentence: str, paren: int, verb: re.Match[str] | None) -> bool:
-    """``Foo Bar (FB)`` after "we propose": a named contribution, not "continual learning (CL)"."""
-    if verb is None or paren < verb.end():
-        return False
-    verb_end = verb.end()
-    before = sentence[verb_end:paren].split()[-4:]
-    capitalised = [w for w in before if w[:1].isupper()]
-    return len(capitalised) >= 2 or (bool(before) and _name_shaped(before[-1]))
-
-
 def _kind_from_context(context: str) -> str:
+    """Dataset when the words defining a name speak of data ("a new benchmark, X")."""
     return "dataset" if _DATASET_WORDS.search(context) else "method"
 
 
@@ -357,35 +176,55 @@ def _title_name(title: str) -> tuple[str, str] | None:
         return None
     head = head.strip()
     words = head.split()
-    if not 1 <= len(words) <= 2 or len(head) > 40:
+    if not 1 <= len(words) <= 2 or len(head) > 40 or never_a_name(head):
         return None
     if len(words) == 1 and re.fullmatch(r"[A-Z][a-z]+", head):
-        return (head, tail) if head.lower() not in _TITLE_WORDS else None
-    return (head, tail) if _name_shaped(head) else None
+        return (head, tail) if head.lower() not in TITLE_WORDS else None
+    return (head, tail) if name_shaped(head) else None
+
+
+def _introducible(name: str) -> bool:
+    return name_shaped(name) and not never_a_name(name)
 
 
 def introduced_names(title: str, abstract: str) -> list[tuple[str, str, str]]:
     """``(name, kind, evidence)`` for every name this paper presents as its own; evidence is
-    the sentence (or the title) saying so, windowed as ``evidence_window`` does."""
+    the sentence (or the title) saying so, windowed as ``evidence_window`` does.
+
+    Defining contexts: "we propose X", "called X", "Our method, X", a "X: ..." title, and an
+    acronym spelled out as a name ("Balanced Averaging (BANG)", "X for short") in a sentence
+    that introduces something. The words of a spelled-out acronym are never names of their
+    own: "we propose BAlaNced averaGing (BANG)" introduces BANG.
+    """
     title, abstract = match_text(title), match_text(abstract)
     found: dict[str, tuple[str, str, str]] = {}
+
+    def add(name: str, kind: str, sentence: str, at: int, strong: bool = True) -> None:
+        key = entity_key(name)
+        if key not in found and _introducible(name) and (strong or not ordinary_word(name)):
+            found[key] = (name, kind, evidence_window(sentence, at, at + len(name)))
+
     for sentence in sentences(abstract):
         verb = re.search(rf"\b[Ww]e\s+(?:also\s+)?{_INTRO_VERBS}", sentence)
+        pairs = abbreviations(sentence)
         for number, pattern in enumerate(_INTRO_PATTERNS):
-            if number == 3 and verb is None:
-                continue
             for match in pattern.finditer(sentence):
-                if number == 3 and not _defines_name(sentence, match.start(), verb):
-                    continue
-                if number == 3 and re.fullmatch(r"[A-Z]{2,3}", match.group("name")):
-                    continue  # "(CL)", "(MLM)": abbreviations of generic terms
-                name = match.group("name").rstrip(".,;:")
-                if not _name_shaped(name) or entity_key(name) in found:
-                    continue
-                context = match.group(0) + sentence[match.end() : match.end() + 60]
                 at = match.start("name")
-                evidence = evidence_window(sentence, at, at + len(name))
-                found[entity_key(name)] = (name, _kind_from_context(context), evidence)
+                pair = next((p for p in pairs if p.long_start <= at < p.long_end), None)
+                if pair is not None:
+                    name, at = pair.short, pair.start
+                else:
+                    name = match.group("name").rstrip(".,;:")
+                context = sentence[max(0, match.start() - 40) : match.end() + 60]
+                # "named SKIP, COPY and GENerate": an ordinary word needs "we propose"
+                add(name, _kind_from_context(context), sentence, at, number == 0 or bool(pair))
+        for pair in pairs:
+            defining = pair.short in sentence[pair.end : pair.end + 12] or (
+                verb is not None and verb.start() < pair.long_start and pair.named
+            )
+            if defining or sentence[pair.end : pair.end + 10].strip().startswith("for short"):
+                context = sentence[max(0, pair.long_start - 60) : pair.end + 60]
+                add(pair.short, _kind_from_context(context), sentence, pair.start)
     titled = _title_name(title)
     if titled is not None:
         name, subtitle = titled
@@ -397,125 +236,213 @@ def introduced_names(title: str, abstract: str) -> list[tuple[str, str, str]]:
     return list(found.values())
 
 
-_TOKEN = re.compile(r"(?<![\w/.\-])[A-Za-z0-9][\w+]*(?:[-.][\w+]+)*(?![\w/])")
-_EVAL_CONTEXT = re.compile(
-    r"\b(?:on|across|over|from)\s+(?:the\s+)?(?:[\w\-.+]+(?:\s+[\w\-.+]+)?\s*"
-    r"(?:,\s*and|,\s*or|and|or|,)\s+)*$",
-    re.IGNORECASE,
-)
+_TOKEN = re.compile(r"(?<![\w/.\-\\])(?<!\\\")[A-Za-z0-9][\w+]*(?:[-.][\w+]+)*(?![\w/])")
+_VARIANT_TAIL = re.compile(r"^(?:/\d+|-[BLSHG]/\d+)")
 
 
-def shaped_names(sentence: str) -> list[tuple[str, str]]:
-    """``(name, kind)`` for tokens shaped like coined names (CamelCase, acronyms of three or
-    more letters, letters with digits) that no list knows, with the kind guessed from the
-    words around them ("evaluated on X", "the X benchmark")."""
+def _shape_basis(name: str, vote: int) -> Basis | None:
+    """How much a coined-looking name found by its shape alone is worth: a telling context
+    makes it a pattern, CamelCase or digits a shape, bare capitals only an acronym."""
+    if vote:
+        return Basis.PATTERN
+    if re.fullmatch(r"[A-Z][A-Z\-+]*[A-Z+]", name):
+        return Basis.ACRONYM
+    return Basis.SHAPE
+
+
+def shaped_names(
+    sentence: str, generic: frozenset[str] = frozenset()
+) -> list[tuple[str, str, int]]:
+    """``(spelling, name, start)`` for tokens shaped like coined names (CamelCase, acronyms,
+    letters with digits) that are no ordinary word, metric, hardware or generic
+    abbreviation; ``name`` is the spelling without a deriving suffix ("CLIP-based")."""
     found = []
     for match in _TOKEN.finditer(sentence):
-        name = match.group(0).rstrip(".")
-        if name.islower() and name.isalpha():
+        spelling = match.group(0).rstrip(".")
+        if spelling.islower() and spelling.isalpha():
             continue  # most tokens: plain words, never names (the checks below agree)
         if "://" in sentence[max(0, match.start() - 8) : match.start() + 3]:
             continue
-        name = re.sub(rf"-{_DESCRIPTIVE_SUFFIX}$", "", name)
+        name = derived_base(spelling)
         if re.fullmatch(r"[A-Z]{1,2}\d?", name) or name[0].isdigit():
             continue  # "A", "AI", "3D", "7B", "90M-parameter": not names
-        if re.fullmatch(r"[A-Z]{2,}s", name):
-            continue  # "LLMs", "PLMs": plurals of generic acronyms
+        if _plural_acronym(name):
+            continue  # "LLMs", "FNNs": plural acronyms name kinds of things
         if name[0].islower() and not re.search(r"[a-z][A-Z]", name):
             continue  # "large-v3", "wav2vec": lower-case words are names only when listed
-        if entity_key(name) in _NOT_ENTITIES:
+        after = sentence[match.end() : match.end() + 20]
+        if never_a_name(name, after) or not coined(name):
             continue
-        if not _name_shaped(name):
+        if entity_key(family_name(name)) in generic or entity_key(name) in generic:
             continue
-        before = sentence[: match.start()]
-        after = sentence[match.end() : match.end() + 60]
-        dataset = bool(
-            re.match(
-                r"\s*(?:(?:,|and|or)?\s*[\w\-.+]+\s+){0,4}?(?:benchmarks?|datasets?|corpus|"
-                r"corpora|suites?|leaderboards?|splits?|test[ -]sets?|test-clean|test-other|"
-                r"environments?|tasks)\b",
-                after,
-                re.IGNORECASE,
-            )
-            or _EVAL_CONTEXT.search(before[-80:])
-        )
-        found.append((name, "dataset" if dataset else "method"))
+        tail = _VARIANT_TAIL.match(sentence[match.end() :])
+        found.append((spelling + (tail.group(0) if tail else ""), name, match.start()))
     return found
+
+
+def _known_kind(gazetteer: Gazetteer) -> Callable[[str], str | None]:
+    def kind(name: str) -> str | None:
+        entry = gazetteer.entries.get(gazetteer.key_of(name))
+        return entry.kind if entry is not None else None
+
+    return kind
 
 
 def extract_entities(
     title: str,
     abstract: str,
     gazetteer: Gazetteer,
-    corpus_names: Gazetteer | None = None,
+    corpus: CorpusNames | Gazetteer | None = None,
     *,
     shapes: bool = True,
 ) -> PaperEntities:
     """Entities of one paper: its introduced names, then known names from the gazetteer and
-    from ``corpus_names`` (names other papers in the corpus introduce). The text is matched
-    as ``match_text`` reads it, so "\uff22\uff25\uff32\uff34" and "Ro\u200bBERTa" are BERT and
-    RoBERTa (evidence sentences are quoted that way too)."""
+    from ``corpus`` (names other papers in the corpus define), acronyms spelled out as
+    names, then names found by their shape. Each mention says on what basis it was found.
+    The text is matched as ``match_text`` reads it, so "\uff22\uff25\uff32\uff34" and
+    "Ro\u200bBERTa" are BERT and RoBERTa (evidence sentences are quoted that way too)."""
+    if isinstance(corpus, Gazetteer):
+        corpus = CorpusNames(corpus)
     title, abstract = match_text(title), match_text(abstract)
-    result = PaperEntities()
-    seen: set[str] = set()
-    intro = introduced_names(title, abstract)
-    for name, kind, sentence in intro:
-        key = gazetteer.key_of(name)
+    known_kind = _known_kind(gazetteer)
+    mentions: dict[str, EntityMention] = {}
+
+    def add(mention: EntityMention, text: str, start: int, end: int) -> None:
+        vote = kind_vote(text, start, end, known_kind) if text else 0
+        held = mentions.get(mention.key)
+        if held is None:
+            mentions[mention.key] = replace(mention, vote=mention.vote + vote)
+        else:
+            mentions[mention.key] = replace(held, vote=held.vote + vote)
+
+    for name, kind, sentence in introduced_names(title, abstract):
+        key = canonical_key(name, gazetteer)
         known = gazetteer.entries.get(key)
         # A well-known name is introduced only by a paper whose title leads with it
         # ("Qwen2.5 Technical Report"); elsewhere "we propose ... LoRA" is a use.
-        if known is not None and not title.lstrip().startswith(name):
+        if known is not None and (known.kind not in KINDS or not title.lstrip().startswith(name)):
             continue
-        result.mentions.append(
-            EntityMention(
-                key,
-                known.name if known else name,
-                known.kind if known else kind,
-                RelType.INTRODUCES,
-                sentence,
-                known=known is not None,
-            )
+        mention = EntityMention(
+            key,
+            known.name if known else family_name(name),
+            known.kind if known else kind,
+            RelType.INTRODUCES,
+            sentence,
+            known=known is not None,
+            spelling=name,
+            basis=Basis.GAZETTEER if known else Basis.DEFINED,
+            confidence=CONFIDENCE[Basis.GAZETTEER if known else Basis.DEFINED],
+            vote=0 if known else (6 if kind == "dataset" else -6),
         )
-        seen.add(key)
+        mentions[key] = mention
     texts: Sequence[str] = [title, *sentences(abstract)]
-    known_in = {text: list(gazetteer.find(text)) for text in texts}
-    for source in (gazetteer, corpus_names):
-        if source is None:
-            continue
+    covered: dict[str, list[tuple[int, int]]] = {text: [] for text in texts}
+    sources: list[tuple[Gazetteer, Basis]] = [(gazetteer, Basis.GAZETTEER)]
+    if corpus is not None:
+        sources.append((corpus.defined, Basis.CORPUS))
+    for source, basis in sources:
         for text in texts:
-            for match in known_in[text] if source is gazetteer else source.find(text):
-                entry: GazetteerEntry = match.entry
-                key = entry.key
-                if key in seen:
+            for match in source.find(text):
+                if any(a <= match.start < b for a, b in covered[text]):
                     continue
-                seen.add(key)
-                relation = RelType.EVALUATES_ON if entry.kind == "dataset" else RelType.USES
-                result.mentions.append(
-                    EntityMention(
-                        key,
-                        entry.name,
-                        entry.kind,
-                        relation,
-                        evidence_window(text, match.start, match.end),
-                        known=source is gazetteer,
-                    )
+                covered[text].append((match.start, match.end))
+                entry: GazetteerEntry = match.entry
+                if entry.kind not in KINDS:
+                    continue  # a metric, a piece of hardware or software: never a node
+                key = (
+                    entry.key if basis is Basis.GAZETTEER else canonical_key(entry.name, gazetteer)
                 )
+                relation = RelType.EVALUATES_ON if entry.kind == "dataset" else RelType.USES
+                mention = EntityMention(
+                    key,
+                    entry.name,
+                    entry.kind,
+                    relation,
+                    evidence_window(text, match.start, match.end),
+                    known=basis is Basis.GAZETTEER,
+                    spelling=match.text,
+                    basis=basis,
+                    confidence=CONFIDENCE[basis],
+                )
+                add(mention, text if basis is not Basis.GAZETTEER else "", match.start, match.end)
+    generic = corpus.generic if corpus is not None else frozenset()
+    for text in texts[1:]:
+        for pair in abbreviations(text):
+            key = canonical_key(pair.short, gazetteer)
+            inside = any(a <= pair.start < b for a, b in covered[text])
+            # the words an acronym abbreviates are never names of their own ("BAlaNced")
+            covered[text].append((min(pair.long_start, pair.start), max(pair.long_end, pair.end)))
+            if key in mentions or not pair.named or not _introducible(pair.short):
+                continue
+            if inside or key in generic or _plural_acronym(pair.short):
+                continue
+            mention = EntityMention(
+                key,
+                family_name(pair.short),
+                "method",
+                RelType.USES,
+                evidence_window(text, pair.start, pair.end),
+                spelling=pair.short,
+                basis=Basis.PATTERN,
+                confidence=CONFIDENCE[Basis.PATTERN],
+            )
+            add(mention, text, pair.start, pair.end)
     if shapes:
         for text in texts[1:]:
-            covered = [(m.start, m.end) for m in known_in[text]]
-            for name, kind in shaped_names(text):
-                key = gazetteer.key_of(name)
-                at = text.find(name)
-                if key in seen or any(a <= at < b for a, b in covered):
+            for spelling, name, at in shaped_names(text, generic):
+                if any(a <= at < b for a, b in covered[text]):
                     continue
-                seen.add(key)
-                relation = RelType.EVALUATES_ON if kind == "dataset" else RelType.USES
-                evidence = evidence_window(text, at, at + len(name))
-                result.mentions.append(EntityMention(key, name, kind, relation, evidence))
+                key = canonical_key(name, gazetteer)
+                vote = kind_vote(text, at, at + len(spelling), known_kind)
+                basis = _shape_basis(name, vote)
+                held = mentions.get(key)
+                if held is not None:
+                    if CONFIDENCE[basis] > held.confidence and held.basis in _SHAPE_BASES:
+                        held = replace(held, basis=basis, confidence=CONFIDENCE[basis])
+                    mentions[key] = replace(held, vote=held.vote + vote)
+                    continue
+                mentions[key] = EntityMention(
+                    key,
+                    family_name(name),
+                    "method",
+                    RelType.USES,
+                    evidence_window(text, at, at + len(spelling)),
+                    spelling=spelling,
+                    basis=basis,
+                    confidence=CONFIDENCE[basis],
+                    vote=vote + kind_of_name(name, known_kind),
+                )
+    result = PaperEntities()
+    for mention in mentions.values():
+        kind = mention.kind
+        if not mention.known and mention.relation != RelType.INTRODUCES:
+            kind = "dataset" if mention.vote > 0 else "method"
+        relation = mention.relation
+        if relation != RelType.INTRODUCES:
+            relation = RelType.EVALUATES_ON if kind == "dataset" else RelType.USES
+        result.mentions.append(replace(mention, kind=kind, relation=relation))
     return result
+
+
+_SHAPE_BASES = frozenset({Basis.PATTERN, Basis.SHAPE, Basis.ACRONYM})
+
+
+def _plural_acronym(name: str) -> bool:
+    """ "FNNs", "PFMs": an acronym in the plural names a kind of thing, not one method."""
+    return re.fullmatch(r"[A-Z][A-Z0-9\-]*[A-Z]s", name) is not None
+
+
+def corpus_names(introduced: Iterable[tuple[str, str]], generic: Iterable[str] = ()) -> CorpusNames:
+    """The names papers in the corpus define, as ``(name, kind)`` pairs, matched as spelled
+    (a paper's "PRIOR" must not match every "prior"), and the keys of acronyms the corpus
+    spells out as ordinary words."""
+    defined = Gazetteer(
+        GazetteerEntry(name, kind, case_sensitive=True) for name, kind in introduced
+    )
+    return CorpusNames(defined, frozenset(generic))
 
 
 def corpus_gazetteer(introduced: Iterable[tuple[str, str]]) -> Gazetteer:
     """A gazetteer of the ``(name, kind)`` pairs papers in the corpus introduce, matched as
-    spelled (a paper's "PRIOR" must not match every "prior")."""
-    return Gazetteer(GazetteerEntry(name, kind, case_sensitive=True) for name, kind in introduced)
+    spelled."""
+    return corpus_names(introduced).defined

@@ -7,26 +7,31 @@ catalogue entries (``EntityRecord``) of methods and datasets, keyed like text me
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from paperkg.graph.extract.aliases import abbreviations, canonical_key
 from paperkg.graph.extract.citations import (
     MentionCitation,
     MetadataCitation,
     mention_citations,
     metadata_citations,
 )
+from paperkg.graph.extract.confidence import CONFIDENCE, DEFAULT_MIN_CONFIDENCE, Basis
 from paperkg.graph.extract.entities import (
     EntityMention,
     PaperEntities,
-    corpus_gazetteer,
+    corpus_names,
     extract_entities,
     introduced_names,
+    sentences,
 )
-from paperkg.graph.extract.gazetteer import Gazetteer
-from paperkg.graph.extract.normalize import fold, title_key
+from paperkg.graph.extract.gazetteer import KINDS, Gazetteer
+from paperkg.graph.extract.names import name_shaped
+from paperkg.graph.extract.normalize import fold, match_text, title_key
 from paperkg.graph.extract.urls import Link, Repo, classify_url, find_links, web_url
 from paperkg.graph.papers import Paper
 from paperkg.graph.schema import RelType
@@ -91,6 +96,7 @@ def extract_corpus(
     gazetteer: Gazetteer,
     progress: Callable[[int, int], None] | None = None,
     catalogue: Sequence[EntityRecord] = (),
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
 ) -> Extraction:
     """Two passes: collect the names papers introduce, then find every known or introduced
     name in every paper, then infer who cites whom.
@@ -98,7 +104,8 @@ def extract_corpus(
     Papers with Code joins in: each paper's ``methods`` are ``USES`` it; a ``catalogue``
     entry naming a corpus paper (by PwC id or folded title) is ``INTRODUCES``d by it, and
     its name is looked for in every paper like other introduced names; entries whose key
-    the graph holds anyway describe that node; the others are left out.
+    the graph holds anyway describe that node; the others are left out. Mentions whose
+    ``confidence`` is below ``min_confidence`` are dropped.
     """
     key_of = lru_cache(maxsize=None)(gazetteer.key_of)
     introductions = _catalogue_introductions(papers, catalogue, key_of)
@@ -111,7 +118,8 @@ def extract_corpus(
     for _paper, key, entry in introductions:
         if key not in gazetteer.entries:
             introduced.setdefault(key, (entry.name, entry.kind))
-    corpus = corpus_gazetteer(introduced.values())
+    aliases, generic = _abbreviation_aliases(papers, gazetteer, set(introduced))
+    corpus = corpus_names(introduced.values(), generic)
     entities: dict[str, PaperEntities] = {}
     links: dict[str, list[Repo | Link]] = {}
     code: dict[str, dict[str, CodeSource]] = {}
@@ -124,7 +132,10 @@ def extract_corpus(
         if progress is not None and (done % 200 == 0 or done == len(papers)):
             progress(done, len(papers))
     curated = _add_curated(papers, entities, catalogue, introductions, key_of)
+    _merge_aliases(entities, aliases)
     _settle_kinds(entities, gazetteer, {key: (c.kind, c.name) for key, c in curated.items()})
+    for found in entities.values():
+        found.mentions = [m for m in found.mentions if m.confidence >= min_confidence]
     published = {paper.id: paper.published for paper in papers}
     # Mention citations need a sentence of the citing paper: a use only PwC lists has none.
     evidenced = {
@@ -141,6 +152,61 @@ def extract_corpus(
         curated,
         code,
     )
+
+
+def _abbreviation_aliases(
+    papers: Sequence[Paper], gazetteer: Gazetteer, introduced: set[str]
+) -> tuple[dict[str, str], set[str]]:
+    """What the corpus's spelled-out acronyms say: which keys name one entity (acronym ->
+    the gazetteer's entry for its long form, or long form -> acronym), and which acronyms
+    abbreviate ordinary words ("image-text retrieval (ITR)"): not names, unless a paper
+    introduces them or the gazetteer knows them."""
+    aliases: dict[str, str] = {}
+    generic: set[str] = set()
+    for paper in papers:
+        for sentence in sentences(match_text(paper.abstract)):
+            for pair in abbreviations(sentence):
+                short = canonical_key(pair.short, gazetteer)
+                long = canonical_key(pair.long, gazetteer)
+                if long in gazetteer.entries and short not in gazetteer.entries:
+                    aliases.setdefault(short, long)
+                elif short in gazetteer.entries or short in introduced:
+                    aliases.setdefault(long, short)
+                elif re.fullmatch(r"\S+", pair.long) and name_shaped(pair.long):
+                    aliases.setdefault(short, long)  # "StackOverflow (SO)": the name is long
+                elif pair.named:
+                    aliases.setdefault(long, short)
+                else:
+                    generic.add(short)
+    generic -= introduced
+    return aliases, generic
+
+
+def _merge_aliases(entities: dict[str, PaperEntities], aliases: Mapping[str, str]) -> None:
+    """Mentions of one entity under two keys merged under the canonical one, keeping the
+    better-founded mention: an acronym and its long form ("MAE", "Masked Autoencoder"), and
+    a plural and its singular when the corpus writes both ("SparseFormers")."""
+    keys = {mention.key for found in entities.values() for mention in found.mentions}
+    plurals = {key: key[:-1] for key in keys if key.endswith("s") and key[:-1] in keys}
+    for found in entities.values():
+        merged: dict[str, EntityMention] = {}
+        for mention in found.mentions:
+            key = plurals.get(mention.key, mention.key)
+            key = aliases.get(key, key)
+            if key != mention.key:
+                mention = replace(mention, key=key)
+            held = merged.get(key)
+            if held is None or _rank(mention) > _rank(held):
+                merged[key] = (
+                    mention if held is None else replace(mention, vote=mention.vote + held.vote)
+                )
+            else:
+                merged[key] = replace(held, vote=held.vote + mention.vote)
+        found.mentions = list(merged.values())
+
+
+def _rank(mention: EntityMention) -> tuple[bool, float]:
+    return (mention.relation == RelType.INTRODUCES, mention.confidence)
 
 
 def _code_sources(
@@ -231,14 +297,15 @@ def _add_curated(
 def _add_mention(found: PaperEntities, mention: EntityMention) -> None:
     """A relation PwC gives: marks the text's mention of the same entity (keeping its
     evidence), turns a text use into the introduction PwC names, or is added."""
-    mention = replace(mention, source=PWC)
+    curated = {"source": PWC, "basis": Basis.CURATED, "confidence": CONFIDENCE[Basis.CURATED]}
+    mention = replace(mention, **curated)
     for index, existing in enumerate(found.mentions):
         if existing.key != mention.key:
             continue
         if mention.relation == RelType.INTRODUCES:
-            found.mentions[index] = replace(existing, relation=RelType.INTRODUCES, source=PWC)
+            found.mentions[index] = replace(existing, relation=RelType.INTRODUCES, **curated)
         elif existing.relation != RelType.INTRODUCES:
-            found.mentions[index] = replace(existing, source=PWC)
+            found.mentions[index] = replace(existing, **curated)
         return
     found.mentions.append(mention)
 
@@ -252,25 +319,28 @@ def _settle_kinds(
     the name is known, else the curated source's (``curated``: key -> kind, name), else the
     introducing paper's, else the kind most papers suggest."""
     curated = curated or {}
-    votes: dict[str, Counter[str]] = {}
+    votes: Counter[str] = Counter()
     names: dict[str, str] = {}
     for paper in sorted(entities):
         for mention in entities[paper].mentions:
-            weight = 100 if mention.relation == RelType.INTRODUCES else 1
-            votes.setdefault(mention.key, Counter())[mention.kind] += weight
+            if mention.relation == RelType.INTRODUCES:
+                votes[mention.key] += 100 if mention.kind == "dataset" else -100
+            else:
+                votes[mention.key] += mention.vote
             if mention.relation == RelType.INTRODUCES or mention.key not in names:
                 names.setdefault(mention.key, mention.name)
     settled: dict[str, tuple[str, str, bool]] = {}
-    for key, counter in votes.items():
+    for key in names:
         known = gazetteer.entries.get(key)
         if known is not None:
             settled[key] = (known.kind, known.name, True)
         elif key in curated:
             settled[key] = (*curated[key], False)
         else:
-            kind = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-            settled[key] = (kind, names[key], False)
+            settled[key] = ("dataset" if votes[key] > 0 else "method", names[key], False)
     for found in entities.values():
+        # a name the gazetteer knows as a metric, hardware or software is no node
+        found.mentions = [m for m in found.mentions if settled[m.key][0] in KINDS]
         for index, mention in enumerate(found.mentions):
             kind, name, in_gazetteer = settled[mention.key]
             relation = mention.relation

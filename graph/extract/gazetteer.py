@@ -21,9 +21,21 @@ from paperkg.errors import InputError
 from paperkg.loaders.json_records import json_value
 from paperkg.loaders.text_file import read_text
 
-__all__ = ["Gazetteer", "GazetteerEntry", "Match", "entity_key", "load_gazetteer"]
+__all__ = [
+    "KINDS",
+    "OTHER_KINDS",
+    "Gazetteer",
+    "GazetteerEntry",
+    "Match",
+    "entity_key",
+    "load_gazetteer",
+]
 
+#: The kinds of entity that become nodes.
 KINDS = ("method", "dataset")
+#: Kinds a gazetteer may give names that look like methods or datasets but are neither:
+#: matched so that nothing else claims them, never made nodes.
+OTHER_KINDS = ("metric", "hardware", "software", "organization")
 #: Longest name or alias a gazetteer file may give (the shipped list's longest is 55): names
 #: compile into one regular expression, and one far longer would not compile.
 MAX_NAME_CHARS = 200
@@ -204,8 +216,8 @@ def _entries(data: object, source: str) -> Iterator[GazetteerEntry]:
             raise InputError(f'{where}: needs a "name" string', path=source)
         named = f"{where} ({_shown(item['name'])})"
         kind = item.get("kind")
-        if kind not in KINDS:
-            raise InputError(f'{named}: "kind" must be one of {KINDS}', path=source)
+        if kind not in KINDS + OTHER_KINDS:
+            raise InputError(f'{named}: "kind" must be one of {KINDS + OTHER_KINDS}', path=source)
         aliases = item.get("aliases", [])
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             raise InputError(f'{named}: "aliases" must be a list of strings', path=source)

@@ -1,0 +1,171 @@
+"""One node per thing named several ways: size and variant suffixes, plurals, derived forms.
+
+"ViT-L/16", "ViTs" and "ViT" are one entity (ViT, the spelling kept on the edge); so are
+"Llama-2-7B-chat" and "Llama 2". "CLIP-based" and "ImageNet-pretrained" are uses of CLIP
+and ImageNet, not names of their own. Acronyms and their expansions ("MAE" and "Masked
+Autoencoder") are paired where a paper writes one beside the other (``definitions``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from paperkg.graph.extract.english import odd_casing
+from paperkg.graph.extract.gazetteer import Gazetteer
+
+__all__ = ["Abbreviation", "abbreviations", "canonical_key", "derived_base", "family_name"]
+
+#: Size and variant suffixes that name a member of a family: "-L", "-B/16", "-7B", "-XL",
+#: "-Large", "-Instruct", "-v1.5", "_XXL", "-1.3B". Kept on the edge as the spelling.
+_VARIANT = re.compile(
+    r"(?:[-_\s](?:[SBLHGMT]|XS|XL|XXL|Huge|Giant|Large|Base|Small|Tiny|Mini|Medium|"
+    r"large|base|small|tiny|mini|medium|huge|Instruct|instruct|Chat|chat|Base|"
+    r"v?\d+(?:\.\d+)*[BMKbmk]|[BLSH]/\d+|v\d+(?:\.\d+)*|SFT|DPO|RL|RM)"
+    r"(?:/\d+)?|(?<=[a-z])(?:Base|Large|Small|Tiny|Huge))+$"
+)
+#: Words that turn a name into an adjective or a participle: "CLIP-based", "GPT-series".
+_DERIVING = re.compile(
+    r"-(?:[a-z]+(?:ed|ing)|based|like|wise|sized|size|style|type|family|series|level|scale|"
+    r"free|only|aware|driven|guided|specific|inspired|oriented|centric|friendly|"
+    r"compatible|agnostic|powered|enabled|equipped|initialized|initialised|caches|"
+    r"variants?|models?|versions?)$"
+)
+
+
+def derived_base(name: str) -> str:
+    """``name`` without a deriving suffix ("MCTS-optimized" -> "MCTS"), else ``name``.
+
+    >>> derived_base("ImageNet-pretrained"), derived_base("SWE-bench")
+    ('ImageNet', 'SWE-bench')
+    """
+    return _DERIVING.sub("", name) if len(name) > 3 else name
+
+
+def family_name(name: str) -> str:
+    """The family a variant spelling belongs to: size and variant suffixes and a plural
+    "s" after a capital dropped ("ViT-L/16", "ViTs" -> "ViT"); other names as they are.
+
+    >>> family_name("ViT-L/16"), family_name("ViTs"), family_name("Arctic-Coder-1.3B")
+    ('ViT', 'ViT', 'Arctic-Coder')
+    """
+    stem = _VARIANT.sub("", name)
+    if len(re.sub(r"\W", "", stem)) < 2:
+        stem = name
+    if re.search(r"[A-Z]s$", stem) and len(stem) > 2:
+        stem = stem[:-1]
+    return stem
+
+
+def canonical_key(name: str, gazetteer: Gazetteer) -> str:
+    """The key of the entity ``name`` names: the gazetteer's when it knows the name (with
+    its size suffixes), else the key of its family (``family_name``)."""
+    known = gazetteer.key_of(name)
+    if known in gazetteer.entries:
+        return known
+    family = family_name(derived_base(name))
+    return gazetteer.key_of(family)
+
+
+@dataclass(frozen=True)
+class Abbreviation:
+    """An acronym and the words it abbreviates, as one sentence writes them side by side:
+    "Balanced Averaging (BANG)", "FRUGAL (Full-Rank Updates with Gradient Splitting)",
+    "Leave-One-Out KNN, or LOOK for short". ``start``/``end``: the acronym's span."""
+
+    short: str
+    long: str
+    start: int
+    end: int
+    long_start: int
+    long_end: int
+
+    @property
+    def named(self) -> bool:
+        """The long form is written as a name (capitalised words, letters capitalised for
+        the acronym's sake), not as a run of ordinary lower-case words."""
+        words = [w for w in re.findall(r"[A-Za-z][\w'-]*", self.long) if len(w) > 3]
+        if len(words) > 1:  # a sentence's first word is capitalised whatever it is
+            words = words[1:]
+        capitals = [w for w in words if w[0].isupper() or odd_casing(w)]
+        return bool(words) and 2 * len(capitals) >= len(words)
+
+
+_SHORT = r"[A-Za-z0-9][\w\-+.]*[A-Za-z0-9+]|[A-Z]"
+_PAREN = re.compile(r"\(\s*([^()]{1,120}?)\s*\)")
+_FOR_SHORT = re.compile(
+    rf"(?P<long>[^,;:()]{{3,120}}?),?\s+(?:or|abbreviated as|short for)\s+"
+    rf"(?P<short>{_SHORT})(?:\s+for\s+short)"
+)
+
+
+def _long_form(short: str, before: str) -> tuple[int, int] | None:
+    """Where in ``before`` (text ending at the parenthesis) the long form of ``short``
+    starts and ends: Schwartz and Hearst's (2003) match, every letter and digit of the
+    acronym found right to left, its first at the start of a word, within
+    ``min(len + 5, 2 * len)`` words."""
+    letters = [c.lower() for c in short if c.isalnum()]
+    if not letters or not short[0].isalnum():
+        return None
+    end = len(before.rstrip(" ,"))
+    words = list(re.finditer(r"\S+", before[:end]))
+    window = words[-min(len(letters) + 5, 2 * len(letters)) :]
+    if not window:
+        return None
+    lo = window[0].start()
+    text = before[lo:end].lower()
+    s, t = len(letters) - 1, len(text) - 1
+    while s >= 0:
+        while t >= 0 and (text[t] != letters[s] or (s == 0 and t > 0 and text[t - 1].isalnum())):
+            t -= 1
+        if t < 0:
+            return None
+        s, t = s - 1, t - 1
+    start = lo + text.rfind(" ", 0, t + 2) + 1
+    long = before[start:end]
+    if len(long) <= len(short) or short.lower() in long.lower().split():
+        return None
+    return start, end
+
+
+def abbreviations(sentence: str) -> list[Abbreviation]:
+    """Every acronym of ``sentence`` written beside its long form, either way round, or as
+    "LONG, or SHORT for short"."""
+    found: list[Abbreviation] = []
+    for match in _PAREN.finditer(sentence):
+        inside = re.split(r"[;,]\s|\s(?:or|and|for)\s", match.group(1))[0].strip()
+        if re.fullmatch(_SHORT, inside) and len(inside) <= 12 and re.search(r"[A-Z]", inside):
+            span = _long_form(inside, sentence[: match.start()])
+            if span is not None:
+                at = match.start(1)
+                found.append(
+                    Abbreviation(inside, sentence[slice(*span)], at, at + len(inside), *span)
+                )
+                continue
+        before = re.search(rf"({_SHORT})\s*$", sentence[: match.start()])
+        words = len(match.group(1).split())
+        if before and 2 <= words <= 12 and re.search(r"[A-Z]", before.group(1)):
+            short = before.group(1)
+            span = _long_form(short, match.group(1))
+            if span is not None and span[0] == 0:
+                at = match.start(1)
+                found.append(
+                    Abbreviation(
+                        short, match.group(1), before.start(1), before.end(1), at, at + span[1]
+                    )
+                )
+    for match in _FOR_SHORT.finditer(sentence):
+        span = _long_form(match.group("short"), match.group("long"))
+        if span is not None:
+            at = match.start("long")
+            found.append(
+                Abbreviation(
+                    match.group("short"),
+                    match.group("long")[span[0] : span[1]],
+                    match.start("short"),
+                    match.end("short"),
+                    at + span[0],
+                    at + span[1],
+                )
+            )
+    return found
