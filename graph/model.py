@@ -8,23 +8,27 @@ so two papers can be linked once per type.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import networkx as nx
 
 from paperkg.graph.embed.knn import Neighbour
 from paperkg.graph.extract.citations import ExternalWork, MetadataCitation
+from paperkg.graph.extract.confidence import Basis
+from paperkg.graph.extract.entities import EntityMention
 from paperkg.graph.extract.extraction import Extraction
 from paperkg.graph.extract.urls import Repo
 from paperkg.graph.papers import Paper
 from paperkg.graph.schema import Label, RelType
 
 __all__ = [
+    "CONFIDENCE_UNKNOWN",
     "add_external_works",
     "add_extraction",
     "count_labels",
     "count_types",
+    "edge_confidence",
     "entity_node_id",
     "is_paper",
     "paper_graph",
@@ -33,6 +37,8 @@ __all__ = [
 ]
 
 _LABEL_OF_KIND = {"method": Label.METHOD, "dataset": Label.DATASET}
+#: The confidence of an edge that carries none: certain, so every threshold lets it through.
+CONFIDENCE_UNKNOWN = 1.0
 
 
 def relationship_type(key: str) -> str:
@@ -89,10 +95,18 @@ def add_extraction(graph: nx.MultiDiGraph[str], extraction: Extraction) -> None:
     names them (curated wins), else ``"text"`` (or ``"metadata"`` for a repo only a feed
     field names); PwC's ``HAS_CODE`` also carries ``official``. Edges keep the text's
     sentence as ``evidence`` whenever the text names the relation too.
+
+    Every paper-to-method and paper-to-dataset edge carries ``confidence`` and ``basis``
+    (what evidence found it), and ``spelling`` when the text writes the name otherwise than
+    the node (``ViT-L/16`` for ViT); the node's ``aliases`` are those spellings. A relation
+    found twice keeps the more confident mention (the other's evidence fills a gap).
     """
+    touched: set[str] = set()
     for paper_id in sorted(extraction.entities):
-        graph.nodes[paper_id]["entities"] = [m.name for m in extraction.entities[paper_id].mentions]
-        for mention in extraction.entities[paper_id].mentions:
+        # Names of other kinds (metrics, hardware, ...) are never nodes (gazetteer.KINDS).
+        mentions = [m for m in extraction.entities[paper_id].mentions if m.kind in _LABEL_OF_KIND]
+        graph.nodes[paper_id]["entities"] = list(dict.fromkeys(m.name for m in mentions))
+        for mention in mentions:
             node = entity_node_id(mention.kind, mention.key)
             if node not in graph:
                 curated = extraction.curated.get(mention.key)
@@ -113,13 +127,15 @@ def add_extraction(graph: nx.MultiDiGraph[str], extraction: Extraction) -> None:
                         "homepage": curated.homepage,
                     }
                     graph.nodes[node].update({k: v for k, v in details.items() if v})
+            touched.add(node)
+            name = graph.nodes[node]["name"]
             aliases = graph.nodes[node]["aliases"]
-            if mention.name not in aliases and mention.name != graph.nodes[node]["name"]:
-                aliases.append(mention.name)
-            edge: dict[str, Any] = {"source": mention.source}
-            if mention.sentence:
-                edge["evidence"] = mention.sentence
-            graph.add_edge(paper_id, node, key=mention.relation, **edge)
+            spelling = mention.spelling or mention.name
+            if spelling != name and spelling not in aliases:
+                aliases.append(spelling)
+            _add_entity_edge(graph, paper_id, node, mention, name)
+    for node in touched:
+        graph.nodes[node]["aliases"].sort(key=lambda alias: (alias.casefold(), alias))
     for paper_id in sorted(extraction.links):
         pages, code = [], []
         for item in extraction.links[paper_id]:
@@ -140,7 +156,7 @@ def add_extraction(graph: nx.MultiDiGraph[str], extraction: Extraction) -> None:
                     )
                 elif _SOURCE_RANK[source] < _SOURCE_RANK[graph.nodes[node]["source"]]:
                     graph.nodes[node]["source"] = source
-                edge = {"source": source}
+                edge: dict[str, Any] = {"source": source}
                 if named is not None and named.official is not None:
                     edge["official"] = named.official
                 graph.add_edge(paper_id, node, key=RelType.HAS_CODE, **edge)
@@ -162,6 +178,51 @@ def add_extraction(graph: nx.MultiDiGraph[str], extraction: Extraction) -> None:
             evidence=citation.evidence,
             entity=citation.entity,
         )
+
+
+def _entity_edge(mention: EntityMention, name: str) -> dict[str, Any]:
+    """The properties of the edge one mention makes (``name``: the node's display name)."""
+    edge: dict[str, Any] = {
+        "source": mention.source,
+        "confidence": float(mention.confidence),
+        "basis": Basis(mention.basis).value,
+    }
+    if mention.sentence:
+        edge["evidence"] = mention.sentence
+    if mention.spelling and mention.spelling != name:
+        edge["spelling"] = mention.spelling
+    return edge
+
+
+def _add_entity_edge(
+    graph: nx.MultiDiGraph[str], paper: str, node: str, mention: EntityMention, name: str
+) -> None:
+    """One edge per paper, entity and relation: of two mentions, the more confident one's
+    properties (the first on a tie), its missing evidence and spelling taken from the other."""
+    edge = _entity_edge(mention, name)
+    if not graph.has_edge(paper, node, mention.relation):
+        graph.add_edge(paper, node, key=mention.relation, **edge)
+        return
+    existing = graph.edges[paper, node, mention.relation]
+    if edge["confidence"] > edge_confidence(existing):
+        kept, other = edge, dict(existing)
+    else:
+        kept, other = dict(existing), edge
+    for gap in ("evidence", "spelling"):
+        if gap not in kept and gap in other:
+            kept[gap] = other[gap]
+    existing.clear()
+    existing.update(kept)
+
+
+def edge_confidence(data: Mapping[str, Any]) -> float:
+    """How sure extraction is of an edge: its ``confidence``, or ``CONFIDENCE_UNKNOWN`` (1.0,
+    let through by every threshold) for edges that carry none (code links, citations,
+    method and dataset links of snapshots built before edges had confidences)."""
+    value = data.get("confidence")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return CONFIDENCE_UNKNOWN
 
 
 def add_external_works(
