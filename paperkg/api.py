@@ -20,6 +20,7 @@ from paperkg.graph.analytics.cluster_changes import UpdateReport, latest_update
 from paperkg.graph.embed.embeddings import Embedder
 from paperkg.graph.embed.search import PaperRows, SimilarHit, similar
 from paperkg.graph.export.files import FileExport, export_gexf, export_graphml
+from paperkg.graph.extract.confidence import check_min_confidence
 from paperkg.graph.neo4j.admin_csv import CsvExport, export_neo4j_csv
 from paperkg.graph.neo4j.store import (
     Neo4jSettings,
@@ -55,9 +56,9 @@ ENTITY_KINDS = ("method", "dataset", "repo")
 #: The pages ``Snapshot.view`` draws, with the options each one takes.
 VIEWS: dict[str, frozenset[str]] = {
     "overview": frozenset({"node_budget", "min_score"}),
-    "cluster": frozenset(),
-    "paper": frozenset({"depth", "node_budget"}),
-    "bridges": frozenset({"top"}),
+    "cluster": frozenset({"min_confidence"}),
+    "paper": frozenset({"depth", "node_budget", "min_confidence"}),
+    "bridges": frozenset({"top", "min_confidence"}),
 }
 #: What ``Snapshot.export`` writes.
 EXPORT_FORMATS = ("graphml", "gexf", "neo4j-csv")
@@ -122,18 +123,22 @@ class Snapshot:
 
     def paper(self, ref: str) -> PaperProfile:
         """Everything the graph knows about one paper (``paperkg paper``): ``ref`` is its id,
-        its title, or a part of the title that no other paper has."""
+        its title, or a part of the title that no other paper has. Its ``entities`` give
+        each method, dataset and repo with the sentence that links it (``evidence``), and
+        the ``basis`` and ``confidence`` of the link."""
         return paper_profile(self.graph, find_paper(self.graph, ref))
 
-    def entities(self, kind: str | None = None) -> list[EntityRow]:
-        """Methods, datasets and repos, most-linked first (``paperkg entities``); ``kind``
-        is one of :data:`ENTITY_KINDS`, or None for all."""
+    def entities(self, kind: str | None = None, *, min_confidence: float = 0.0) -> list[EntityRow]:
+        """Methods, datasets and repos, most-linked first, with their aliases (``paperkg
+        entities``); ``kind`` is one of :data:`ENTITY_KINDS`, or None for all. Only papers
+        linked with at least ``min_confidence`` count (0: every link the snapshot keeps),
+        and entities no such paper links are left out."""
         if kind is not None and kind not in ENTITY_KINDS:
             raise ParameterError(
                 f"kind must be one of {', '.join(ENTITY_KINDS)} (or None), got {kind!r}",
                 param="kind",
             )
-        return entity_rows(self.graph, kind)
+        return entity_rows(self.graph, kind, check_min_confidence(min_confidence))
 
     def clusters(self) -> list[ClusterRow]:
         """Topic clusters with their labels, top entities and links (``paperkg clusters``)."""
@@ -158,11 +163,13 @@ class Snapshot:
         min_score: float | None = None,
         depth: int | None = None,
         top: int | None = None,
+        min_confidence: float | None = None,
     ) -> str:
         """One interactive HTML page, self-contained (``paperkg view``): ``"overview"``,
         ``"cluster"`` (``target`` is the cluster id), ``"paper"`` (``target`` names the
         paper) or ``"bridges"``. Options left None take the view's default; an option the
-        view does not take is refused (:data:`VIEWS`)."""
+        view does not take is refused (:data:`VIEWS`). ``min_confidence`` hides links to
+        methods and datasets that extraction is less sure of (default: none hidden)."""
         options: dict[str, Any] = {
             name: value
             for name, value in (
@@ -170,15 +177,18 @@ class Snapshot:
                 ("min_score", min_score),
                 ("depth", depth),
                 ("top", top),
+                ("min_confidence", min_confidence),
             )
             if value is not None
         }
         _check_view(kind, target, options)
+        if min_confidence is not None:
+            check_min_confidence(min_confidence)
         if kind == "overview":
             drawn = overview(self.graph, **options)
         elif kind == "cluster":
             assert isinstance(target, int)
-            drawn = cluster_view(self.graph, target)
+            drawn = cluster_view(self.graph, target, **options)
         elif kind == "paper":
             drawn = paper_view(self.graph, find_paper(self.graph, str(target)), **options)
         else:

@@ -22,7 +22,9 @@ from paperkg.graph import DEFAULT_OUT, snapshot_stats
 from paperkg.graph.analytics.cluster_changes import UpdateReport
 from paperkg.graph.embed.embeddings import BACKENDS
 from paperkg.graph.export.files import FileExport
+from paperkg.graph.extract.confidence import CONFIDENCE
 from paperkg.graph.neo4j.store import Neo4jSettings, PushReport, check_uri, connect
+from paperkg.graph.report.lookup import PaperProfile
 from paperkg.graph.schema import Label
 from paperkg.loaders import (
     FORMATS,
@@ -53,6 +55,9 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 T = TypeVar("T")
+
+#: What each basis of an entity link is worth, for the --min-confidence help.
+_BASES = ", ".join(f"{basis} {value:g}" for basis, value in CONFIDENCE.items())
 
 
 class CommandError(click.ClickException):
@@ -264,6 +269,14 @@ def force_option(help_text: str) -> Callable[[F], F]:
     return click.option("--force", is_flag=True, help=help_text)
 
 
+def min_confidence_option(help_text: str) -> Callable[[F], F]:
+    """--min-confidence of the commands that read a snapshot: 0 keeps every link it holds
+    (the library checks the value, so a mistake names the flag)."""
+    return click.option(
+        "--min-confidence", type=float, default=0.0, show_default=True, help=help_text
+    )
+
+
 def json_option(func: F) -> F:
     """--json: print JSON instead of a table."""
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(
@@ -351,6 +364,15 @@ def _none_unless_given(ctx: click.Context, param: click.Parameter, value: T) -> 
     help="Extra known method/dataset names (JSON like graph/data/gazetteer.json); repeatable.",
 )
 @click.option(
+    "--min-confidence",
+    type=float,
+    default=DEFAULTS.min_confidence,
+    show_default=True,
+    callback=_none_unless_given,
+    help="Keep only the links to methods and datasets that extraction is at least this sure "
+    f"of, from 0 to 1; a link's confidence comes from what found it ({_BASES}).",
+)
+@click.option(
     "--resolution",
     type=float,
     default=DEFAULTS.resolution,
@@ -425,6 +447,7 @@ def build_command(
     device: str | None,
     backend: str,
     gazetteers: tuple[Path, ...] | None,
+    min_confidence: float | None,
     resolution: float | None,
     min_cluster_size: int | None,
     seed: int | None,
@@ -459,6 +482,7 @@ def build_command(
         min_score=min_score,
         model=model,
         gazetteers=tuple(str(g) for g in gazetteers) if gazetteers is not None else None,
+        min_confidence=min_confidence,
         resolution=resolution,
         min_cluster_size=min_cluster_size,
         seed=seed,
@@ -600,6 +624,11 @@ def similar_command(query: str, out: Path, k: int, as_json: bool) -> None:
     default=None,
     help="Only this kind of entity.",
 )
+@min_confidence_option(
+    "Count only the papers linked with at least this confidence (0 to 1) and leave out "
+    "entities no such paper links; 0 counts every link the snapshot keeps (code links "
+    "carry no confidence and always count)."
+)
 @click.option(
     "--limit",
     type=int,
@@ -608,18 +637,29 @@ def similar_command(query: str, out: Path, k: int, as_json: bool) -> None:
     help="Rows in the table (0: all); --json always gives all.",
 )
 @json_option
-def entities_command(out: Path, kind: str | None, limit: int, as_json: bool) -> None:
+def entities_command(
+    out: Path, kind: str | None, min_confidence: float, limit: int, as_json: bool
+) -> None:
     """Methods, datasets and code repositories in the graph, most-linked first, with the
-    papers that introduce them."""
-    rows = open_snapshot(out).entities(kind)
+    papers that introduce them and the other spellings papers write their names in."""
+    rows = open_snapshot(out).entities(kind, min_confidence=min_confidence)
     if as_json:
         print_json([asdict(row) for row in rows])
         return
     shown = rows if limit <= 0 else rows[:limit]
     print_table(
         f"{len(rows)} entities" + (f" (showing {len(shown)})" if len(shown) < len(rows) else ""),
-        ["kind", "entity", "papers", "introduced by"],
-        [(r.kind, r.name, r.papers, "; ".join(t[:50] for t in r.introduced_by)) for r in shown],
+        ["kind", "entity", "papers", "aliases", "introduced by"],
+        [
+            (
+                r.kind,
+                r.name,
+                r.papers,
+                ", ".join(r.aliases),
+                "; ".join(t[:50] for t in r.introduced_by),
+            )
+            for r in shown
+        ],
     )
 
 
@@ -629,11 +669,17 @@ def entities_command(out: Path, kind: str | None, limit: int, as_json: bool) -> 
 @json_option
 def paper_command(paper: str, out: Path, as_json: bool) -> None:
     """Everything the graph knows about PAPER (an id, a title, or a unique part of one):
-    entities, repos, links, similar papers, citations made and received."""
+    entities, repos, links, similar papers, citations made and received; then each method,
+    dataset and repo with the sentence that links it, what found it (basis) and how sure
+    that is (confidence)."""
     profile = open_snapshot(out).paper(paper)
     if as_json:
         print_json(asdict(profile))
         return
+    _print_paper(profile)
+
+
+def _print_paper(profile: PaperProfile) -> None:
     print_line(profile.title)
     print_line(
         f"{profile.id}  listed {profile.listed or '-'}  sources: {', '.join(profile.sources)}"
@@ -649,6 +695,21 @@ def paper_command(paper: str, out: Path, as_json: bool) -> None:
         ("similar", "; ".join(f"{s['title']} ({s['score']:.2f})" for s in profile.similar[:5])),
     ]
     print_table(None, ["", ""], [(name, value or "-") for name, value in facts])
+    if profile.entities:
+        print_table(
+            "Evidence",
+            ["relation", "entity", "basis", "confidence", "evidence"],
+            [
+                (
+                    e.relation,
+                    e.name + (f" ({e.spelling})" if e.spelling else ""),
+                    e.basis or "-",
+                    f"{e.confidence:.2f}" if e.confidence is not None else "-",
+                    e.evidence or "-",
+                )
+                for e in profile.entities
+            ],
+        )
 
 
 @main.command("clusters")
@@ -843,6 +904,13 @@ def query_export(folder: Path, force: bool) -> None:
     print_line(f"{len(written)} queries written to {folder}")
 
 
+#: --min-confidence of the views that draw links to methods and datasets.
+_VIEW_CONFIDENCE = (
+    "Hide links to methods and datasets with a confidence below this (0 to 1; 0: draw every "
+    "link the snapshot keeps)."
+)
+
+
 @main.group("view")
 def view_group() -> None:
     """Interactive HTML views (one self-contained file each, opens offline in any browser)."""
@@ -902,9 +970,11 @@ def view_overview(out: Path, output: Path, force: bool, node_budget: int, min_sc
 @click.argument("cluster", type=int)
 @out_option
 @output_option("cluster.html")
-def view_cluster(cluster: int, out: Path, output: Path, force: bool) -> None:
+@min_confidence_option(_VIEW_CONFIDENCE)
+def view_cluster(cluster: int, out: Path, output: Path, force: bool, min_confidence: float) -> None:
     """One cluster with its methods, datasets and repos; -1 is the papers in no cluster."""
-    _write_page(open_snapshot(out).view("cluster", cluster), output, force)
+    html = open_snapshot(out).view("cluster", cluster, min_confidence=min_confidence)
+    _write_page(html, output, force)
 
 
 @view_group.command("paper")
@@ -925,12 +995,21 @@ def view_cluster(cluster: int, out: Path, output: Path, force: bool) -> None:
     show_default=True,
     help="A hop that would draw more nodes than this is left out.",
 )
+@min_confidence_option(_VIEW_CONFIDENCE)
 def view_paper(
-    paper: str, out: Path, output: Path, force: bool, depth: int, node_budget: int
+    paper: str,
+    out: Path,
+    output: Path,
+    force: bool,
+    depth: int,
+    node_budget: int,
+    min_confidence: float,
 ) -> None:
     """PAPER's ego network: similar papers, citations both ways, entities and code; each
     paper is expanded once, so a large --depth stops where the graph ends."""
-    html = open_snapshot(out).view("paper", paper, depth=depth, node_budget=node_budget)
+    html = open_snapshot(out).view(
+        "paper", paper, depth=depth, node_budget=node_budget, min_confidence=min_confidence
+    )
     _write_page(html, output, force)
 
 
@@ -940,9 +1019,14 @@ def view_paper(
 @click.option(
     "--top", type=int, default=15, show_default=True, help="Bridge papers and entities shown."
 )
-def view_bridges(out: Path, output: Path, force: bool, top: int) -> None:
+@min_confidence_option(
+    "Count an entity's papers, and the clusters it spans, through links of at least this "
+    "confidence (0 to 1; 0: every link the snapshot keeps)."
+)
+def view_bridges(out: Path, output: Path, force: bool, top: int, min_confidence: float) -> None:
     """Clusters as group nodes with the bridge papers and entities between them."""
-    _write_page(open_snapshot(out).view("bridges", top=top), output, force)
+    html = open_snapshot(out).view("bridges", top=top, min_confidence=min_confidence)
+    _write_page(html, output, force)
 
 
 @main.group("fetch")

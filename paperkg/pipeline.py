@@ -16,6 +16,7 @@ from paperkg.graph.analytics.analyse import AnalyticsOptions, analyse
 from paperkg.graph.embed.embeddings import DEFAULT_MODEL, Embedder, embed_texts
 from paperkg.graph.embed.knn import build_knn_index, knn_edges
 from paperkg.graph.extract.citations import ExternalWork, external_citations
+from paperkg.graph.extract.confidence import DEFAULT_MIN_CONFIDENCE, check_min_confidence
 from paperkg.graph.extract.extraction import extract_corpus
 from paperkg.graph.extract.gazetteer import load_gazetteer
 from paperkg.graph.model import (
@@ -63,6 +64,7 @@ DEFAULTS = Settings(
     seed=42,
     gazetteers=(),
     external_refs=False,
+    min_confidence=DEFAULT_MIN_CONFIDENCE,
 )
 
 
@@ -71,9 +73,10 @@ class BuildOptions:
     """What a build does besides reading sources.
 
     The settings a snapshot keeps (``k``, ``min_score``, ``model``, ``gazetteers``,
-    ``resolution``, ``min_cluster_size``, ``seed``, ``external_refs``) are None when not
-    given: a build adding to a snapshot then keeps the snapshot's, else takes ``DEFAULTS``'.
-    So ``min_score=None`` keeps a snapshot's threshold (``-1.0`` links all ``k``).
+    ``resolution``, ``min_cluster_size``, ``seed``, ``external_refs``, ``min_confidence``)
+    are None when not given: a build adding to a snapshot then keeps the snapshot's, else
+    takes ``DEFAULTS``'. So ``min_score=None`` keeps a snapshot's threshold (``-1.0`` links
+    all ``k``).
     """
 
     k: int | None = None
@@ -96,9 +99,14 @@ class BuildOptions:
     external_refs: bool | None = None
     #: Refuse to build more papers than this (None: only the memory check applies).
     max_papers: int | None = None
+    #: Keep the method and dataset links extraction is at least this sure of (0 to 1;
+    #: ``DEFAULT_MIN_CONFIDENCE`` drops only undefined bare acronyms).
+    min_confidence: float | None = None
 
     def __post_init__(self) -> None:
         _check_settings(self.k, self.min_score, self.resolution, self.min_cluster_size)
+        if self.min_confidence is not None:
+            check_min_confidence(self.min_confidence)
         if self.max_papers is not None and self.max_papers < 1:
             raise ParameterError(
                 f"max_papers must be at least 1, got {self.max_papers}", param="max_papers"
@@ -120,10 +128,12 @@ class BuildOptions:
             seed=_given(self.seed, kept.seed),
             gazetteers=_given(self.gazetteers, kept.gazetteers),
             external_refs=_given(self.external_refs, kept.external_refs),
+            min_confidence=_given(self.min_confidence, kept.min_confidence),
         )
         _check_settings(
             settings.k, settings.min_score, settings.resolution, settings.min_cluster_size
         )
+        check_min_confidence(settings.min_confidence)
         return settings
 
 
@@ -242,7 +252,11 @@ def _build(
 
     started = time.perf_counter()
     extraction = extract_corpus(
-        papers, gazetteer, progress=stage_progress(progress, "extract"), catalogue=catalogue
+        papers,
+        gazetteer,
+        progress=stage_progress(progress, "extract"),
+        catalogue=catalogue,
+        min_confidence=settings.min_confidence,
     )
     seconds["extract"] = time.perf_counter() - started
 
@@ -312,6 +326,7 @@ def _build(
         versions=_versions(),
         gazetteers=settings.gazetteers,
         external_refs=settings.external_refs,
+        min_confidence=settings.min_confidence,
         analytics=analytics,
         updates=_updates(previous, loaded.files, len(papers), embedded.computed, analytics),
     )

@@ -38,6 +38,7 @@ def test_a_python_caller_sees_the_parameter_and_the_cli_the_flag(tmp_path: Path)
         ({"min_cluster_size": 0}, "min_cluster_size", "--min-cluster-size"),
         ({"max_papers": 0}, "max_papers", "--max-papers"),
         ({"batch_size": 0}, "batch_size", "--batch-size"),
+        ({"min_confidence": 1.5}, "min_confidence", "--min-confidence"),
     ],
 )
 def test_each_build_setting_is_named_as_a_parameter_and_as_a_flag(
@@ -174,6 +175,10 @@ def test_each_method_returns_what_its_command_prints(api_out: Path):
         (["paper", "FoldLite"], snapshot.paper("FoldLite")),
         (["entities"], snapshot.entities()),
         (["entities", "--kind", "dataset"], snapshot.entities("dataset")),
+        (
+            ["entities", "--min-confidence", "0.8"],
+            snapshot.entities(min_confidence=0.8),
+        ),
         (["clusters"], snapshot.clusters()),
         (["clusters", "--changes"], snapshot.cluster_changes()),
         (["bridges", "--top", "3"], snapshot.bridges(3)),
@@ -196,6 +201,10 @@ def test_views_and_exports_are_the_pages_and_files_the_commands_write(
         (["cluster", "1"], snapshot.view("cluster", 1)),
         (["paper", "FoldLite", "--depth", "2"], snapshot.view("paper", "FoldLite", depth=2)),
         (["bridges", "--top", "4"], snapshot.view("bridges", top=4)),
+        (
+            ["cluster", "1", "--min-confidence", "0.8"],
+            snapshot.view("cluster", 1, min_confidence=0.8),
+        ),
     ]
     for number, (args, html) in enumerate(views):
         page = tmp_path / f"{number}.html"
@@ -235,6 +244,21 @@ def test_wrong_arguments_are_refused_by_parameter_name(api_out: Path):
             "depth does not apply to the overview view (it takes min_score, node_budget)",
         ),
         (lambda: snapshot.view("paper", "FoldLite", depth=0), "depth", "depth must be at least 1"),
+        (
+            lambda: snapshot.entities(min_confidence=-1),
+            "min_confidence",
+            "min_confidence must be between 0 and 1, got -1",
+        ),
+        (
+            lambda: snapshot.view("bridges", min_confidence=2.0),
+            "min_confidence",
+            "min_confidence must be between 0 and 1, got 2.0",
+        ),
+        (
+            lambda: snapshot.view("overview", min_confidence=0.5),
+            "min_confidence",
+            "min_confidence does not apply to the overview view",
+        ),
         (lambda: snapshot.export("pdf", "x.pdf"), "fmt", "fmt must be one of graphml, gexf"),
         (
             lambda: snapshot.export("gexf", "x.gexf", database="papers"),

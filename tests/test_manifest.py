@@ -77,7 +77,14 @@ def test_a_built_manifest_reads_and_writes_back_unchanged(built: Path):
 
 def test_a_format_1_manifest_reads_as_none_and_writes_back_unchanged(built: Path):
     data = raw(built)
-    for field in ("analytics", "gazetteers", "updates", "external_refs", "supersedes"):
+    for field in (
+        "analytics",
+        "gazetteers",
+        "updates",
+        "external_refs",
+        "supersedes",
+        "min_confidence",
+    ):
         data.pop(field)
     data["counts"].pop("stubs")
     for field in ("backend", "precision"):
@@ -91,6 +98,7 @@ def test_a_format_1_manifest_reads_as_none_and_writes_back_unchanged(built: Path
     assert manifest.to_json() == data  # nothing absent comes back as null
     assert manifest.format_version == 1
     assert (manifest.analytics, manifest.updates, manifest.counts.stubs) == (None, None, None)
+    assert manifest.min_confidence is None
     assert (manifest.model.backend, manifest.inputs[0].resolved) == (None, None)
     assert not manifest.tells_supersedes
     assert manifest.counts.papers == manifest.counts.nodes["Paper"]
@@ -131,6 +139,10 @@ WRONG = {
     "a checksum of another shape": (
         lambda m: m.update(supersedes="abc"),
         "supersedes must be a SHA-256 hex digest, got 'abc'",
+    ),
+    "a min_confidence above 1": (
+        lambda m: m.update(min_confidence=1.5),
+        "min_confidence must be a number between 0 and 1, got 1.5",
     ),
     "an infinite min_score": (
         lambda m: m["knn"].update(min_score=float("inf")),
@@ -219,9 +231,16 @@ def test_a_build_given_no_model_keeps_the_snapshots_model(snap: Path):
 
 def test_options_not_given_resolve_to_the_defaults_without_a_snapshot():
     assert BuildOptions().settings() == DEFAULTS
-    given = BuildOptions(k=4, min_score=0.2, gazetteers=("g.json",), external_refs=True)
+    given = BuildOptions(
+        k=4, min_score=0.2, gazetteers=("g.json",), external_refs=True, min_confidence=0.8
+    )
     assert given.settings(DEFAULTS) == dataclasses.replace(
-        DEFAULTS, k=4, min_score=0.2, gazetteers=("g.json",), external_refs=True
+        DEFAULTS,
+        k=4,
+        min_score=0.2,
+        gazetteers=("g.json",),
+        external_refs=True,
+        min_confidence=0.8,
     )
 
 
@@ -236,7 +255,15 @@ def test_a_kept_setting_out_of_range_is_refused_like_a_given_one():
 def test_the_build_commands_defaults_are_the_librarys():
     """The click options show the library's defaults; they define none of their own."""
     defaults = {param.name: param.default for param in main.commands["build"].params}
-    for name in ("k", "min_score", "model", "resolution", "min_cluster_size", "seed"):
+    for name in (
+        "k",
+        "min_score",
+        "model",
+        "resolution",
+        "min_cluster_size",
+        "seed",
+        "min_confidence",
+    ):
         assert defaults[name] == getattr(DEFAULTS, name), name
     assert defaults["batch_size"] == BuildOptions().batch_size
     assert defaults["backend"] == BuildOptions().backend

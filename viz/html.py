@@ -139,6 +139,8 @@ def _node_text(node: str, data: dict[str, Any], cluster_labels: dict[int, str]) 
     name = data.get("name") or data.get("url") or node
     links = [{"text": data["url"], "url": data["url"]}] if kind == Label.REPO else []
     facts = [("Kind", kind), ("Clusters", ", ".join(map(str, data.get("clusters", []))))]
+    if data.get("aliases"):
+        facts.append(("Also written", ", ".join(data["aliases"])))
     return {
         "label": _shorten(name, 30),
         "heading": name,
@@ -147,6 +149,16 @@ def _node_text(node: str, data: dict[str, Any], cluster_labels: dict[int, str]) 
         "abstract": "",
         "links": links,
     }
+
+
+def _edge_title(kind: str, props: dict[str, Any]) -> str:
+    """An edge's hover text: its type, with its score or the basis and confidence of a link
+    to a method or dataset."""
+    if "score" in props:
+        return f"{kind} {props['score']:.3f}"
+    if isinstance(props.get("confidence"), int | float):
+        return f"{kind} ({props.get('basis', '?')}, confidence {props['confidence']:.2f})"
+    return kind
 
 
 def _positions(view: ViewGraph, seed: int) -> dict[str, tuple[float, float]]:
@@ -208,7 +220,7 @@ def render_html(view: ViewGraph, *, seed: int = 42) -> str:
             color=style["color"],
             arrows=style["arrows"],
             width=width,
-            title=kind + (f" {props['score']:.3f}" if "score" in props else ""),
+            title=_edge_title(kind, props),
         )
     nodes, edges, _heading, _height, _width, _options = net.get_network_data()
     legend = [

@@ -13,7 +13,7 @@ from typing import Any
 import networkx as nx
 
 from paperkg.errors import NotFoundError, ParameterError
-from paperkg.graph.model import is_paper, relationship_type
+from paperkg.graph.model import edge_confidence, is_paper, relationship_type
 from paperkg.graph.report.lookup import bridge_report
 from paperkg.graph.schema import Label, RelType
 
@@ -49,6 +49,13 @@ class ViewGraph:
     def link(self, source: str, target: str, kind: str, props: dict[str, Any]) -> None:
         if source in self.nodes and target in self.nodes and source != target:
             self.edges.append((source, target, kind, dict(props)))
+
+
+def _confidence_note(view: ViewGraph, min_confidence: float) -> None:
+    if min_confidence > 0:
+        view.notes.append(
+            f"links to methods and datasets with confidence below {min_confidence:g} are hidden"
+        )
 
 
 def _papers(graph: nx.MultiDiGraph[str]) -> list[str]:
@@ -109,8 +116,11 @@ def overview(
     return view
 
 
-def cluster_view(graph: nx.MultiDiGraph[str], cluster: int) -> ViewGraph:
-    """One cluster's papers with their methods, datasets and repos."""
+def cluster_view(
+    graph: nx.MultiDiGraph[str], cluster: int, *, min_confidence: float = 0.0
+) -> ViewGraph:
+    """One cluster's papers with their methods, datasets and repos (linked with at least
+    ``min_confidence``)."""
     node = f"cluster:{cluster}"
     if node not in graph:
         known = sorted(
@@ -125,19 +135,27 @@ def cluster_view(graph: nx.MultiDiGraph[str], cluster: int) -> ViewGraph:
     for paper in members:
         for _u, target, key, data in graph.out_edges(paper, keys=True, data=True):
             kind = relationship_type(key)
+            if edge_confidence(data) < min_confidence:
+                continue
             if kind in (RelType.USES, RelType.INTRODUCES, RelType.EVALUATES_ON, RelType.HAS_CODE):
                 view.add(graph, target)
                 view.link(paper, target, kind, data)
     _paper_edges(graph, view, 3, 0.0)
     view.notes.append(f"{len(members)} papers of cluster {cluster} with their entities and code")
+    _confidence_note(view, min_confidence)
     return view
 
 
 def paper_view(
-    graph: nx.MultiDiGraph[str], paper: str, depth: int = 1, *, node_budget: int = DEFAULT_BUDGET
+    graph: nx.MultiDiGraph[str],
+    paper: str,
+    depth: int = 1,
+    *,
+    node_budget: int = DEFAULT_BUDGET,
+    min_confidence: float = 0.0,
 ) -> ViewGraph:
     """A paper's ego network out to ``depth`` hops: similar papers, citations both ways,
-    entities, repos.
+    entities (linked with at least ``min_confidence``), repos.
 
     Breadth-first: each paper is expanded once and each edge drawn once, so a depth past the
     graph's reach draws what that reach draws. A hop that would take the view past
@@ -162,6 +180,8 @@ def paper_view(
                 kind = relationship_type(key)
                 if kind in (RelType.IN_CLUSTER, RelType.LINKS_TO) or (u, v, key) in drawn:
                     continue
+                if edge_confidence(data) < min_confidence:
+                    continue
                 other = v if u == node else u
                 if other not in view.nodes:
                     found[other] = None
@@ -180,16 +200,20 @@ def paper_view(
         frontier = [n for n in found if graph.nodes[n].get("type") == Label.PAPER]
         shown = level
     view.notes.insert(0, f"depth {shown}: similar papers, citations both ways, entities and code")
+    _confidence_note(view, min_confidence)
     return view
 
 
-def bridges_view(graph: nx.MultiDiGraph[str], top: int = 15) -> ViewGraph:
-    """Clusters as group nodes, with the top bridge papers and bridging entities between them."""
+def bridges_view(
+    graph: nx.MultiDiGraph[str], top: int = 15, *, min_confidence: float = 0.0
+) -> ViewGraph:
+    """Clusters as group nodes, with the top bridge papers and bridging entities between them
+    (entities spanning clusters through links of at least ``min_confidence``)."""
     view = ViewGraph.of(graph, "Bridges between clusters")
     for node, data in graph.nodes(data=True):
         if data.get("type") == Label.CLUSTER and data["id"] >= 0:
             view.add(graph, node)
-    report = bridge_report(graph, top)
+    report = bridge_report(graph, top, min_confidence)
     for bridge in report.papers:
         view.add(graph, bridge.id)
         for cluster in bridge.joins:
@@ -209,4 +233,5 @@ def bridges_view(graph: nx.MultiDiGraph[str], top: int = 15) -> ViewGraph:
         f"top {len(report.papers)} bridge papers and {len(report.entities)} "
         "bridging entities; cluster nodes sized by paper count"
     )
+    _confidence_note(view, min_confidence)
     return view

@@ -4,6 +4,7 @@ profile."""
 from paperkg.graph.report.lookup import (
     BridgeReport,
     ClusterRow,
+    EntityLink,
     EntityRow,
     PaperProfile,
     bridge_report,
@@ -17,6 +18,7 @@ from paperkg.graph.report.stats import snapshot_stats
 __all__ = [
     "BridgeReport",
     "ClusterRow",
+    "EntityLink",
     "EntityRow",
     "PaperProfile",
     "bridge_report",

@@ -11,12 +11,13 @@ import networkx as nx
 
 from paperkg.errors import NotFoundError
 from paperkg.graph.extract.normalize import fold
-from paperkg.graph.model import is_paper, relationship_type
+from paperkg.graph.model import edge_confidence, is_paper, relationship_type
 from paperkg.graph.schema import Label, RelType
 
 __all__ = [
     "BridgeReport",
     "ClusterRow",
+    "EntityLink",
     "EntityRow",
     "PaperProfile",
     "bridge_report",
@@ -27,17 +28,45 @@ __all__ = [
 ]
 
 _KIND_LABELS = {"method": Label.METHOD, "dataset": Label.DATASET, "repo": Label.REPO}
+#: The order a paper's entity links are listed in.
+_RELATION_ORDER: dict[str, int] = {
+    RelType.INTRODUCES: 0,
+    RelType.USES: 1,
+    RelType.EVALUATES_ON: 2,
+    RelType.HAS_CODE: 3,
+}
 
 
 @dataclass(frozen=True)
 class EntityRow:
-    """One method, dataset or repo with the number of papers linked to it."""
+    """One method, dataset or repo with the number of papers linked to it, the titles of
+    those introducing it, and the other spellings papers write its name in (``aliases``)."""
 
     kind: str
     name: str
     key: str
     papers: int
     introduced_by: list[str]
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EntityLink:
+    """How a paper relates to one method, dataset or repo: the relation (``INTRODUCES``,
+    ``USES``, ``EVALUATES_ON``, ``HAS_CODE``), the sentence that says so (``evidence``,
+    empty when only a curated source or a code field names it), what found it (``basis``)
+    and how sure that is (``confidence``; None for code links, which carry none), and the
+    name as the paper writes it when that differs (``spelling``)."""
+
+    relation: str
+    kind: str
+    name: str
+    key: str
+    evidence: str
+    basis: str | None
+    confidence: float | None
+    source: str | None
+    spelling: str | None = None
 
 
 @dataclass
@@ -54,6 +83,9 @@ class PaperProfile:
     uses: list[str] = field(default_factory=list)
     evaluates_on: list[str] = field(default_factory=list)
     repos: list[str] = field(default_factory=list)
+    #: Every link above with its evidence, basis and confidence: introductions, uses,
+    #: evaluations, then code; most confident first within each.
+    entities: list[EntityLink] = field(default_factory=list)
     similar: list[dict[str, object]] = field(default_factory=list)
     cites: list[dict[str, object]] = field(default_factory=list)
     cited_by: list[dict[str, object]] = field(default_factory=list)
@@ -81,18 +113,28 @@ def find_paper(graph: nx.MultiDiGraph[str], query: str) -> str:
     raise NotFoundError(f"{len(partial)} papers match {query!r} (e.g. {names}); be more specific")
 
 
-def entity_rows(graph: nx.MultiDiGraph[str], kind: str | None = None) -> list[EntityRow]:
-    """Methods, datasets and repos with paper counts, most-linked first."""
+def entity_rows(
+    graph: nx.MultiDiGraph[str], kind: str | None = None, min_confidence: float = 0.0
+) -> list[EntityRow]:
+    """Methods, datasets and repos with paper counts, most-linked first.
+
+    Only links of at least ``min_confidence`` count (links without a confidence, such as
+    code links, always do); an entity no such link reaches is left out.
+    """
     labels = {_KIND_LABELS[kind]} if kind else set(_KIND_LABELS.values())
     rows = []
     for node, data in graph.nodes(data=True):
         if data.get("type") not in labels:
             continue
-        papers = {u for u, _v in graph.in_edges(node)}
+        links = [
+            (u, key)
+            for u, _v, key, edge in graph.in_edges(node, keys=True, data=True)
+            if edge_confidence(edge) >= min_confidence
+        ]
+        if not links:
+            continue
         introduced = sorted(
-            graph.nodes[u]["title"]
-            for u, _v, key in graph.in_edges(node, keys=True)
-            if key == RelType.INTRODUCES
+            graph.nodes[u]["title"] for u, key in links if key == RelType.INTRODUCES
         )
         label = data["type"]
         rows.append(
@@ -100,8 +142,9 @@ def entity_rows(graph: nx.MultiDiGraph[str], kind: str | None = None) -> list[En
                 kind=label.lower(),
                 name=data["name"] if label != Label.REPO else data["url"],
                 key=data.get("key", data.get("url", node)),
-                papers=len(papers),
+                papers=len({u for u, _key in links}),
                 introduced_by=introduced,
+                aliases=list(data.get("aliases") or []),
             )
         )
     rows.sort(key=lambda r: (-r.papers, r.kind, r.name.casefold()))
@@ -137,6 +180,7 @@ def paper_profile(graph: nx.MultiDiGraph[str], paper: str) -> PaperProfile:
         kind = relationship_type(key)
         if kind in by_relation:
             by_relation[kind].append(_entity_name(graph, target))
+            profile.entities.append(_entity_link(graph, kind, target, edge))
         elif kind == RelType.SIMILAR_TO:
             similar.append(
                 {
@@ -167,7 +211,28 @@ def paper_profile(graph: nx.MultiDiGraph[str], paper: str) -> PaperProfile:
             )
     similar.sort(key=lambda s: s["rank"])
     profile.similar = similar
+    profile.entities.sort(
+        key=lambda e: (_RELATION_ORDER[e.relation], -(e.confidence or 0.0), e.name.casefold())
+    )
     return profile
+
+
+def _entity_link(
+    graph: nx.MultiDiGraph[str], relation: str, target: str, edge: dict[str, Any]
+) -> EntityLink:
+    data = graph.nodes[target]
+    confidence = edge.get("confidence")
+    return EntityLink(
+        relation=relation,
+        kind=str(data.get("type", "")).lower(),
+        name=_entity_name(graph, target),
+        key=str(data.get("key", data.get("url", target))),
+        evidence=str(edge.get("evidence") or ""),
+        basis=edge.get("basis"),
+        confidence=float(confidence) if isinstance(confidence, int | float) else None,
+        source=edge.get("source"),
+        spelling=edge.get("spelling"),
+    )
 
 
 @dataclass(frozen=True)
@@ -243,9 +308,11 @@ class BridgeReport:
     entities: list[BridgeEntity]
 
 
-def bridge_report(graph: nx.MultiDiGraph[str], top: int = 10) -> BridgeReport:
+def bridge_report(
+    graph: nx.MultiDiGraph[str], top: int = 10, min_confidence: float = 0.0
+) -> BridgeReport:
     """Papers with the highest bridge score (and the clusters their links join), and entities
-    spanning the most clusters."""
+    spanning the most clusters through links of at least ``min_confidence``."""
     papers = []
     for node, data in graph.nodes(data=True):
         if data.get("type") != Label.PAPER or "bridge_score" not in data:
@@ -270,15 +337,26 @@ def bridge_report(graph: nx.MultiDiGraph[str], top: int = 10) -> BridgeReport:
             )
         )
     papers.sort(key=lambda p: (-p.bridge_score, p.id))
-    entities = [
-        BridgeEntity(
-            data["type"].lower(),
-            data.get("name") or data["url"],
-            data["clusters"],
-            graph.in_degree(node),
-        )
-        for node, data in graph.nodes(data=True)
-        if data.get("bridging")
-    ]
+    entities = _bridging_entities(graph, min_confidence)
     entities.sort(key=lambda e: (-len(e.clusters), -e.papers, e.name.casefold()))
     return BridgeReport(papers[:top], entities[:top])
+
+
+def _bridging_entities(graph: nx.MultiDiGraph[str], min_confidence: float) -> list[BridgeEntity]:
+    """Entities whose papers linked with at least ``min_confidence`` sit in two or more
+    clusters, with the number of such links: with every link, the build's ``bridging``
+    entities and their ``clusters`` (fewer links never span more clusters)."""
+    found = []
+    for node, data in graph.nodes(data=True):
+        if not data.get("bridging"):
+            continue
+        linked = [
+            u
+            for u, _v, edge in graph.in_edges(node, data=True)
+            if edge_confidence(edge) >= min_confidence
+        ]
+        clusters = sorted({c for u in linked if (c := graph.nodes[u].get("cluster", -1)) >= 0})
+        if len(clusters) >= 2:
+            name = data.get("name") or data["url"]
+            found.append(BridgeEntity(data["type"].lower(), name, clusters, len(linked)))
+    return found

@@ -109,6 +109,12 @@ def _finite(value: object, where: str) -> float:
     raise _wrong(where, "a number", value)
 
 
+def _confidence(value: object, where: str) -> float:
+    if (_is_int(value) or isinstance(value, float)) and 0.0 <= value <= 1.0:
+        return value
+    raise _wrong(where, "a number between 0 and 1", value)
+
+
 def _sha256(value: object, where: str) -> str:
     if isinstance(value, str) and len(value) == 64 and set(value) <= set("0123456789abcdef"):
         return value
@@ -482,6 +488,7 @@ class Settings:
     seed: int
     gazetteers: tuple[str, ...]
     external_refs: bool
+    min_confidence: float
 
 
 def is_file_name(name: str) -> bool:
@@ -507,6 +514,8 @@ class Manifest(_Record):
     versions: Mapping[str, str] | None = None
     gazetteers: tuple[str, ...] | None = None
     external_refs: bool | None = None
+    #: The confidence below which the build dropped method and dataset links (older: None).
+    min_confidence: float | None = None
     analytics: Analytics | None = None
     updates: tuple[Update, ...] | None = None
     supersedes: str | None = None
@@ -529,6 +538,7 @@ class Manifest(_Record):
             seed=_first(analytics.seed, defaults.seed),
             gazetteers=_first(self.gazetteers, defaults.gazetteers),
             external_refs=_first(self.external_refs, defaults.external_refs),
+            min_confidence=_first(self.min_confidence, defaults.min_confidence),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -560,6 +570,7 @@ class Manifest(_Record):
             versions=found.may("versions", _map_of(_text)),
             gazetteers=found.may("gazetteers", _list_of(_text)),
             external_refs=found.may("external_refs", _flag),
+            min_confidence=found.may("min_confidence", _confidence),
             supersedes=found.may("supersedes", _nullable(_sha256)),
             analytics=found.may("analytics", Analytics.from_json),
             updates=found.may("updates", _list_of(Update.from_json)),
