@@ -213,15 +213,23 @@ def _node_rows(snapshot: StoredSnapshot, label: str) -> list[dict[str, Any]]:
 
 
 def _relationship_rows(snapshot: StoredSnapshot, rel: str, target: str) -> list[dict[str, Any]]:
+    """One row per relationship of type ``rel`` to a ``target`` node. Each row names every
+    property any relationship of the kind has, None where it has none: ``SET r += props``
+    then removes what an earlier push left (a ``spelling`` or ``evidence`` no longer found)."""
     graph = snapshot.graph
+    edges = [
+        (u, v, d)
+        for u, v, key, d in graph.edges(keys=True, data=True)
+        if relationship_type(key) == rel and graph.nodes[v]["type"] == target
+    ]
+    names = sorted({name for _u, _v, d in edges for name in d})
     return [
         {
             "source": _key_value(snapshot, u),
             "target": _key_value(snapshot, v),
-            "props": {k: _neo4j_value(x) for k, x in d.items()},
+            "props": {name: _neo4j_value(d.get(name)) for name in names},
         }
-        for u, v, key, d in graph.edges(keys=True, data=True)
-        if relationship_type(key) == rel and graph.nodes[v]["type"] == target
+        for u, v, d in edges
     ]
 
 
