@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from paperkg.graph.extract.english import odd_casing
+from paperkg.graph.extract.english import is_common_word, odd_casing
 from paperkg.graph.extract.gazetteer import Gazetteer
 
 __all__ = ["Abbreviation", "abbreviations", "canonical_key", "derived_base", "family_name"]
@@ -21,7 +21,7 @@ __all__ = ["Abbreviation", "abbreviations", "canonical_key", "derived_base", "fa
 _VARIANT = re.compile(
     r"(?:[-_\s](?:[SBLHGMT]|XS|XL|XXL|Huge|Giant|Large|Base|Small|Tiny|Mini|Medium|"
     r"large|base|small|tiny|mini|medium|huge|Instruct|instruct|Chat|chat|Base|"
-    r"v?\d+(?:\.\d+)*[BMKbmk]|[BLSH]/\d+|v\d+(?:\.\d+)*|SFT|DPO|RL|RM)"
+    r"v?\d+(?:\.\d+)*[BMKbmk]|[BLSH]/\d+|v\d+(?:\.\d+)*)"
     r"(?:/\d+)?|(?<=[a-z])(?:Base|Large|Small|Tiny|Huge))+$"
 )
 #: Words that turn a name into an adjective or a participle: "CLIP-based", "GPT-series".
@@ -46,12 +46,12 @@ def family_name(name: str) -> str:
     """The family a variant spelling belongs to: size and variant suffixes and a plural
     "s" after a capital dropped ("ViT-L/16", "ViTs" -> "ViT"); other names as they are.
 
-    >>> family_name("ViT-L/16"), family_name("ViTs"), family_name("Arctic-Coder-1.3B")
-    ('ViT', 'ViT', 'Arctic-Coder')
+    >>> family_name("ViT-L/16"), family_name("ViTs"), family_name("FoldLite-1.3B")
+    ('ViT', 'ViT', 'FoldLite')
     """
     stem = _VARIANT.sub("", name)
-    if len(re.sub(r"\W", "", stem)) < 2:
-        stem = name
+    if stem != name and (len(re.sub(r"\W", "", stem)) < 3 or is_common_word(stem)):
+        stem = name  # "Time-300B", "BM-6B", "IN-21K": the size is part of the name
     if re.search(r"[A-Z]s$", stem) and len(stem) > 2:
         stem = stem[:-1]
     return stem
@@ -63,8 +63,11 @@ def canonical_key(name: str, gazetteer: Gazetteer) -> str:
     known = gazetteer.key_of(name)
     if known in gazetteer.entries:
         return known
-    family = family_name(derived_base(name))
-    return gazetteer.key_of(family)
+    base = derived_base(name)
+    member = gazetteer.key_of(_VARIANT.sub("", base) or base)
+    if member in gazetteer.entries:  # "Whisper-large-v3": a known family's member
+        return member
+    return gazetteer.key_of(family_name(base))
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,23 @@ def odd_casing(token: str) -> bool:
     return False
 
 
+_CAMEL_PIECE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+")
+
+
+def _compound(token: str) -> bool:
+    """CamelCase of whole words ("ToMe", "FoldLite"): a coined compound, not word play,
+    whose capitals split a word into pieces that are no words ("BAlaNced", "GaLore")."""
+    if token.isupper():
+        return False
+    pieces = _CAMEL_PIECE.findall(token)
+    # a two-letter piece must be a function word ("To", "Me"), not a fragment ("Ga")
+    return (
+        len(pieces) >= 2
+        and all(zipf(p) >= (COMMON_ZIPF if len(p) > 2 else 5.0) for p in pieces if len(p) > 1)
+        and all(len(p) > 1 for p in pieces)
+    )
+
+
 def ordinary_word(token: str) -> bool:
     """``token`` spells only common English words, written in capitals or odd casing
     ("LARGE", "BAlaNced", "visiOn-Language"), so its shape alone makes no name of it.
@@ -86,7 +103,7 @@ def ordinary_word(token: str) -> bool:
     if not parts or not (token.isupper() or odd_casing(token)):
         return False
     letters = "".join(parts)
-    if len(letters) <= 3:
+    if len(letters) <= 3 or _compound(token):
         return False
     floor = COMMON_ZIPF if token.isupper() else ODD_CASING_ZIPF
     return all(zipf(part) >= floor for part in parts) or zipf(letters) >= floor

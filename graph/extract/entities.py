@@ -16,7 +16,7 @@ from paperkg.graph.extract.aliases import abbreviations, canonical_key, derived_
 from paperkg.graph.extract.confidence import CONFIDENCE, Basis
 from paperkg.graph.extract.english import ordinary_word
 from paperkg.graph.extract.gazetteer import KINDS, Gazetteer, GazetteerEntry, entity_key
-from paperkg.graph.extract.kinds import kind_of_name, kind_vote
+from paperkg.graph.extract.kinds import context_vote, kind_of_name, kind_vote, neighbour_vote
 from paperkg.graph.extract.names import (
     TITLE_WORDS,
     coined,
@@ -219,9 +219,8 @@ def introduced_names(title: str, abstract: str) -> list[tuple[str, str, str]]:
                 # "named SKIP, COPY and GENerate": an ordinary word needs "we propose"
                 add(name, _kind_from_context(context), sentence, at, number == 0 or bool(pair))
         for pair in pairs:
-            defining = pair.short in sentence[pair.end : pair.end + 12] or (
-                verb is not None and verb.start() < pair.long_start and pair.named
-            )
+            # "we propose a method called Balanced Averaging (BANG)": the verb governs it
+            defining = verb is not None and 0 <= pair.long_start - verb.end() <= 60 and pair.named
             if defining or sentence[pair.end : pair.end + 10].strip().startswith("for short"):
                 context = sentence[max(0, pair.long_start - 60) : pair.end + 60]
                 add(pair.short, _kind_from_context(context), sentence, pair.start)
@@ -240,10 +239,11 @@ _TOKEN = re.compile(r"(?<![\w/.\-\\])(?<!\\\")[A-Za-z0-9][\w+]*(?:[-.][\w+]+)*(?
 _VARIANT_TAIL = re.compile(r"^(?:/\d+|-[BLSHG]/\d+)")
 
 
-def _shape_basis(name: str, vote: int) -> Basis | None:
+def _shape_basis(name: str, context: int) -> Basis:
     """How much a coined-looking name found by its shape alone is worth: a telling context
-    makes it a pattern, CamelCase or digits a shape, bare capitals only an acronym."""
-    if vote:
+    (``context_vote``) makes it a pattern, CamelCase or digits a shape, bare capitals only
+    an acronym."""
+    if context:
         return Basis.PATTERN
     if re.fullmatch(r"[A-Z][A-Z\-+]*[A-Z+]", name):
         return Basis.ACRONYM
@@ -393,8 +393,9 @@ def extract_entities(
                 if any(a <= at < b for a, b in covered[text]):
                     continue
                 key = canonical_key(name, gazetteer)
-                vote = kind_vote(text, at, at + len(spelling), known_kind)
-                basis = _shape_basis(name, vote)
+                context = context_vote(text, at, at + len(spelling))
+                vote = context + neighbour_vote(text, at, at + len(spelling), known_kind)
+                basis = _shape_basis(name, context)
                 held = mentions.get(key)
                 if held is not None:
                     if CONFIDENCE[basis] > held.confidence and held.basis in _SHAPE_BASES:

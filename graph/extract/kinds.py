@@ -39,7 +39,10 @@ _DATASET_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _METHOD_BEFORE = re.compile(
-    r"\b(?:outperforms?|outperforming|than|compared (?:to|with)|fine-?tun(?:e|es|ed|ing)|"
+    r"\b(?:baselines?|methods?|models?|approaches|architectures?|algorithms?|optimi[sz]ers?)"
+    r"\b[^.;]{0,30}?(?:including|such as|namely|like|e\.g\.,?|:|\()\s*(?:[\w\-.+]+"
+    r"(?:\s+[\w\-.+]+)?\s*(?:\([^()]{0,30}\)\s*)?(?:,\s*and|,\s*or|and|or|,)\s+)*$"
+    r"|\b(?:outperforms?|outperforming|than|compared (?:to|with)|fine-?tun(?:e|es|ed|ing)|"
     r"based on|built (?:up)?on|initiali[sz]ed (?:from|with)|distill(?:ed|ing)? from)\s+"
     r"(?:the\s+|a\s+)?(?:[\w\-.+]+\s*(?:,\s*and|,\s*or|and|or|,)\s+)*$",
     re.IGNORECASE,
@@ -77,19 +80,33 @@ def _neighbours(text: str, start: int, end: int, limit: int = 6) -> list[str]:
     return found
 
 
-def kind_vote(text: str, start: int, end: int, known_kind: Callable[[str], str | None]) -> KindVote:
-    """What one occurrence's surroundings say: +2 per dataset hint, -2 per method hint,
-    +1/-1 per listed neighbour of a known kind (``known_kind``: a name -> its kind)."""
+def context_vote(text: str, start: int, end: int) -> KindVote:
+    """What the words around one occurrence say: +2 for a dataset hint ("evaluated on X",
+    "X benchmark"), -2 for a method hint ("the X model", "X outperforms"), both: 0."""
     before, after = text[max(0, start - 120) : start], text[end : end + 80]
     vote = 0
     if _DATASET_AFTER.match(after) or _DATASET_BEFORE.search(before):
         vote += 2
     if _METHOD_AFTER.match(after) or _METHOD_BEFORE.search(before):
         vote -= 2
+    return vote
+
+
+def neighbour_vote(
+    text: str, start: int, end: int, known_kind: Callable[[str], str | None]
+) -> KindVote:
+    """+1 per name listed beside the occurrence ("A, X and B") that ``known_kind`` (a name
+    -> its kind, or None) knows as a dataset, -1 per known method."""
+    vote = 0
     for neighbour in _neighbours(text, start, end):
         kind = known_kind(neighbour)
         vote += 1 if kind == "dataset" else -1 if kind == "method" else 0
     return vote
+
+
+def kind_vote(text: str, start: int, end: int, known_kind: Callable[[str], str | None]) -> KindVote:
+    """The context's vote and the neighbours' together."""
+    return context_vote(text, start, end) + neighbour_vote(text, start, end, known_kind)
 
 
 def kind_of_name(name: str, known_kind: Callable[[str], str | None]) -> KindVote:

@@ -39,7 +39,7 @@ _GENERIC_TEXT = """
     specifically experiments results however moreover furthermore additionally unlike
     existing extensive here then first second third both each all such most many several
     sft cot icl e2e 3d 2d 4d 1d uav ar vr iot dnn dnns ffn ffns ptm ptms nmt gec slu lid
-    mdp qat ptq ipc rgb rgbd hci ui ux ehr ehrs pde pdes ode odes nli gcl pfl roi rois fnn
+    mdp qat ptq ipc rgb rgbd hci ui ux ehr ehrs pde pdes ode odes nli gcl pfl roi rois fnn npu npus
 """
 GENERIC_ACRONYMS = frozenset(_GENERIC_TEXT.split())
 #: Metric stems: "AP50", "BLEU-4", "sFID", "AUC-ROC", "pass@1", "R@10", "mIoU" are scores.
@@ -48,7 +48,8 @@ _METRIC_STEMS = (
     "AUC|ROC|AUROC|AUPRC|PRC|ECE|WER|CER|PPL|FPS|FLOPs|FLOPS|GFLOPs|TFLOPs|MACs|TTFT|TPOT|"
     "IoU|mIoU|Acc|mAcc|Top|top|pass|Pass|Recall|Hits|MSE|RMSE|MAPE|SMAPE|CRPS|TM-score|"
     "GDT|RMSD|LDDT|lDDT|CLIPScore|BERTScore|chrF|TER|MOS|UTMOS|NISQA|DNSMOS|SI-SNR|"
-    "SI-SDR|PESQ|STOI|EER|NMI|ARI|ACC|Dice|HD95|NSD|ADE|FDE|NDS|ATE"
+    "SI-SDR|PESQ|STOI|EER|NMI|ARI|ACC|Dice|HD95|NSD|ADE|FDE|NDS|ATE|Rank|CMC|"
+    "dB|Hz|kHz|MHz|GHz|KB|MB|GB|TB|ms"
 )
 _METRIC = re.compile(
     r"R@\d+|"
@@ -56,7 +57,10 @@ _METRIC = re.compile(
     rf"(?:-(?:{_METRIC_STEMS}))?"
 )
 #: Accelerators by their model numbers ("A100", "H800", "V100"), and GPUs in context.
-_HARDWARE = re.compile(r"(?:[AHVPKTL]\d{2,3}|RTX\s?\d{4}|GTX\s?\d{4}|TPU\s?v\d|MI\d{3}X?)")
+_HARDWARE = re.compile(
+    r"(?:[AHVPKTL]\d{2,3}|RTX\s?\d{4}|GTX\s?\d{4}|TPU\s?v\d|MI\d{3}X?|Cortex-[AMR]\d+|"
+    r"Jetson|M[1-4](?:\s?(?:Pro|Max|Ultra))?)"
+)
 _HARDWARE_AFTER = re.compile(r"\s*(?:GPUs?|TPUs?|accelerators?|chips?|cards?|cores?)\b")
 #: LaTeX commands glued into words when a feed drops the backslash ("English\rightarrowFrench").
 _LATEX = re.compile(
@@ -65,7 +69,8 @@ _LATEX = re.compile(
 
 
 def metric_like(token: str) -> bool:
-    """``token`` is an evaluation score: a metric stem with a cut-off, variant or prefix.
+    """``token`` is an evaluation score (a metric stem with a cut-off, variant or prefix)
+    or a unit ("dB", "GB").
 
     >>> [metric_like(t) for t in ("AP50", "BLEU-4", "sFID", "AUC-ROC", "pass@1", "T5")]
     [True, True, True, True, True, False]
@@ -81,8 +86,9 @@ def hardware_like(token: str, after: str = "") -> bool:
 
 
 def latex_glued(token: str) -> bool:
-    """``token`` is words glued by a LaTeX command that lost its backslash."""
-    return _LATEX.search(token) is not None
+    """``token`` is words glued by a LaTeX command that lost its backslash
+    ("English\\rightarrowFrench", "reduction\\cite_key")."""
+    return _LATEX.search(token) is not None or re.match(r"[a-z]{4,}_", token) is not None
 
 
 def never_a_name(token: str, after: str = "") -> bool:
