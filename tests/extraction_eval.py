@@ -96,13 +96,18 @@ def _predicted(extraction: Extraction, paper: str) -> dict[str, set[str]]:
 def _score_field(predicted: set[str], gold: list[set[str]]) -> tuple[Score, list[str], list[str]]:
     """The score of one paper's field, with the predictions no label explains and the
     labelled entities no prediction finds (each as its first key)."""
-    found = [entity for entity in gold if entity & predicted]
-    explained = set().union(*found) if found else set()
-    extra = sorted(predicted - explained)
-    # a labelled entity found under two keys counts once; the second key is an extra node
-    extra += sorted(key for entity in found for key in sorted(entity & predicted)[1:])
-    missed = sorted(min(entity) for entity in gold if not entity & predicted)
-    return Score(len(found), len(predicted), len(gold)), extra, missed
+    # one to one: a predicted key explains one labelled entity, an entity is found once
+    # (a second key for it, "MAE" beside "Masked Autoencoder", is an extra node)
+    unused = set(predicted)
+    missed = []
+    for entity in gold:
+        hit = sorted(entity & unused)
+        if hit:
+            unused.discard(hit[0])
+        else:
+            missed.append(min(entity))
+    found = len(gold) - len(missed)
+    return Score(found, len(predicted), len(gold)), sorted(unused), sorted(missed)
 
 
 def score(
@@ -120,10 +125,12 @@ def score(
             if field == "repos":
                 gold = [{_repository(url)} for url in entry["repos"]]
             else:
-                gold = [
-                    {canonical_key(name, gazetteer) for name in _spellings(entity)}
+                # labels naming one key twice ("YOLOv8", "YOLOv8s") are one entity
+                keyed = {
+                    frozenset(canonical_key(name, gazetteer) for name in _spellings(entity))
                     for entity in entry[field]
-                ]
+                }
+                gold = [set(keys) for keys in sorted(keyed, key=sorted)]
             result, extra, missed = _score_field(predicted[field], gold)
             totals[field] += result
             if extra or missed:

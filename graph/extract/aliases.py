@@ -85,13 +85,15 @@ class Abbreviation:
 
     @property
     def named(self) -> bool:
-        """The long form is written as a name (capitalised words, letters capitalised for
-        the acronym's sake), not as a run of ordinary lower-case words."""
+        """The pair names one thing: the long form is written as a name (capitalised words,
+        letters capitalised for the acronym's sake) or the acronym is coined in mixed case
+        ("CoTTA"), not ordinary lower-case words abbreviated ("image retrieval (IR)")."""
         words = [w for w in re.findall(r"[A-Za-z][\w'-]*", self.long) if len(w) > 3]
         if len(words) > 1:  # a sentence's first word is capitalised whatever it is
             words = words[1:]
         capitals = [w for w in words if w[0].isupper() or odd_casing(w)]
-        return bool(words) and 2 * len(capitals) >= len(words)
+        coined = re.search(r"[A-Z][a-z]+[A-Z]", self.short) is not None  # "CoTTA", "LoRA"
+        return coined or (bool(words) and 2 * len(capitals) >= len(words))
 
 
 _SHORT = r"[A-Za-z0-9][\w\-+.]*[A-Za-z0-9+]|[A-Z]"
@@ -135,6 +137,8 @@ def abbreviations(sentence: str) -> list[Abbreviation]:
     """Every acronym of ``sentence`` written beside its long form, either way round, or as
     "LONG, or SHORT for short"."""
     found: list[Abbreviation] = []
+    if "(" not in sentence and "for short" not in sentence:
+        return found  # most sentences: nothing to read
     for match in _PAREN.finditer(sentence):
         inside = re.split(r"[;,]\s|\s(?:or|and|for)\s", match.group(1))[0].strip()
         if re.fullmatch(_SHORT, inside) and len(inside) <= 12 and re.search(r"[A-Z]", inside):
@@ -157,7 +161,7 @@ def abbreviations(sentence: str) -> list[Abbreviation]:
                         short, match.group(1), before.start(1), before.end(1), at, at + span[1]
                     )
                 )
-    for match in _FOR_SHORT.finditer(sentence):
+    for match in _FOR_SHORT.finditer(sentence) if "for short" in sentence else ():
         span = _long_form(match.group("short"), match.group("long"))
         if span is not None:
             at = match.start("long")

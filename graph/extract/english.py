@@ -106,4 +106,6 @@ def ordinary_word(token: str) -> bool:
     if len(letters) <= 3 or _compound(token):
         return False
     floor = COMMON_ZIPF if token.isupper() else ODD_CASING_ZIPF
-    return all(zipf(part) >= floor for part in parts) or zipf(letters) >= floor
+    # a single letter ("DiT-L") is a variant mark, not a word
+    words = all(len(part) > 1 and zipf(part) >= floor for part in parts)
+    return words or (len(parts) == 1 and zipf(letters) >= floor)

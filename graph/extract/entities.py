@@ -12,7 +12,13 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from paperkg.graph.extract.aliases import abbreviations, canonical_key, derived_base, family_name
+from paperkg.graph.extract.aliases import (
+    Abbreviation,
+    abbreviations,
+    canonical_key,
+    derived_base,
+    family_name,
+)
 from paperkg.graph.extract.confidence import CONFIDENCE, Basis
 from paperkg.graph.extract.english import ordinary_word
 from paperkg.graph.extract.gazetteer import KINDS, Gazetteer, GazetteerEntry, entity_key
@@ -31,10 +37,12 @@ __all__ = [
     "CorpusNames",
     "EntityMention",
     "PaperEntities",
+    "Reading",
     "corpus_names",
     "evidence_window",
     "extract_entities",
     "introduced_names",
+    "read_paper",
     "sentences",
 ]
 
@@ -187,6 +195,26 @@ def _introducible(name: str) -> bool:
     return name_shaped(name) and not never_a_name(name)
 
 
+@dataclass(frozen=True)
+class Reading:
+    """One paper's text as extraction reads it, once: its sentences, the acronyms each
+    spells out, and the names the paper introduces (``introduced_names``)."""
+
+    title: str
+    sentences: tuple[str, ...]
+    pairs: tuple[tuple[Abbreviation, ...], ...]
+    introduced: tuple[tuple[str, str, str], ...]
+
+
+def read_paper(title: str, abstract: str) -> Reading:
+    """Read a paper's title and abstract for names (see ``introduced_names``). Markdown
+    emphasis around a name ("**FoldLite**") is dropped."""
+    title, abstract = match_text(title), match_text(abstract).replace("**", "")
+    parts = tuple(sentences(abstract))
+    pairs = tuple(tuple(abbreviations(sentence)) for sentence in parts)
+    return Reading(title, parts, pairs, tuple(_introduced(title, parts, pairs)))
+
+
 def introduced_names(title: str, abstract: str) -> list[tuple[str, str, str]]:
     """``(name, kind, evidence)`` for every name this paper presents as its own; evidence is
     the sentence (or the title) saying so, windowed as ``evidence_window`` does.
@@ -196,7 +224,12 @@ def introduced_names(title: str, abstract: str) -> list[tuple[str, str, str]]:
     that introduces something. The words of a spelled-out acronym are never names of their
     own: "we propose BAlaNced averaGing (BANG)" introduces BANG.
     """
-    title, abstract = match_text(title), match_text(abstract)
+    return list(read_paper(title, abstract).introduced)
+
+
+def _introduced(
+    title: str, parts: Sequence[str], pairs_of: Sequence[Sequence[Abbreviation]]
+) -> list[tuple[str, str, str]]:
     found: dict[str, tuple[str, str, str]] = {}
 
     def add(name: str, kind: str, sentence: str, at: int, strong: bool = True) -> None:
@@ -204,9 +237,8 @@ def introduced_names(title: str, abstract: str) -> list[tuple[str, str, str]]:
         if key not in found and _introducible(name) and (strong or not ordinary_word(name)):
             found[key] = (name, kind, evidence_window(sentence, at, at + len(name)))
 
-    for sentence in sentences(abstract):
-        verb = re.search(rf"\b[Ww]e\s+(?:also\s+)?{_INTRO_VERBS}", sentence)
-        pairs = abbreviations(sentence)
+    for sentence, pairs in zip(parts, pairs_of, strict=True):
+        verb = _INTRO_VERB.search(sentence)
         for number, pattern in enumerate(_INTRO_PATTERNS):
             for match in pattern.finditer(sentence):
                 at = match.start("name")
@@ -219,8 +251,12 @@ def introduced_names(title: str, abstract: str) -> list[tuple[str, str, str]]:
                 # "named SKIP, COPY and GENerate": an ordinary word needs "we propose"
                 add(name, _kind_from_context(context), sentence, at, number == 0 or bool(pair))
         for pair in pairs:
-            # "we propose a method called Balanced Averaging (BANG)": the verb governs it
-            defining = verb is not None and 0 <= pair.long_start - verb.end() <= 60 and pair.named
+            # "we propose a method called Balanced Averaging (BANG)", "we propose a
+            # pixel-aware diffusion (PAD) network": the verb governs the acronym
+            distance = pair.long_start - verb.end() if verb is not None else -1
+            defining = 0 <= distance <= 60 and (
+                pair.named or distance <= 12 or _NAMED_THING.match(sentence, pair.end + 1)
+            )
             if defining or sentence[pair.end : pair.end + 10].strip().startswith("for short"):
                 context = sentence[max(0, pair.long_start - 60) : pair.end + 60]
                 add(pair.short, _kind_from_context(context), sentence, pair.start)
@@ -237,6 +273,14 @@ def introduced_names(title: str, abstract: str) -> list[tuple[str, str, str]]:
 
 _TOKEN = re.compile(r"(?<![\w/.\-\\])(?<!\\\")[A-Za-z0-9][\w+]*(?:[-.][\w+]+)*(?![\w/])")
 _VARIANT_TAIL = re.compile(r"^(?:/\d+|-[BLSHG]/\d+)")
+_INTRO_VERB = re.compile(
+    rf"\b(?:[Ww]e\s+(?:also\s+)?{_INTRO_VERBS}|[Tt]he\s+proposed|[Oo]ur\s+proposed)"
+)
+#: "(PAD) network": what follows an acronym says it names one method or dataset.
+_NAMED_THING = re.compile(
+    r"\s*(?:method|model|network|framework|approach|algorithm|architecture|benchmark|dataset|"
+    r"system|pipeline)\b"
+)
 
 
 def _shape_basis(name: str, context: int) -> Basis:
@@ -295,6 +339,7 @@ def extract_entities(
     corpus: CorpusNames | Gazetteer | None = None,
     *,
     shapes: bool = True,
+    reading: Reading | None = None,
 ) -> PaperEntities:
     """Entities of one paper: its introduced names, then known names from the gazetteer and
     from ``corpus`` (names other papers in the corpus define), acronyms spelled out as
@@ -303,7 +348,9 @@ def extract_entities(
     "Ro\u200bBERTa" are BERT and RoBERTa (evidence sentences are quoted that way too)."""
     if isinstance(corpus, Gazetteer):
         corpus = CorpusNames(corpus)
-    title, abstract = match_text(title), match_text(abstract)
+    if reading is None:
+        reading = read_paper(title, abstract)
+    title = reading.title
     known_kind = _known_kind(gazetteer)
     mentions: dict[str, EntityMention] = {}
 
@@ -315,7 +362,7 @@ def extract_entities(
         else:
             mentions[mention.key] = replace(held, vote=held.vote + vote)
 
-    for name, kind, sentence in introduced_names(title, abstract):
+    for name, kind, sentence in reading.introduced:
         key = canonical_key(name, gazetteer)
         known = gazetteer.entries.get(key)
         # A well-known name is introduced only by a paper whose title leads with it
@@ -335,7 +382,7 @@ def extract_entities(
             vote=0 if known else (6 if kind == "dataset" else -6),
         )
         mentions[key] = mention
-    texts: Sequence[str] = [title, *sentences(abstract)]
+    texts: Sequence[str] = [title, *reading.sentences]
     covered: dict[str, list[tuple[int, int]]] = {text: [] for text in texts}
     sources: list[tuple[Gazetteer, Basis]] = [(gazetteer, Basis.GAZETTEER)]
     if corpus is not None:
@@ -366,8 +413,8 @@ def extract_entities(
                 )
                 add(mention, text if basis is not Basis.GAZETTEER else "", match.start, match.end)
     generic = corpus.generic if corpus is not None else frozenset()
-    for text in texts[1:]:
-        for pair in abbreviations(text):
+    for text, pairs in zip(texts[1:], reading.pairs, strict=True):
+        for pair in pairs:
             key = canonical_key(pair.short, gazetteer)
             inside = any(a <= pair.start < b for a, b in covered[text])
             # the words an acronym abbreviates are never names of their own ("BAlaNced")

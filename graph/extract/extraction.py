@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from paperkg.graph.extract.aliases import abbreviations, canonical_key
+from paperkg.graph.extract.aliases import canonical_key
 from paperkg.graph.extract.citations import (
     MentionCitation,
     MetadataCitation,
@@ -24,14 +24,14 @@ from paperkg.graph.extract.confidence import CONFIDENCE, DEFAULT_MIN_CONFIDENCE,
 from paperkg.graph.extract.entities import (
     EntityMention,
     PaperEntities,
+    Reading,
     corpus_names,
     extract_entities,
-    introduced_names,
-    sentences,
+    read_paper,
 )
 from paperkg.graph.extract.gazetteer import KINDS, Gazetteer
 from paperkg.graph.extract.names import name_shaped
-from paperkg.graph.extract.normalize import fold, match_text, title_key
+from paperkg.graph.extract.normalize import fold, title_key
 from paperkg.graph.extract.urls import Link, Repo, classify_url, find_links, web_url
 from paperkg.graph.papers import Paper
 from paperkg.graph.schema import RelType
@@ -110,21 +110,23 @@ def extract_corpus(
     key_of = lru_cache(maxsize=None)(gazetteer.key_of)
     introductions = _catalogue_introductions(papers, catalogue, key_of)
     introduced: dict[str, tuple[str, str]] = {}
+    readings = {paper.id: read_paper(paper.title, paper.abstract) for paper in papers}
     for paper in papers:
-        for name, kind, _sentence in introduced_names(paper.title, paper.abstract):
+        for name, kind, _sentence in readings[paper.id].introduced:
             key = key_of(name)
             if key not in gazetteer.entries:
                 introduced.setdefault(key, (name, kind))
     for _paper, key, entry in introductions:
         if key not in gazetteer.entries:
             introduced.setdefault(key, (entry.name, entry.kind))
-    aliases, generic = _abbreviation_aliases(papers, gazetteer, set(introduced))
+    aliases, generic = _abbreviation_aliases(readings.values(), gazetteer, set(introduced))
     corpus = corpus_names(introduced.values(), generic)
     entities: dict[str, PaperEntities] = {}
     links: dict[str, list[Repo | Link]] = {}
     code: dict[str, dict[str, CodeSource]] = {}
     for done, paper in enumerate(papers, start=1):
-        entities[paper.id] = extract_entities(paper.title, paper.abstract, gazetteer, corpus)
+        reading = readings.pop(paper.id)
+        entities[paper.id] = extract_entities("", "", gazetteer, corpus, reading=reading)
         found = find_links(f"{paper.title}\n{paper.abstract}")
         named = [classify_url(url) for url in map(web_url, paper.repos) if url]
         links[paper.id] = list({item.url: item for item in [*found, *named]}.values())
@@ -155,7 +157,7 @@ def extract_corpus(
 
 
 def _abbreviation_aliases(
-    papers: Sequence[Paper], gazetteer: Gazetteer, introduced: set[str]
+    readings: Iterable[Reading], gazetteer: Gazetteer, introduced: set[str]
 ) -> tuple[dict[str, str], set[str]]:
     """What the corpus's spelled-out acronyms say: which keys name one entity (acronym ->
     the gazetteer's entry for its long form, or long form -> acronym), and which acronyms
@@ -163,9 +165,9 @@ def _abbreviation_aliases(
     introduces them or the gazetteer knows them."""
     aliases: dict[str, str] = {}
     generic: set[str] = set()
-    for paper in papers:
-        for sentence in sentences(match_text(paper.abstract)):
-            for pair in abbreviations(sentence):
+    for reading in readings:
+        for pairs in reading.pairs:
+            for pair in pairs:
                 short = canonical_key(pair.short, gazetteer)
                 long = canonical_key(pair.long, gazetteer)
                 if long in gazetteer.entries and short not in gazetteer.entries:

@@ -40,11 +40,12 @@ OTHER_KINDS = ("metric", "hardware", "software", "organization")
 #: compile into one regular expression, and one far longer would not compile.
 MAX_NAME_CHARS = 200
 
-#: Size and variant suffixes that stay part of the family: "Llama-3-8B" is Llama 3.
+#: Size and variant suffixes that stay part of the family: "Llama-3-8B" is Llama 3, "ViT-L/16"
+#: is ViT.
 _SUFFIX = (
     r"(?:[-\s](?:\d+(?:\.\d+)?[BMKbmk]|\d{2,3}|XXL|XL|Large|Base|Small|Tiny|Mini|Instruct|"
     r"Chat|Turbo|large|base|small|tiny|mini|instruct|chat|Lite|Verified|(?:19|20)\d\d)"
-    r"(?![\w.]))*"
+    r"(?![\w.])|-[SBLHG](?:/\d+)?(?![\w.]))*"
 )
 #: Hyphenated words that describe a use of the name rather than extend it ("LoRA-based").
 _DESCRIPTIVE = r"(?:based|style|like|guided|aware|driven|free|specific|only|level|inspired)\b"
@@ -157,13 +158,14 @@ class Gazetteer:
             return None
         body = _trie_pattern(spellings)
         return re.compile(
-            rf"(?<![\w\-])(?:{body}){_SUFFIX}(?![\w])(?!-(?!{_DESCRIPTIVE})\w)",
+            rf"(?<![\w\-])(?:{body})(?:s(?=[\s,.;:)]))?{_SUFFIX}(?![\w])(?!-(?!{_DESCRIPTIVE})\w)",
             0 if case_sensitive else re.IGNORECASE,
         )
 
     def _entry_for(self, found: str, case_sensitive: bool) -> GazetteerEntry | None:
         stem = re.sub(_SUFFIX + "$", "", found) if found else found
-        for candidate in (found, stem):
+        # "Transformers", "ViTs": a plural names the family
+        for candidate in (found, stem, stem[:-1] if stem.endswith("s") else stem):
             key = _compact(candidate) if case_sensitive else entity_key(candidate)
             entry = self._by_spelling.get((case_sensitive, key))
             if entry is not None:

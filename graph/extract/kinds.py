@@ -20,7 +20,8 @@ _DATASET_AFTER = re.compile(
     re.IGNORECASE,
 )
 _METHOD_AFTER = re.compile(
-    r"\s*(?:\([^()]{0,40}\)\s*)?(?:(?!(?:from|on|in|of|with|by|for|to|and|or|than|across|"
+    r"\s*(?:\([^()]{0,40}\)\s*)?(?:,\s*(?:a|an|the)\s+(?:[\w\-]+\s+){0,3}?(?=[\w\-]+\s*"
+    r"(?:algorithm|method|model|framework|architecture|optimi[sz]er|network|approach)))?(?:(?!(?:from|on|in|of|with|by|for|to|and|or|than|across|"
     r"like|as|at|into|via|using)\b)[\w\-]+\s+){0,2}?(?:models?|methods?|framework|architectures?|"
     r"algorithms?|approach|optimi[sz]ers?|networks?|agents?|backbones?|encoders?|decoders?|"
     r"modules?|layers?|policy|policies|baselines?|variants?|family|series|checkpoints?|"
