@@ -1,6 +1,13 @@
 """Reading papers' text: normalisation, the gazetteer, entity mentions, URLs and code links,
 citations from mentions and metadata."""
 
+from paperkg.graph.extract.aliases import (
+    Abbreviation,
+    abbreviations,
+    canonical_key,
+    derived_base,
+    family_name,
+)
 from paperkg.graph.extract.citations import (
     ExternalWork,
     MentionCitation,
@@ -10,13 +17,24 @@ from paperkg.graph.extract.citations import (
     mention_citations,
     metadata_citations,
 )
+from paperkg.graph.extract.confidence import (
+    CONFIDENCE,
+    DEFAULT_MIN_CONFIDENCE,
+    Basis,
+    check_min_confidence,
+)
+from paperkg.graph.extract.english import ordinary_word
 from paperkg.graph.extract.entities import (
     EVIDENCE_CHARS,
+    CorpusNames,
     EntityMention,
     PaperEntities,
+    Reading,
+    corpus_names,
     evidence_window,
     extract_entities,
     introduced_names,
+    read_paper,
     sentences,
 )
 from paperkg.graph.extract.extraction import (
@@ -26,6 +44,8 @@ from paperkg.graph.extract.extraction import (
     extract_corpus,
 )
 from paperkg.graph.extract.gazetteer import (
+    KINDS,
+    OTHER_KINDS,
     Gazetteer,
     GazetteerEntry,
     Match,
@@ -51,8 +71,15 @@ from paperkg.graph.extract.urls import (
 
 __all__ = [
     "CODE_HOSTS",
+    "CONFIDENCE",
+    "DEFAULT_MIN_CONFIDENCE",
     "EVIDENCE_CHARS",
+    "KINDS",
+    "OTHER_KINDS",
+    "Abbreviation",
+    "Basis",
     "CodeSource",
+    "CorpusNames",
     "CuratedEntity",
     "EntityMention",
     "ExternalWork",
@@ -64,14 +91,21 @@ __all__ = [
     "MentionCitation",
     "MetadataCitation",
     "PaperEntities",
+    "Reading",
     "Repo",
+    "abbreviations",
+    "canonical_key",
+    "check_min_confidence",
     "classify_url",
     "clean_url",
+    "corpus_names",
+    "derived_base",
     "entity_key",
     "evidence_window",
     "external_citations",
     "extract_corpus",
     "extract_entities",
+    "family_name",
     "find_links",
     "fold",
     "introduced_names",
@@ -82,6 +116,8 @@ __all__ = [
     "match_text",
     "mention_citations",
     "metadata_citations",
+    "ordinary_word",
+    "read_paper",
     "sentences",
     "title_key",
     "web_url",

@@ -136,8 +136,8 @@ def extract_corpus(
     curated = _add_curated(papers, entities, catalogue, introductions, key_of)
     _merge_aliases(entities, aliases)
     _settle_kinds(entities, gazetteer, {key: (c.kind, c.name) for key, c in curated.items()})
-    for found in entities.values():
-        found.mentions = [m for m in found.mentions if m.confidence >= min_confidence]
+    for kept in entities.values():
+        kept.mentions = [m for m in kept.mentions if m.confidence >= min_confidence]
     published = {paper.id: paper.published for paper in papers}
     # Mention citations need a sentence of the citing paper: a use only PwC lists has none.
     evidenced = {
@@ -299,15 +299,21 @@ def _add_curated(
 def _add_mention(found: PaperEntities, mention: EntityMention) -> None:
     """A relation PwC gives: marks the text's mention of the same entity (keeping its
     evidence), turns a text use into the introduction PwC names, or is added."""
-    curated = {"source": PWC, "basis": Basis.CURATED, "confidence": CONFIDENCE[Basis.CURATED]}
-    mention = replace(mention, **curated)
+    confidence = CONFIDENCE[Basis.CURATED]
+    mention = replace(mention, source=PWC, basis=Basis.CURATED, confidence=confidence)
     for index, existing in enumerate(found.mentions):
         if existing.key != mention.key:
             continue
-        if mention.relation == RelType.INTRODUCES:
-            found.mentions[index] = replace(existing, relation=RelType.INTRODUCES, **curated)
-        elif existing.relation != RelType.INTRODUCES:
-            found.mentions[index] = replace(existing, **curated)
+        relation = mention.relation
+        if relation != RelType.INTRODUCES and existing.relation == RelType.INTRODUCES:
+            return  # the text's introduction stands
+        found.mentions[index] = replace(
+            existing,
+            relation=RelType.INTRODUCES if relation == RelType.INTRODUCES else existing.relation,
+            source=PWC,
+            basis=Basis.CURATED,
+            confidence=confidence,
+        )
         return
     found.mentions.append(mention)
 
