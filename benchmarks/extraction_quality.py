@@ -81,9 +81,7 @@ def main() -> None:
         for field in FIELDS:
             old = before["sets"][name][field]
             now = scores[field]
-            rows.append(
-                f"| {label} | {field} | {now.gold} | {_before(old)} | {_cell(now)} |"
-            )
+            rows.append(f"| {label} | {field} | {now.gold} | {_before(old)} | {_cell(now)} |")
     counts, top = seed_counts()
     old_nodes = before["seed_nodes"]
     seed_rows = "\n".join(f"| {name} | {value} |" for name, value in counts.items())
