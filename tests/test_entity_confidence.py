@@ -39,6 +39,8 @@ from paperkg.graph.snapshot.store import write_snapshot
 from paperkg.viz import bridges_view, cluster_view, paper_view
 
 REPO = "https://github.com/example-lab/vit-tools"
+#: The default model's width (all-MiniLM-L6-v2).
+DIMENSIONS = 384
 
 
 def mention(
@@ -185,13 +187,14 @@ def make_graph() -> nx.MultiDiGraph[str]:
 def write(out: Path, graph: nx.MultiDiGraph[str], min_confidence: float | None = 0.3) -> Path:
     """``graph`` written as a snapshot at ``out``, with random vectors for its papers."""
     ids = [paper.id for paper in PAPERS]
-    vectors = np.random.default_rng(7).random((len(ids), 8), dtype=np.float32)
+    # the default model's width: the Neo4j tests share one database and its vector index
+    vectors = np.random.default_rng(7).random((len(ids), DIMENSIONS), dtype=np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    index = faiss.IndexFlatIP(8)
+    index = faiss.IndexFlatIP(DIMENSIONS)
     index.add(vectors)
     manifest = Manifest(
         created="2024-01-01T00:00:00+00:00",
-        model=Model("paperkg-tests/no-model", 8),
+        model=Model("paperkg-tests/no-model", DIMENSIONS),
         knn=Knn(k=2, min_score=None),
         inputs=(),
         counts=Counts(count_labels(graph), count_types(graph), records=len(ids)),

@@ -389,9 +389,10 @@ def test_build_methods_and_datasets_from_pwc(pwc_graph):
     assert all(d["source"] == "pwc" for d in introduces.values())
     assert "RouteLet" in introduces[("arxiv:2603.01001", "method:routelet")]["evidence"]
     uses = _edges(g, "USES")
-    assert uses[("arxiv:2603.01001", "method:mixtureofexperts")] == {"source": "pwc"}
-    assert uses[(TIDEBENCH, "method:layernormalization")] == {"source": "pwc"}
-    assert uses[("arxiv:2605.00321", "method:adam")] == {"source": "pwc"}
+    curated = {"source": "pwc", "basis": "curated", "confidence": 0.95}
+    assert uses[("arxiv:2603.01001", "method:mixtureofexperts")] == curated
+    assert uses[(TIDEBENCH, "method:layernormalization")] == curated
+    assert uses[("arxiv:2605.00321", "method:adam")] == curated
     assert uses[("arxiv:2605.00321", "method:pruneadapt")]["source"] == "text"
     # PwC's "LoRA" and the abstract's "LoRA" are one node and one edge, with the evidence.
     assert [n for n, d in entities.items() if d["key"] == "lora"] == ["method:lora"]
@@ -400,6 +401,8 @@ def test_build_methods_and_datasets_from_pwc(pwc_graph):
     assert _edges(g, "EVALUATES_ON")[("arxiv:2603.01001", "dataset:librispeech")] == {
         "source": "text",
         "evidence": "RouteLet halves latency on LibriSpeech at equal word error rate.",
+        "basis": "gazetteer",
+        "confidence": 0.9,
     }
     mention = {(u, v) for u, v, k in g.edges(keys=True) if k == "CITES:mention"}
     assert mention == {("arxiv:2605.00321", "arxiv:2604.00011")}  # "Unlike PruneAdapt"

@@ -146,8 +146,8 @@ def test_bridges_names_the_methods_shared_by_two_fields(tmp_path: Path):
         assert by_entity[method][0] == "method"
         assert len(by_entity[method][2].split(", ")) == 2, by_entity[method]
     methods = {r[1]: r for r in rows(section(output, "Methods, most-linked"))}
-    assert methods["HelixSSM"][3].startswith("HelixSSM: Selective State-Space")
-    assert methods["ChordFlow"][3].startswith("ChordFlow: Rectified Flow Matching")
+    assert methods["HelixSSM"][4].startswith("HelixSSM: Selective State-Space")
+    assert methods["ChordFlow"][4].startswith("ChordFlow: Rectified Flow Matching")
     assert int(methods["HelixSSM"][2]) == 5 and int(methods["ChordFlow"][2]) == 4
     assert (out / "bridges.html").stat().st_size > 10_000
 
