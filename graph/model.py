@@ -98,7 +98,8 @@ def add_extraction(graph: nx.MultiDiGraph[str], extraction: Extraction) -> None:
 
     Every paper-to-method and paper-to-dataset edge carries ``confidence`` and ``basis``
     (what evidence found it), and ``spelling`` when the text writes the name otherwise than
-    the node (``ViT-L/16`` for ViT); the node's ``aliases`` are those spellings. A relation
+    the node (``ViT-L/16`` for ViT); the node's ``aliases`` are those spellings and the long
+    forms papers spell its acronym out as (``Extraction.aliases``). A relation
     found twice keeps the more confident mention (the other's evidence fills a gap).
     """
     touched: set[str] = set()
@@ -135,7 +136,10 @@ def add_extraction(graph: nx.MultiDiGraph[str], extraction: Extraction) -> None:
                 aliases.append(spelling)
             _add_entity_edge(graph, paper_id, node, mention, name)
     for node in touched:
-        graph.nodes[node]["aliases"].sort(key=lambda alias: (alias.casefold(), alias))
+        data = graph.nodes[node]
+        spelled = extraction.aliases.get(data["key"], [])
+        extra = [a for a in spelled if a != data["name"] and a not in data["aliases"]]
+        data["aliases"] = sorted([*data["aliases"], *extra], key=lambda a: (a.casefold(), a))
     for paper_id in sorted(extraction.links):
         pages, code = [], []
         for item in extraction.links[paper_id]:

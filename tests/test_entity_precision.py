@@ -206,3 +206,22 @@ def test_a_gazetteer_file_may_name_metrics_hardware_and_software(tmp_path: Path)
     user.write_text(json.dumps({"entries": [{"name": "X", "kind": "gadget"}]}), encoding="utf-8")
     with pytest.raises(InputError, match=r"must be one of .*metric.*hardware.*software"):
         load_gazetteer([user])
+
+
+def test_the_node_keeps_the_long_forms_its_acronym_is_spelled_out_as(gazetteer):
+    import networkx as nx
+
+    from paperkg.graph.model import add_extraction
+
+    papers = [
+        _paper(1, "A Title", "We propose Harbor Lattice Search (HLS), a new search."),
+        _paper(2, "Another Title", "HLS runs on graphs; masked autoencoders (MAE) help."),
+    ]
+    extraction = extract_corpus(papers, gazetteer)
+    assert extraction.aliases["hls"] == ["HLS", "Harbor Lattice Search"]
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    graph.add_nodes_from(paper.id for paper in papers)
+    add_extraction(graph, extraction)
+    assert graph.nodes["method:hls"]["aliases"] == ["Harbor Lattice Search"]
+    mae = f"method:{canonical_key('Masked Autoencoder', gazetteer)}"
+    assert "MAE" in graph.nodes[mae]["aliases"]

@@ -112,7 +112,7 @@ def _long_form(short: str, before: str) -> tuple[int, int] | None:
     letters = [c.lower() for c in short if c.isalnum()]
     if not letters or not short[0].isalnum():
         return None
-    end = len(before.rstrip(" ,"))
+    end = len(before.rstrip(" ,~"))
     words = list(re.finditer(r"\S+", before[:end]))
     window = words[-min(len(letters) + 5, 2 * len(letters)) :]
     if not window:

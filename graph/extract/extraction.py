@@ -80,7 +80,9 @@ class Extraction:
     """Per paper id: its entities and its links; plus the mention citations between papers.
 
     ``curated``: entity key -> what Papers with Code says, for every method and dataset of
-    the graph it names. ``code``: paper id -> repository URL -> who links it.
+    the graph it names. ``code``: paper id -> repository URL -> who links it. ``aliases``:
+    entity key -> the long forms papers spell its acronym out as ("Masked Autoencoder" for
+    MAE), for the node's aliases beside the spellings its mentions use.
     """
 
     entities: dict[str, PaperEntities]
@@ -89,6 +91,7 @@ class Extraction:
     metadata_citations: list[MetadataCitation]
     curated: dict[str, CuratedEntity] = field(default_factory=dict)
     code: dict[str, dict[str, CodeSource]] = field(default_factory=dict)
+    aliases: dict[str, list[str]] = field(default_factory=dict)
 
 
 def extract_corpus(
@@ -119,7 +122,9 @@ def extract_corpus(
     for _paper, key, entry in introductions:
         if key not in gazetteer.entries:
             introduced.setdefault(key, (entry.name, entry.kind))
-    aliases, generic = _abbreviation_aliases(readings.values(), gazetteer, set(introduced))
+    aliases, generic, long_forms = _abbreviation_aliases(
+        readings.values(), gazetteer, set(introduced)
+    )
     corpus = corpus_names(introduced.values(), generic)
     entities: dict[str, PaperEntities] = {}
     links: dict[str, list[Repo | Link]] = {}
@@ -153,23 +158,28 @@ def extract_corpus(
         metadata_citations(papers),
         curated,
         code,
+        _spelled_out(long_forms, aliases, entities),
     )
 
 
 def _abbreviation_aliases(
     readings: Iterable[Reading], gazetteer: Gazetteer, introduced: set[str]
-) -> tuple[dict[str, str], set[str]]:
+) -> tuple[dict[str, str], set[str], dict[str, set[str]]]:
     """What the corpus's spelled-out acronyms say: which keys name one entity (acronym ->
-    the gazetteer's entry for its long form, or long form -> acronym), and which acronyms
+    the gazetteer's entry for its long form, or long form -> acronym), which acronyms
     abbreviate ordinary words ("image-text retrieval (ITR)"): not names, unless a paper
-    introduces them or the gazetteer knows them."""
+    introduces them or the gazetteer knows them; and each pair's spellings by key."""
     aliases: dict[str, str] = {}
     generic: set[str] = set()
+    spellings: dict[str, set[str]] = {}
     for reading in readings:
         for pairs in reading.pairs:
             for pair in pairs:
                 short = canonical_key(pair.short, gazetteer)
                 long = canonical_key(pair.long, gazetteer)
+                if pair.named or long in gazetteer.entries or short in gazetteer.entries:
+                    spellings.setdefault(short, set()).add(" ".join(pair.long.split()))
+                    spellings.setdefault(long, set()).add(pair.short)
                 if long in gazetteer.entries and short not in gazetteer.entries:
                     aliases.setdefault(short, long)
                 elif short in gazetteer.entries or short in introduced:
@@ -181,7 +191,24 @@ def _abbreviation_aliases(
                 else:
                     generic.add(short)
     generic -= introduced
-    return aliases, generic
+    return aliases, generic, spellings
+
+
+def _spelled_out(
+    spellings: Mapping[str, set[str]],
+    aliases: Mapping[str, str],
+    entities: Mapping[str, PaperEntities],
+) -> dict[str, list[str]]:
+    """Entity key -> the other spellings acronym pairs give it, for the entities the graph
+    holds: "BAlaNced averaGing" for BANG, "MAE" and "masked autoencoders" for Masked
+    Autoencoder."""
+    present = {m.key for found in entities.values() for m in found.mentions}
+    found: dict[str, set[str]] = {}
+    for key, names in spellings.items():
+        target = aliases.get(key, key)
+        if target in present:
+            found.setdefault(target, set()).update(names)
+    return {key: sorted(names) for key, names in found.items()}
 
 
 def _merge_aliases(entities: dict[str, PaperEntities], aliases: Mapping[str, str]) -> None:
