@@ -225,3 +225,20 @@ def test_the_node_keeps_the_long_forms_its_acronym_is_spelled_out_as(gazetteer):
     assert graph.nodes["method:hls"]["aliases"] == ["Harbor Lattice Search"]
     mae = f"method:{canonical_key('Masked Autoencoder', gazetteer)}"
     assert "MAE" in graph.nodes[mae]["aliases"]
+
+
+def test_a_likeness_is_not_a_use(gazetteer):
+    found = extract_entities(
+        "A Title",
+        "A GPT-2-level supervisor and a FoldLite-inspired head train GPT-4 with a CLIP-based loss.",
+        gazetteer,
+    )
+    assert set(_names(found)) == {"GPT-4", "CLIP"}
+
+
+def test_a_two_letter_acronym_of_ordinary_words_is_not_introduced():
+    names = introduced_names(
+        "A Title",
+        "We develop a reward model (RM) by sampling. We propose a harbor search tree (HST).",
+    )
+    assert [name for name, _kind, _evidence in names] == ["HST"]

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from paperkg.graph.extract.english import is_common_word, odd_casing
 from paperkg.graph.extract.gazetteer import Gazetteer
 
-__all__ = ["Abbreviation", "abbreviations", "canonical_key", "derived_base", "family_name"]
+__all__ = [
+    "LIKENESS",
+    "Abbreviation",
+    "abbreviations",
+    "canonical_key",
+    "derived_base",
+    "family_name",
+]
 
 #: Size and variant suffixes that name a member of a family: "-L", "-B/16", "-7B", "-XL",
 #: "-Large", "-Instruct", "-v1.5", "_XXL", "-1.3B". Kept on the edge as the spelling.
@@ -24,13 +31,18 @@ _VARIANT = re.compile(
     r"v?\d+(?:\.\d+)*[BMKbmk]|[BLSH]/\d+|v\d+(?:\.\d+)*)"
     r"(?:/\d+)?|(?<=[a-z])(?:Base|Large|Small|Tiny|Huge))+$"
 )
-#: Words that turn a name into an adjective or a participle: "CLIP-based", "GPT-series".
+#: Words that turn a name into an adjective or a participle of its use: "CLIP-based",
+#: "GPT-series", "MCTS-optimized" name a use of CLIP, GPT, MCTS.
 _DERIVING = re.compile(
-    r"-(?:[a-z]+(?:ed|ing)|based|like|wise|sized|size|style|type|family|series|level|scale|"
-    r"free|only|aware|driven|guided|specific|inspired|oriented|centric|friendly|"
+    r"-(?:[a-z]+(?:ed|ing)|based|like|wise|sized|size|style|type|family|series|scale|"
+    r"free|only|aware|driven|guided|specific|oriented|centric|friendly|"
     r"compatible|agnostic|powered|enabled|equipped|initialized|initialised|caches|"
     r"variants?|models?|versions?)$"
 )
+#: Words that liken something to a name without using it: "GPT-2-level supervision",
+#: "BERT-inspired" say what a thing resembles, not what the paper uses. ("ResNet-style" and
+#: "-like" backbones are mostly the architecture itself, so they count as uses.)
+LIKENESS = re.compile(r"-(?:level|inspired|esque|alike)\b")
 
 
 def derived_base(name: str) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from paperkg.graph.extract.aliases import (
+    LIKENESS,
     Abbreviation,
     abbreviations,
     canonical_key,
@@ -254,8 +255,11 @@ def _introduced(
             # "we propose a method called Balanced Averaging (BANG)", "we propose a
             # pixel-aware diffusion (PAD) network": the verb governs the acronym
             distance = pair.long_start - verb.end() if verb is not None else -1
+            # a two-letter acronym of lower-case words is generic ("reward model (RM)")
+            coined = pair.named or sum(c.isalnum() for c in pair.short) > 2
             defining = 0 <= distance <= 60 and (
-                pair.named or distance <= 12 or _NAMED_THING.match(sentence, pair.end + 1)
+                pair.named
+                or (coined and (distance <= 12 or _NAMED_THING.match(sentence, pair.end + 1)))
             )
             if defining or sentence[pair.end : pair.end + 10].strip().startswith("for short"):
                 context = sentence[max(0, pair.long_start - 60) : pair.end + 60]
@@ -307,6 +311,8 @@ def shaped_names(
             continue  # most tokens: plain words, never names (the checks below agree)
         if "://" in sentence[max(0, match.start() - 8) : match.start() + 3]:
             continue
+        if LIKENESS.search(spelling):
+            continue  # "FoldLite-style": a likeness, not a use
         name = derived_base(spelling)
         if re.fullmatch(r"[A-Z]{1,2}\d?", name) or name[0].isdigit():
             continue  # "A", "AI", "3D", "7B", "90M-parameter": not names
@@ -396,6 +402,8 @@ def extract_entities(
                 entry: GazetteerEntry = match.entry
                 if entry.kind not in KINDS:
                     continue  # a metric, a piece of hardware or software: never a node
+                if LIKENESS.match(text, match.end):
+                    continue  # "Whisper-style": a likeness, not a use
                 key = (
                     entry.key if basis is Basis.GAZETTEER else canonical_key(entry.name, gazetteer)
                 )
