@@ -361,7 +361,8 @@ def _none_unless_given(ctx: click.Context, param: click.Parameter, value: T) -> 
     multiple=True,
     type=click.Path(path_type=Path),
     callback=_none_unless_given,
-    help="Extra known method/dataset names (JSON like graph/data/gazetteer.json); repeatable.",
+    help="Extra known names (JSON like graph/data/gazetteer.json): methods and datasets, "
+    "and metrics, hardware or software that must never become nodes; repeatable.",
 )
 @click.option(
     "--min-confidence",

@@ -242,3 +242,18 @@ def test_a_two_letter_acronym_of_ordinary_words_is_not_introduced():
         "We develop a reward model (RM) by sampling. We propose a harbor search tree (HST).",
     )
     assert [name for name, _kind, _evidence in names] == ["HST"]
+
+
+def test_the_gazetteer_page_example_loads_and_matches_as_it_says(tmp_path: Path):
+    page = (Path(__file__).parent.parent / "docs" / "inputs" / "gazetteer.md").read_text()
+    example = page.split("```json", 1)[1].split("```", 1)[0]
+    user = tmp_path / "mine.json"
+    user.write_text(example, encoding="utf-8")
+    gazetteer = load_gazetteer([user])
+    found = extract_entities(
+        "A Title",
+        "Two FoldLites and FoldLite-7B beat a harbor of models on OrphanFold-300 with Harbor, "
+        "scoring 3 HarborScore points on a Zeta-9 board.",
+        gazetteer,
+    )
+    assert _names(found) == {"FoldLite": "method", "OrphanFold-300": "dataset", "Harbor": "method"}
