@@ -112,8 +112,9 @@ _SHORT = r"[A-Za-z0-9][\w\-+.]*[A-Za-z0-9+]|[A-Z]"
 _PAREN = re.compile(r"\(\s*([^()]{1,120}?)\s*\)")
 _FOR_SHORT = re.compile(
     rf"(?P<long>[^,;:()]{{3,120}}?),?\s+(?:or|abbreviated as|short for)\s+"
-    rf"(?P<short>{_SHORT})(?:\s+for\s+short)"
+    rf"(?P<short>{_SHORT})\s+for\s+short$"
 )
+_LAST_TOKEN = re.compile(rf"({_SHORT})\s*$")
 
 
 def _long_form(short: str, before: str) -> tuple[int, int] | None:
@@ -145,6 +146,12 @@ def _long_form(short: str, before: str) -> tuple[int, int] | None:
     return start, end
 
 
+#: Characters before a parenthesis a long form may span: an acronym of at most 12
+#: characters abbreviates at most 24 words, and reading the whole sentence again for every
+#: parenthesis made a long one quadratic.
+_LONG_WINDOW = 600
+
+
 def abbreviations(sentence: str) -> list[Abbreviation]:
     """Every acronym of ``sentence`` written beside its long form, either way round, or as
     "LONG, or SHORT for short"."""
@@ -152,28 +159,47 @@ def abbreviations(sentence: str) -> list[Abbreviation]:
     if "(" not in sentence and "for short" not in sentence:
         return found  # most sentences: nothing to read
     for match in _PAREN.finditer(sentence):
+        lo = max(0, match.start() - _LONG_WINDOW)
+        before = sentence[lo : match.start()]
         inside = re.split(r"[;,]\s|\s(?:or|and|for)\s", match.group(1))[0].strip()
         if re.fullmatch(_SHORT, inside) and len(inside) <= 12 and re.search(r"[A-Z]", inside):
-            span = _long_form(inside, sentence[: match.start()])
+            span = _long_form(inside, before)
             if span is not None:
-                at = match.start(1)
+                at, long_start, long_end = match.start(1), lo + span[0], lo + span[1]
                 found.append(
-                    Abbreviation(inside, sentence[slice(*span)], at, at + len(inside), *span)
+                    Abbreviation(
+                        inside,
+                        sentence[long_start:long_end],
+                        at,
+                        at + len(inside),
+                        long_start,
+                        long_end,
+                    )
                 )
                 continue
-        before = re.search(rf"({_SHORT})\s*$", sentence[: match.start()])
+        last = _LAST_TOKEN.search(before[-40:])
         words = len(match.group(1).split())
-        if before and 2 <= words <= 12 and re.search(r"[A-Z]", before.group(1)):
-            short = before.group(1)
+        if last and 2 <= words <= 12 and re.search(r"[A-Z]", last.group(1)):
+            short = last.group(1)
             span = _long_form(short, match.group(1))
             if span is not None and span[0] == 0:
                 at = match.start(1)
+                short_start = match.start() - len(before[-40:]) + last.start(1)
                 found.append(
                     Abbreviation(
-                        short, match.group(1), before.start(1), before.end(1), at, at + span[1]
+                        short,
+                        match.group(1),
+                        short_start,
+                        short_start + len(short),
+                        at,
+                        at + span[1],
                     )
                 )
-    for match in _FOR_SHORT.finditer(sentence) if "for short" in sentence else ():
+    for end in _ends_of("for short", sentence):
+        lo = max(0, end - 200)
+        match = _FOR_SHORT.search(sentence, lo, end)
+        if match is None:
+            continue
         span = _long_form(match.group("short"), match.group("long"))
         if span is not None:
             at = match.start("long")
@@ -188,3 +214,12 @@ def abbreviations(sentence: str) -> list[Abbreviation]:
                 )
             )
     return found
+
+
+def _ends_of(phrase: str, text: str) -> list[int]:
+    """Where each occurrence of ``phrase`` in ``text`` ends."""
+    ends, at = [], text.find(phrase)
+    while at != -1:
+        ends.append(at + len(phrase))
+        at = text.find(phrase, at + 1)
+    return ends

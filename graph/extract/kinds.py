@@ -52,32 +52,42 @@ _METHOD_BEFORE = re.compile(
 _DATASET_NAME = re.compile(
     r"(?:[Bb]ench|QA|Eval|Arena|MNIST|NLI|Corpus|Set|-\d+[Kk]|-(?:19|20)\d\d|Gym|World)$"
 )
-_NEIGHBOUR_LEFT = re.compile(
-    r"([\w\-.+/]+)\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)(?:[A-Z][a-z]+\s+)?$"
-)
-_NEIGHBOUR_RIGHT = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)([\w\-.+/]+)")
+#: What separates the items of a list: ", ", ", and ", " or ".
+_LIST_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+_BRACKETS = "()[].;:"
+#: One capitalised word before a listed name: "Split CIFAR-100, Split CUB-200".
+_ITEM_PREFIX = re.compile(r"[A-Z][a-z]+\s+$")
 
 #: A vote: positive for dataset, negative for method.
 KindVote = int
 
 
 def _neighbours(text: str, start: int, end: int, limit: int = 6) -> list[str]:
-    """The names listed beside ``text[start:end]`` ("A, B and C"), nearest first."""
-    found = []
-    left = text[:start]
-    for _ in range(limit):
-        match = _NEIGHBOUR_LEFT.search(left)
-        if match is None:
-            break
-        found.append(match.group(1))
-        left = left[: match.start()]
-    right = text[end:]
-    for _ in range(limit):
-        match = _NEIGHBOUR_RIGHT.match(right)
-        if match is None:
-            break
-        found.append(match.group(1).rstrip("."))
-        right = right[match.end() :]
+    """The names listed beside ``text[start:end]`` ("A, B and C"), nearest first. Only a
+    window around it is read: a list is short, a sentence can be a megabyte."""
+    found: list[str] = []
+    left = text[max(0, start - 300) : start]
+    prefix = _ITEM_PREFIX.search(left[-30:])
+    if prefix is not None:
+        left = left[: len(left) - len(prefix.group(0))]
+    items = _LIST_SEPARATOR.split(left)
+    if len(items) > 1 and items[-1] == "":
+        for item in reversed(items[-limit - 1 : -1]):
+            words = item.split()
+            if not words:
+                break
+            found.append(words[-1].strip(_BRACKETS))
+            if len(words) > 1 and not (len(words) == 2 and _ITEM_PREFIX.match(words[0] + " ")):
+                break  # the list starts inside this piece of text
+    items = _LIST_SEPARATOR.split(text[end : end + 300])
+    if len(items) > 1 and items[0] == "":
+        for item in items[1 : limit + 1]:
+            words = item.split()
+            if not words:
+                break
+            found.append(words[0].strip(_BRACKETS))
+            if len(words) > 1:
+                break
     return found
 
 
