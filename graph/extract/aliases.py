@@ -197,18 +197,18 @@ def abbreviations(sentence: str) -> list[Abbreviation]:
                 )
     for end in _ends_of("for short", sentence):
         lo = max(0, end - 200)
-        match = _FOR_SHORT.search(sentence, lo, end)
-        if match is None:
+        spelled = _FOR_SHORT.search(sentence, lo, end)
+        if spelled is None:
             continue
-        span = _long_form(match.group("short"), match.group("long"))
+        span = _long_form(spelled.group("short"), spelled.group("long"))
         if span is not None:
-            at = match.start("long")
+            at = spelled.start("long")
             found.append(
                 Abbreviation(
-                    match.group("short"),
-                    match.group("long")[span[0] : span[1]],
-                    match.start("short"),
-                    match.end("short"),
+                    spelled.group("short"),
+                    spelled.group("long")[span[0] : span[1]],
+                    spelled.start("short"),
+                    spelled.end("short"),
                     at + span[0],
                     at + span[1],
                 )
