@@ -7,10 +7,12 @@ shape can be scored (``python tests/extraction_eval.py --labels FILE``). Shared 
 tests (which assert floors) and ``benchmarks/extraction_quality.py`` (which writes figures).
 
 A labelled entity is a name or a list of the spellings one abstract uses for it; names are
-compared by the key extraction gives them (``canonical_key``: case, hyphens and dots
-folded, gazetteer aliases, plurals and size suffixes merged). Each labelled entity is found
-at most once: a second predicted node for it ("MAE" beside "Masked Autoencoder") counts as
-a wrong prediction, so unmerged variants cost precision.
+compared by key: a label's spellings as the gazetteer keys them (case, hyphens, spaces and
+dots folded, known aliases and size suffixes merged: ``Gazetteer.key_of``), not by the
+folding under test; labels name families ("ViT" for "ViT-L/16"), as the labelling guide
+asks. Each labelled entity is found at most once: a second predicted node for it ("MAE"
+beside "Masked Autoencoder") counts as a wrong prediction, so unmerged variants cost
+precision.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from paperkg.graph.extract.aliases import canonical_key
 from paperkg.graph.extract.extraction import Extraction, extract_corpus
 from paperkg.graph.extract.gazetteer import Gazetteer, load_gazetteer
 from paperkg.graph.extract.normalize import fold, title_key
@@ -73,6 +74,7 @@ def real_sample(papers: Sequence[Paper]) -> list[Paper]:
 
 
 def _spellings(entity: str | list[str]) -> list[str]:
+    """A labelled entity's spellings: a name, or the list of them."""
     return [entity] if isinstance(entity, str) else list(entity)
 
 
@@ -84,6 +86,7 @@ def _repository(url: str) -> str:
 
 
 def _predicted(extraction: Extraction, paper: str) -> dict[str, set[str]]:
+    """What extraction says of one paper, per field, as keys (repos as URLs)."""
     mentions = extraction.entities[paper].mentions
     return {
         "repos": {r.url.lower() for r in extraction.links[paper] if isinstance(r, Repo)},
@@ -127,7 +130,7 @@ def score(
             else:
                 # labels naming one key twice ("YOLOv8", "YOLOv8s") are one entity
                 keyed = {
-                    frozenset(canonical_key(name, gazetteer) for name in _spellings(entity))
+                    frozenset(gazetteer.key_of(name) for name in _spellings(entity))
                     for entity in entry[field]
                 }
                 gold = [set(keys) for keys in sorted(keyed, key=sorted)]
@@ -168,7 +171,7 @@ def evaluate_real(
     by_key = {title_key(p.title): p.id for p in papers}
     missing = [e["key"] for e in entries if e["key"] not in by_key]
     if missing:
-        raise SystemExit(f"{labels}: {len(missing)} labelled papers not in {seeds}: {missing[:3]}")
+        raise ValueError(f"{labels}: {len(missing)} labelled papers not in {seeds}: {missing[:3]}")
     return score(extraction, gazetteer, [(by_key[e["key"]], e) for e in entries])
 
 
@@ -196,7 +199,11 @@ def main() -> None:
 
     if args.labels is None:
         _print("own text", *evaluate(), args.diff)
-    _print("real text", *evaluate_real(seed_folder(), args.labels or REAL_LABELS), args.diff)
+    try:
+        real = evaluate_real(seed_folder(), args.labels or REAL_LABELS)
+    except ValueError as error:
+        sys.exit(str(error))
+    _print("real text", *real, args.diff)
 
 
 if __name__ == "__main__":

@@ -93,7 +93,8 @@ def test_metrics_hardware_and_software_are_never_methods_or_datasets(gazetteer):
     )
     assert _names(found) == {"FoldLite": "method", "CASP15": "dataset"}
     assert all(metric_like(t) for t in ("AP50", "BLEU-4", "sFID", "pass@1", "R@10", "mIoU"))
-    assert hardware_like("H800") and hardware_like("X9", after=" GPUs")
+    assert hardware_like("RTX 4090") and hardware_like("X9", after=" GPUs")
+    assert not hardware_like("K400")  # alone, a dataset's short name as much as a chip
     assert never_a_name("EnglishrightarrowGerman")
     assert not any(metric_like(t) for t in ("T5", "GPT-4", "SR3", "CLIP"))
 
@@ -257,3 +258,32 @@ def test_the_gazetteer_page_example_loads_and_matches_as_it_says(tmp_path: Path)
         gazetteer,
     )
     assert _names(found) == {"FoldLite": "method", "OrphanFold-300": "dataset", "Harbor": "method"}
+
+
+def test_a_variant_at_the_end_of_a_sentence_is_still_the_known_family(gazetteer):
+    for text, name in [
+        ("We use ViT-L.", "ViT"),
+        ("We fine-tune Llama-2-7B.", "Llama 2"),
+        ("We use Qwen2.5-7B.", "Qwen2.5"),
+    ]:
+        (match,) = list(gazetteer.find(text))
+        assert match.entry.name == name, text
+
+
+def test_acronym_offsets_hold_for_any_letters_and_spaces():
+    sentence = "\u0130nce Harbor\u00a0Lattice Search (HLS) and SAM (Segment Anything Model~) run."
+    pairs = abbreviations(sentence)
+    for pair in pairs:
+        assert sentence[pair.start : pair.end] == pair.short
+        assert sentence[pair.long_start : pair.long_end] == pair.long
+    assert [p.long for p in pairs] == ["Harbor\u00a0Lattice Search", "Segment Anything Model"]
+
+
+def test_an_acronym_is_an_abbreviation_only_where_most_papers_write_it_out_as_words(gazetteer):
+    named = [_paper(i, f"Title {i}", "We test Harbor Index Retrieval (HIR) here.") for i in (1, 2)]
+    plain = [_paper(3, "Title 3", "Harbor image retrieval (HIR) is a task.")]
+    shape_only = [_paper(4, "Title 4", "HIR systems run on graphs.")]
+    extraction = extract_corpus(named + plain + shape_only, gazetteer, min_confidence=0.0)
+    keys = {paper: {m.key for m in e.mentions} for paper, e in extraction.entities.items()}
+    assert keys["arxiv:2612.00001"] == keys["arxiv:2612.00004"] == {"hir"}
+    assert keys["arxiv:2612.00003"] == set()

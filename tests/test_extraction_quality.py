@@ -53,5 +53,5 @@ def test_the_real_labels_cover_the_drawn_sample_and_hold_no_seed_text(seeds: Pat
 def test_a_labels_file_naming_papers_the_seeds_lack_is_refused(seeds: Path, tmp_path: Path):
     labels = tmp_path / "labels.json"
     labels.write_text(json.dumps({"papers": [{"key": "0" * 16}]}), encoding="utf-8")
-    with pytest.raises(SystemExit, match="1 labelled papers not in"):
+    with pytest.raises(ValueError, match="1 labelled papers not in"):
         evaluate_real(seeds, labels)

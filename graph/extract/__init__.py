@@ -100,6 +100,7 @@ __all__ = [
     "clean_url",
     "corpus_names",
     "derived_base",
+    "entities_of",
     "entity_key",
     "evidence_window",
     "external_citations",

@@ -24,21 +24,25 @@ __all__ = [
 ]
 
 #: Size and variant suffixes that name a member of a family: "-L", "-B/16", "-7B", "-XL",
-#: "-Large", "-Instruct", "-v1.5", "_XXL", "-1.3B". Kept on the edge as the spelling.
+#: "-Large", "-Instruct", "_XXL", "-1.3B". Kept on the edge as the spelling. Not folded:
+#: versions ("-v2", a model of its own, as the gazetteer has it) and counts in thousands
+#: ("-5k", "-21K": a dataset's size is part of its name).
 _VARIANT = re.compile(
     r"(?:[-_\s](?:[SBLHGMT]|XS|XL|XXL|Huge|Giant|Large|Base|Small|Tiny|Mini|Medium|"
-    r"large|base|small|tiny|mini|medium|huge|Instruct|instruct|Chat|chat|Base|"
-    r"v?\d+(?:\.\d+)*[BMKbmk]|[BLSH]/\d+|v\d+(?:\.\d+)*)"
-    r"(?:/\d+)?|(?<=[a-z])(?:Base|Large|Small|Tiny|Huge))+$"
+    r"large|base|small|tiny|mini|medium|huge|Instruct|instruct|Chat|chat|"
+    r"\d+(?:\.\d+)?[BMbm]|[BLSH]/\d+)"
+    r"(?:/\d+(?:\.\d+)?[BMbm]?)*|(?<=[a-z])(?:Base|Large|Small|Tiny|Huge))+$"
 )
 #: Words that turn a name into an adjective or a participle of its use: "CLIP-based",
 #: "GPT-series", "MCTS-optimized" name a use of CLIP, GPT, MCTS.
 _DERIVING = re.compile(
     r"-(?:[a-z]+(?:ed|ing)|based|like|wise|sized|size|style|type|family|series|scale|"
     r"free|only|aware|driven|guided|specific|oriented|centric|friendly|"
-    r"compatible|agnostic|powered|enabled|equipped|initialized|initialised|caches|"
-    r"variants?|models?|versions?)$"
+    r"compatible|agnostic|powered|enabled|equipped|initiali[sz]ed)$"
 )
+#: A lower-case common word after a hyphen ("X-caches", "X-variants") is a noun the name
+#: modifies; these endings are, on the contrary, how names are coined ("SWE-bench").
+_NAME_ENDINGS = frozenset({"bench", "net", "former", "set", "eval", "coder", "gpt", "zero"})
 #: Words that liken something to a name without using it: "GPT-2-level supervision",
 #: "BERT-inspired" say what a thing resembles, not what the paper uses. ("ResNet-style" and
 #: "-like" backbones are mostly the architecture itself, so they count as uses.)
@@ -51,7 +55,14 @@ def derived_base(name: str) -> str:
     >>> derived_base("ImageNet-pretrained"), derived_base("SWE-bench")
     ('ImageNet', 'SWE-bench')
     """
-    return _DERIVING.sub("", name) if len(name) > 3 else name
+    if len(name) <= 3:
+        return name
+    head, hyphen, tail = name.rpartition("-")
+    noun = tail.isalpha() and tail.islower() and tail not in _NAME_ENDINGS
+    plural = tail.endswith("s") and is_common_word(tail[:-1])
+    if hyphen and head and noun and (is_common_word(tail) or plural):
+        return head
+    return _DERIVING.sub("", name)
 
 
 def family_name(name: str) -> str:
@@ -121,7 +132,8 @@ def _long_form(short: str, before: str) -> tuple[int, int] | None:
     """Where in ``before`` (text ending at the parenthesis) the long form of ``short``
     starts and ends: Schwartz and Hearst's (2003) match, every letter and digit of the
     acronym found right to left, its first at the start of a word, within
-    ``min(len + 5, 2 * len)`` words."""
+    ``min(len + 5, 2 * len)`` words. Characters are compared one by one in ``before``
+    itself, so offsets hold whatever case folding does to a letter's length."""
     letters = [c.lower() for c in short if c.isalnum()]
     if not letters or not short[0].isalnum():
         return None
@@ -131,15 +143,18 @@ def _long_form(short: str, before: str) -> tuple[int, int] | None:
     if not window:
         return None
     lo = window[0].start()
-    text = before[lo:end].lower()
-    s, t = len(letters) - 1, len(text) - 1
+    s, t = len(letters) - 1, end - 1
     while s >= 0:
-        while t >= 0 and (text[t] != letters[s] or (s == 0 and t > 0 and text[t - 1].isalnum())):
+        while t >= lo and (
+            before[t].lower() != letters[s] or (s == 0 and t > lo and before[t - 1].isalnum())
+        ):
             t -= 1
-        if t < 0:
+        if t < lo:
             return None
         s, t = s - 1, t - 1
-    start = lo + text.rfind(" ", 0, t + 2) + 1
+    start = t + 1
+    while start > lo and not before[start - 1].isspace():
+        start -= 1
     long = before[start:end]
     if len(long) <= len(short) or short.lower() in long.lower().split():
         return None
@@ -188,7 +203,7 @@ def abbreviations(sentence: str) -> list[Abbreviation]:
                 found.append(
                     Abbreviation(
                         short,
-                        match.group(1),
+                        sentence[at : at + span[1]],
                         short_start,
                         short_start + len(short),
                         at,

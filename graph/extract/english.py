@@ -16,9 +16,12 @@ import gzip
 import importlib.util
 import re
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import msgpack
+
+from paperkg.errors import ModelError
 
 __all__ = ["COMMON_ZIPF", "is_common_word", "odd_casing", "ordinary_word", "zipf"]
 
@@ -35,15 +38,11 @@ def _buckets() -> dict[str, float]:
     """Word -> Zipf frequency for the English words of wordfreq's small list."""
     spec = importlib.util.find_spec("wordfreq")
     if spec is None or not spec.submodule_search_locations:
-        from paperkg.errors import ModelError
-
         raise ModelError("the wordfreq package is missing: pip install wordfreq")
     path = Path(next(iter(spec.submodule_search_locations))) / "data" / "small_en.msgpack.gz"
     data = msgpack.unpackb(gzip.decompress(path.read_bytes()), raw=False)
     header, buckets = data[0], data[1:]
     if not isinstance(header, dict) or header.get("format") != "cB":
-        from paperkg.errors import ModelError
-
         raise ModelError(f"{path}: not a wordfreq cBpack word list")
     return {word: 9 - index / 100 for index, words in enumerate(buckets) for word in words}
 
@@ -62,13 +61,14 @@ def is_common_word(word: str) -> bool:
     return zipf(word) >= COMMON_ZIPF
 
 
+def _odd(part: str) -> bool:
+    return not (part.islower() or part.isupper() or (part[0].isupper() and part[1:].islower()))
+
+
 def odd_casing(token: str) -> bool:
     """Letters cased as no ordinary word is: not lower, Capitalised or CAPITALS, in some
     part ("BAlaNced", "pre-traiNing", "GaLore"; not "Large", "pre-training", "LARGE")."""
-    for part in _WORD_PART.findall(token):
-        if not (part.islower() or part.isupper() or (part[0].isupper() and part[1:].islower())):
-            return True
-    return False
+    return any(_odd(part) for part in _WORD_PART.findall(token))
 
 
 _CAMEL_PIECE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+")
@@ -88,6 +88,18 @@ def _compound(token: str) -> bool:
     )
 
 
+_CAPITALS_FIRST = re.compile(r"[A-Z]{2,}[a-z]{3,}")
+
+
+def _played(part: str) -> bool:
+    """Capitals scattered through a word for an acronym's sake: two case switches or more
+    in a word of six letters or more ("BAlaNced", "averaGing"), or a word's first letters
+    in capitals ("GENerate", "UNifying"). A short mixed-case word ("CoCa", "HyDE") is
+    more likely a coined name than word play."""
+    switches = sum(1 for a, b in pairwise(part) if a.isupper() != b.isupper())
+    return (len(part) >= 6 and switches >= 2) or _CAPITALS_FIRST.fullmatch(part) is not None
+
+
 def ordinary_word(token: str) -> bool:
     """``token`` spells only common English words, written in capitals or odd casing
     ("LARGE", "BAlaNced", "visiOn-Language"), so its shape alone makes no name of it.
@@ -104,6 +116,8 @@ def ordinary_word(token: str) -> bool:
         return False
     letters = "".join(parts)
     if len(letters) <= 3 or _compound(token):
+        return False
+    if not token.isupper() and not all(_played(p) for p in parts if _odd(p)):
         return False
     floor = COMMON_ZIPF if token.isupper() else ODD_CASING_ZIPF
     # a single letter ("DiT-L") is a variant mark, not a word

@@ -1,8 +1,10 @@
 """Named methods and datasets in a paper's title and abstract, and what the paper does with them.
 
-Two sources of names: the gazetteer (well-known names), and the names papers introduce
-("We propose X", "X: ..." titles, "X, a new benchmark"). Names introduced anywhere in the
-corpus are then looked for in every paper, which is what turns mentions into citations.
+Sources of names, most trusted first: the gazetteer (well-known names), the names papers
+introduce ("We propose X", "X: ..." titles, "Full Name (X)" after "we propose"), names other
+papers of the corpus introduce (which is what turns mentions into citations), acronyms
+spelled out as names, and coined-looking names (CamelCase, letters with digits). Every
+mention carries the ``basis`` that found it and its ``confidence`` (``confidence.py``).
 Relations: INTRODUCES (the paper's own contribution), EVALUATES_ON (datasets), USES (methods).
 """
 
@@ -23,7 +25,7 @@ from paperkg.graph.extract.aliases import (
 from paperkg.graph.extract.confidence import CONFIDENCE, Basis
 from paperkg.graph.extract.english import ordinary_word
 from paperkg.graph.extract.gazetteer import KINDS, Gazetteer, GazetteerEntry, entity_key
-from paperkg.graph.extract.kinds import context_vote, kind_of_name, kind_vote, neighbour_vote
+from paperkg.graph.extract.kinds import context_vote, kind_of_name, neighbour_vote
 from paperkg.graph.extract.names import (
     TITLE_WORDS,
     coined,
@@ -40,6 +42,7 @@ __all__ = [
     "PaperEntities",
     "Reading",
     "corpus_names",
+    "entities_of",
     "evidence_window",
     "extract_entities",
     "introduced_names",
@@ -123,6 +126,7 @@ class PaperEntities:
     mentions: list[EntityMention] = field(default_factory=list)
 
     def introduced(self) -> set[str]:
+        """Keys of the entities this paper introduces."""
         return {m.key for m in self.mentions if m.relation == RelType.INTRODUCES}
 
 
@@ -193,6 +197,8 @@ def _title_name(title: str) -> tuple[str, str] | None:
 
 
 def _introducible(name: str) -> bool:
+    """A name a defining sentence can introduce: coined-looking, and no metric, hardware or
+    generic abbreviation (an ordinary word is allowed: the definition says it is a name)."""
     return name_shaped(name) and not never_a_name(name)
 
 
@@ -231,6 +237,7 @@ def introduced_names(title: str, abstract: str) -> list[tuple[str, str, str]]:
 def _introduced(
     title: str, parts: Sequence[str], pairs_of: Sequence[Sequence[Abbreviation]]
 ) -> list[tuple[str, str, str]]:
+    """``introduced_names`` over a paper's sentences and their acronym pairs."""
     found: dict[str, tuple[str, str, str]] = {}
 
     def add(name: str, kind: str, sentence: str, at: int, strong: bool = True) -> None:
@@ -275,7 +282,10 @@ def _introduced(
     return list(found.values())
 
 
-_TOKEN = re.compile(r"(?<![\w/.\-\\])(?<!\\\")[A-Za-z0-9][\w+]*(?:[-.][\w+]+)*(?![\w/])")
+_TOKEN = re.compile(
+    r"(?<![\w/.\-\\])(?<!\\\")[A-Za-z0-9][\w+]*(?:[-.][\w+]+)*"
+    r"(?:/\d+(?:\.\d+)?[BMKbmk]?)*(?![\w/])"  # sizes listed: "FoldLite-1.5B/7B"
+)
 _VARIANT_TAIL = re.compile(r"^(?:/\d+|-[BLSHG]/\d+)")
 _INTRO_VERB = re.compile(
     rf"\b(?:[Ww]e\s+(?:also\s+)?{_INTRO_VERBS}|[Tt]he\s+proposed|[Oo]ur\s+proposed)"
@@ -331,6 +341,8 @@ def shaped_names(
 
 
 def _known_kind(gazetteer: Gazetteer) -> Callable[[str], str | None]:
+    """Name -> the gazetteer's kind for it, or None: for votes by list neighbours."""
+
     def kind(name: str) -> str | None:
         entry = gazetteer.entries.get(gazetteer.key_of(name))
         return entry.kind if entry is not None else None
@@ -342,122 +354,162 @@ def extract_entities(
     title: str,
     abstract: str,
     gazetteer: Gazetteer,
-    corpus: CorpusNames | Gazetteer | None = None,
+    corpus: CorpusNames | None = None,
     *,
     shapes: bool = True,
-    reading: Reading | None = None,
 ) -> PaperEntities:
-    """Entities of one paper: its introduced names, then known names from the gazetteer and
-    from ``corpus`` (names other papers in the corpus define), acronyms spelled out as
-    names, then names found by their shape. Each mention says on what basis it was found.
-    The text is matched as ``match_text`` reads it, so "\uff22\uff25\uff32\uff34" and
-    "Ro\u200bBERTa" are BERT and RoBERTa (evidence sentences are quoted that way too)."""
-    if isinstance(corpus, Gazetteer):
-        corpus = CorpusNames(corpus)
-    if reading is None:
-        reading = read_paper(title, abstract)
-    title = reading.title
-    known_kind = _known_kind(gazetteer)
-    mentions: dict[str, EntityMention] = {}
+    """Entities of one paper (``entities_of`` its ``read_paper``). The text is matched as
+    ``match_text`` reads it, so "\uff22\uff25\uff32\uff34" and "Ro\u200bBERTa" are BERT and
+    RoBERTa (evidence sentences are quoted that way too)."""
+    return entities_of(read_paper(title, abstract), gazetteer, corpus, shapes=shapes)
 
-    def add(mention: EntityMention, text: str, start: int, end: int) -> None:
-        vote = kind_vote(text, start, end, known_kind) if text else 0
-        held = mentions.get(mention.key)
-        if held is None:
-            mentions[mention.key] = replace(mention, vote=mention.vote + vote)
-        else:
-            mentions[mention.key] = replace(held, vote=held.vote + vote)
 
-    for name, kind, sentence in reading.introduced:
-        key = canonical_key(name, gazetteer)
-        known = gazetteer.entries.get(key)
-        # A well-known name is introduced only by a paper whose title leads with it
-        # ("Qwen2.5 Technical Report"); elsewhere "we propose ... LoRA" is a use.
-        if known is not None and (known.kind not in KINDS or not title.lstrip().startswith(name)):
-            continue
-        mention = EntityMention(
-            key,
-            known.name if known else family_name(name),
-            known.kind if known else kind,
-            RelType.INTRODUCES,
-            sentence,
-            known=known is not None,
-            spelling=name,
-            basis=Basis.GAZETTEER if known else Basis.DEFINED,
-            confidence=CONFIDENCE[Basis.GAZETTEER if known else Basis.DEFINED],
-            vote=0 if known else (6 if kind == "dataset" else -6),
-        )
-        mentions[key] = mention
-    texts: Sequence[str] = [title, *reading.sentences]
-    covered: dict[str, list[tuple[int, int]]] = {text: [] for text in texts}
-    sources: list[tuple[Gazetteer, Basis]] = [(gazetteer, Basis.GAZETTEER)]
-    if corpus is not None:
-        sources.append((corpus.defined, Basis.CORPUS))
-    for source, basis in sources:
-        for text in texts:
-            for match in source.find(text):
-                if any(a <= match.start < b for a, b in covered[text]):
+def entities_of(
+    reading: Reading,
+    gazetteer: Gazetteer,
+    corpus: CorpusNames | None = None,
+    *,
+    shapes: bool = True,
+) -> PaperEntities:
+    """Entities of one read paper: its introduced names, then known names from the
+    gazetteer and from ``corpus`` (names other papers define), acronyms spelled out as
+    names, then names found by their shape. Each mention says on what basis it was found;
+    its kind is what the votes of its occurrences say, unless a list or the paper's own
+    introduction says otherwise."""
+    found = _Finding(reading, gazetteer, corpus)
+    found.introductions()
+    found.known_names()
+    found.spelled_out_acronyms()
+    if shapes:
+        found.shaped()
+    return found.result()
+
+
+class _Finding:
+    """The mentions of one paper as they are found, and which characters of each text
+    (the title, then each sentence) a found name already covers."""
+
+    def __init__(self, reading: Reading, gazetteer: Gazetteer, corpus: CorpusNames | None) -> None:
+        self.reading = reading
+        self.gazetteer = gazetteer
+        self.corpus = corpus
+        self.generic = corpus.generic if corpus is not None else frozenset()
+        self.texts: list[str] = [reading.title, *reading.sentences]
+        # one byte per character: is it part of a name found already?
+        self.covered = [bytearray(len(text)) for text in self.texts]
+        self.mentions: dict[str, EntityMention] = {}
+        self.known_kind = _known_kind(gazetteer)
+
+    def _cover(self, number: int, start: int, end: int) -> None:
+        self.covered[number][start:end] = b"\x01" * (end - start)
+
+    def _add(self, mention: EntityMention, vote: int) -> None:
+        held = self.mentions.get(mention.key)
+        base = mention if held is None else held
+        self.mentions[mention.key] = replace(base, vote=base.vote + vote)
+
+    def introductions(self) -> None:
+        title = self.reading.title
+        for name, kind, sentence in self.reading.introduced:
+            key = canonical_key(name, self.gazetteer)
+            known = self.gazetteer.entries.get(key)
+            # A well-known name is introduced only by a paper whose title leads with it
+            # ("Qwen2.5 Technical Report"); elsewhere "we propose ... LoRA" is a use.
+            if known is not None and (
+                known.kind not in KINDS or not title.lstrip().startswith(name)
+            ):
+                continue
+            basis = Basis.GAZETTEER if known else Basis.DEFINED
+            self.mentions[key] = EntityMention(
+                key,
+                known.name if known else family_name(name),
+                known.kind if known else kind,
+                RelType.INTRODUCES,
+                sentence,
+                known=known is not None,
+                spelling=name,
+                basis=basis,
+                confidence=CONFIDENCE[basis],
+                vote=0 if known else (6 if kind == "dataset" else -6),
+            )
+
+    def known_names(self) -> None:
+        sources: list[tuple[Gazetteer, Basis]] = [(self.gazetteer, Basis.GAZETTEER)]
+        if self.corpus is not None:
+            sources.append((self.corpus.defined, Basis.CORPUS))
+        for source, basis in sources:
+            for number, text in enumerate(self.texts):
+                for match in source.find(text):
+                    if self.covered[number][match.start]:
+                        continue
+                    self._cover(number, match.start, match.end)
+                    entry: GazetteerEntry = match.entry
+                    if entry.kind not in KINDS:
+                        continue  # a metric, a piece of hardware or software: never a node
+                    if LIKENESS.match(text, match.end):
+                        continue  # "GPT-2-level": a likeness, not a use
+                    gazetteer = basis is Basis.GAZETTEER
+                    key = entry.key if gazetteer else canonical_key(entry.name, self.gazetteer)
+                    relation = RelType.EVALUATES_ON if entry.kind == "dataset" else RelType.USES
+                    mention = EntityMention(
+                        key,
+                        entry.name,
+                        entry.kind,
+                        relation,
+                        evidence_window(text, match.start, match.end),
+                        known=gazetteer,
+                        spelling=match.text,
+                        basis=basis,
+                        confidence=CONFIDENCE[basis],
+                    )
+                    # a name the gazetteer knows has its kind; a corpus name is voted on
+                    vote = 0 if gazetteer else self._vote(text, match.start, match.end)[1]
+                    self._add(mention, vote)
+
+    def _vote(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """The context's vote, and the context's and the list neighbours' together."""
+        context = context_vote(text, start, end)
+        return context, context + neighbour_vote(text, start, end, self.known_kind)
+
+    def spelled_out_acronyms(self) -> None:
+        for number, pairs in enumerate(self.reading.pairs, start=1):
+            text = self.texts[number]
+            for pair in pairs:
+                key = canonical_key(pair.short, self.gazetteer)
+                inside = self.covered[number][pair.start]
+                # the words an acronym abbreviates are never names of their own ("BAlaNced")
+                self._cover(number, min(pair.long_start, pair.start), max(pair.long_end, pair.end))
+                if key in self.mentions or not pair.named or not _introducible(pair.short):
                     continue
-                covered[text].append((match.start, match.end))
-                entry: GazetteerEntry = match.entry
-                if entry.kind not in KINDS:
-                    continue  # a metric, a piece of hardware or software: never a node
-                if LIKENESS.match(text, match.end):
-                    continue  # "Whisper-style": a likeness, not a use
-                key = (
-                    entry.key if basis is Basis.GAZETTEER else canonical_key(entry.name, gazetteer)
-                )
-                relation = RelType.EVALUATES_ON if entry.kind == "dataset" else RelType.USES
+                if inside or _plural_acronym(pair.short):
+                    continue
                 mention = EntityMention(
                     key,
-                    entry.name,
-                    entry.kind,
-                    relation,
-                    evidence_window(text, match.start, match.end),
-                    known=basis is Basis.GAZETTEER,
-                    spelling=match.text,
-                    basis=basis,
-                    confidence=CONFIDENCE[basis],
+                    family_name(pair.short),
+                    "method",
+                    RelType.USES,
+                    evidence_window(text, pair.start, pair.end),
+                    spelling=pair.short,
+                    basis=Basis.PATTERN,
+                    confidence=CONFIDENCE[Basis.PATTERN],
                 )
-                add(mention, text if basis is not Basis.GAZETTEER else "", match.start, match.end)
-    generic = corpus.generic if corpus is not None else frozenset()
-    for text, pairs in zip(texts[1:], reading.pairs, strict=True):
-        for pair in pairs:
-            key = canonical_key(pair.short, gazetteer)
-            inside = any(a <= pair.start < b for a, b in covered[text])
-            # the words an acronym abbreviates are never names of their own ("BAlaNced")
-            covered[text].append((min(pair.long_start, pair.start), max(pair.long_end, pair.end)))
-            if key in mentions or not pair.named or not _introducible(pair.short):
-                continue
-            if inside or key in generic or _plural_acronym(pair.short):
-                continue
-            mention = EntityMention(
-                key,
-                family_name(pair.short),
-                "method",
-                RelType.USES,
-                evidence_window(text, pair.start, pair.end),
-                spelling=pair.short,
-                basis=Basis.PATTERN,
-                confidence=CONFIDENCE[Basis.PATTERN],
-            )
-            add(mention, text, pair.start, pair.end)
-    if shapes:
-        for text in texts[1:]:
-            for spelling, name, at in shaped_names(text, generic):
-                if any(a <= at < b for a, b in covered[text]):
+                self._add(mention, self._vote(text, pair.start, pair.end)[1])
+
+    def shaped(self) -> None:
+        for number, text in enumerate(self.texts[1:], start=1):
+            for spelling, name, at in shaped_names(text, self.generic):
+                if self.covered[number][at]:
                     continue
-                key = canonical_key(name, gazetteer)
-                context = context_vote(text, at, at + len(spelling))
-                vote = context + neighbour_vote(text, at, at + len(spelling), known_kind)
+                key = canonical_key(name, self.gazetteer)
+                context, vote = self._vote(text, at, at + len(spelling))
                 basis = _shape_basis(name, context)
-                held = mentions.get(key)
+                held = self.mentions.get(key)
                 if held is not None:
                     if CONFIDENCE[basis] > held.confidence and held.basis in _SHAPE_BASES:
                         held = replace(held, basis=basis, confidence=CONFIDENCE[basis])
-                    mentions[key] = replace(held, vote=held.vote + vote)
+                    self.mentions[key] = replace(held, vote=held.vote + vote)
                     continue
-                mentions[key] = EntityMention(
+                self.mentions[key] = EntityMention(
                     key,
                     family_name(name),
                     "method",
@@ -466,18 +518,22 @@ def extract_entities(
                     spelling=spelling,
                     basis=basis,
                     confidence=CONFIDENCE[basis],
-                    vote=vote + kind_of_name(name, known_kind),
+                    vote=vote + kind_of_name(name, self.known_kind),
                 )
-    result = PaperEntities()
-    for mention in mentions.values():
-        kind = mention.kind
-        if not mention.known and mention.relation != RelType.INTRODUCES:
-            kind = "dataset" if mention.vote > 0 else "method"
-        relation = mention.relation
-        if relation != RelType.INTRODUCES:
-            relation = RelType.EVALUATES_ON if kind == "dataset" else RelType.USES
-        result.mentions.append(replace(mention, kind=kind, relation=relation))
-    return result
+
+    def result(self) -> PaperEntities:
+        """The mentions, each with the kind its votes give it (known and introduced names
+        keep theirs) and the relation that kind implies."""
+        found = PaperEntities()
+        for mention in self.mentions.values():
+            kind = mention.kind
+            if not mention.known and mention.relation != RelType.INTRODUCES:
+                kind = "dataset" if mention.vote > 0 else "method"
+            relation = mention.relation
+            if relation != RelType.INTRODUCES:
+                relation = RelType.EVALUATES_ON if kind == "dataset" else RelType.USES
+            found.mentions.append(replace(mention, kind=kind, relation=relation))
+        return found
 
 
 _SHAPE_BASES = frozenset({Basis.PATTERN, Basis.SHAPE, Basis.ACRONYM})
@@ -496,9 +552,3 @@ def corpus_names(introduced: Iterable[tuple[str, str]], generic: Iterable[str] =
         GazetteerEntry(name, kind, case_sensitive=True) for name, kind in introduced
     )
     return CorpusNames(defined, frozenset(generic))
-
-
-def corpus_gazetteer(introduced: Iterable[tuple[str, str]]) -> Gazetteer:
-    """A gazetteer of the ``(name, kind)`` pairs papers in the corpus introduce, matched as
-    spelled."""
-    return corpus_names(introduced).defined

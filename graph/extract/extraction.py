@@ -26,7 +26,7 @@ from paperkg.graph.extract.entities import (
     PaperEntities,
     Reading,
     corpus_names,
-    extract_entities,
+    entities_of,
     read_paper,
 )
 from paperkg.graph.extract.gazetteer import KINDS, Gazetteer
@@ -122,7 +122,7 @@ def extract_corpus(
     for _paper, key, entry in introductions:
         if key not in gazetteer.entries:
             introduced.setdefault(key, (entry.name, entry.kind))
-    aliases, generic, long_forms = _abbreviation_aliases(
+    aliases, generic, spellings = _abbreviation_aliases(
         readings.values(), gazetteer, set(introduced)
     )
     corpus = corpus_names(introduced.values(), generic)
@@ -131,7 +131,7 @@ def extract_corpus(
     code: dict[str, dict[str, CodeSource]] = {}
     for done, paper in enumerate(papers, start=1):
         reading = readings.pop(paper.id)
-        entities[paper.id] = extract_entities("", "", gazetteer, corpus, reading=reading)
+        entities[paper.id] = entities_of(reading, gazetteer, corpus)
         found = find_links(f"{paper.title}\n{paper.abstract}")
         named = [classify_url(url) for url in map(web_url, paper.repos) if url]
         links[paper.id] = list({item.url: item for item in [*found, *named]}.values())
@@ -158,7 +158,7 @@ def extract_corpus(
         metadata_citations(papers),
         curated,
         code,
-        _spelled_out(long_forms, aliases, entities),
+        _spelled_out(spellings, aliases, entities),
     )
 
 
@@ -170,7 +170,8 @@ def _abbreviation_aliases(
     abbreviate ordinary words ("image-text retrieval (ITR)"): not names, unless a paper
     introduces them or the gazetteer knows them; and each pair's spellings by key."""
     aliases: dict[str, str] = {}
-    generic: set[str] = set()
+    # acronym -> papers writing it out as a name minus papers writing it out as plain words
+    named: Counter[str] = Counter()
     spellings: dict[str, set[str]] = {}
     for reading in readings:
         for pairs in reading.pairs:
@@ -188,9 +189,11 @@ def _abbreviation_aliases(
                     aliases.setdefault(short, long)  # "StackOverflow (SO)": the name is long
                 elif pair.named:
                     aliases.setdefault(long, short)
-                else:
-                    generic.add(short)
-    generic -= introduced
+                named[short] += 1 if pair.named else -1
+    # an acronym papers write out as plain words at least as often as as a name is, when
+    # found by its shape alone, more likely an abbreviation (a paper's own "Full Name
+    # (ACR)" still names it there)
+    generic = {short for short, votes in named.items() if votes <= 0} - introduced
     return aliases, generic, spellings
 
 
@@ -205,7 +208,7 @@ def _spelled_out(
     present = {m.key for found in entities.values() for m in found.mentions}
     found: dict[str, set[str]] = {}
     for key, names in spellings.items():
-        target = aliases.get(key, key)
+        target = _resolve(key, aliases)
         if target in present:
             found.setdefault(target, set()).update(names)
     return {key: sorted(names) for key, names in found.items()}
@@ -220,8 +223,7 @@ def _merge_aliases(entities: dict[str, PaperEntities], aliases: Mapping[str, str
     for found in entities.values():
         merged: dict[str, EntityMention] = {}
         for mention in found.mentions:
-            key = plurals.get(mention.key, mention.key)
-            key = aliases.get(key, key)
+            key = _resolve(plurals.get(mention.key, mention.key), aliases)
             if key != mention.key:
                 mention = replace(mention, key=key)
             held = merged.get(key)
@@ -234,7 +236,18 @@ def _merge_aliases(entities: dict[str, PaperEntities], aliases: Mapping[str, str
         found.mentions = list(merged.values())
 
 
+def _resolve(key: str, aliases: Mapping[str, str]) -> str:
+    """The key at the end of ``key``'s alias chain (a -> b -> c is c), cycles cut."""
+    seen = {key}
+    while key in aliases and aliases[key] not in seen:
+        key = aliases[key]
+        seen.add(key)
+    return key
+
+
 def _rank(mention: EntityMention) -> tuple[bool, float]:
+    """Which of two mentions of one entity in a paper stands: an introduction, then the
+    more confident."""
     return (mention.relation == RelType.INTRODUCES, mention.confidence)
 
 

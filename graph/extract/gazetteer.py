@@ -45,7 +45,7 @@ MAX_NAME_CHARS = 200
 _SUFFIX = (
     r"(?:[-\s](?:\d+(?:\.\d+)?[BMKbmk]|\d{2,3}|XXL|XL|Large|Base|Small|Tiny|Mini|Instruct|"
     r"Chat|Turbo|large|base|small|tiny|mini|instruct|chat|Lite|Verified|(?:19|20)\d\d)"
-    r"(?![\w.])|-[SBLHG](?:/\d+)?(?![\w.]))*"
+    r"(?!\w|\.\d)|-[SBLHG](?:/\d+)?(?!\w|\.\d))*"
 )
 #: Hyphenated words that describe a use of the name rather than extend it ("LoRA-based").
 _DESCRIPTIVE = r"(?:based|style|like|guided|aware|driven|free|specific|only|level|inspired)\b"
@@ -158,7 +158,8 @@ class Gazetteer:
             return None
         body = _trie_pattern(spellings)
         return re.compile(
-            rf"(?<![\w\-])(?:{body})(?:s(?=[\s,.;:)]))?{_SUFFIX}(?![\w])(?!-(?!{_DESCRIPTIVE})\w)",
+            rf"(?<![\w\-])(?:{body})(?!\.\d)(?:s(?=[\s,.;:)]))?{_SUFFIX}(?![\w])"
+            rf"(?!-(?!{_DESCRIPTIVE})\w)",
             0 if case_sensitive else re.IGNORECASE,
         )
 

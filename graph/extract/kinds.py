@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-__all__ = ["KindVote", "kind_of_name", "kind_vote"]
+__all__ = ["KindVote", "context_vote", "kind_of_name", "neighbour_vote"]
 
 _DATASET_AFTER = re.compile(
     r"\s*(?:\([^()]{0,40}\)\s*)?(?:(?:,|and|or)?\s*[\w\-.+]+\s+){0,4}?(?:benchmarks?|datasets?|"
@@ -50,7 +50,7 @@ _METHOD_BEFORE = re.compile(
 )
 #: Names built like datasets: "-Bench", "QA", "-Eval", "Arena", "MNIST", "-1K", "-2011".
 _DATASET_NAME = re.compile(
-    r"(?:[Bb]ench|QA|Eval|Arena|MNIST|NLI|Corpus|Set|-\d+[Kk]|-(?:19|20)\d\d|Gym|World)$"
+    r"(?:[Bb]ench|QA|Eval|Arena|MNIST|NLI|Corpus|Set|-\d+[Kk]|-(?:19|20)\d\d|Gym)$"
 )
 #: What separates the items of a list: ", ", ", and ", " or ".
 _LIST_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
@@ -113,11 +113,6 @@ def neighbour_vote(
         kind = known_kind(neighbour)
         vote += 1 if kind == "dataset" else -1 if kind == "method" else 0
     return vote
-
-
-def kind_vote(text: str, start: int, end: int, known_kind: Callable[[str], str | None]) -> KindVote:
-    """The context's vote and the neighbours' together."""
-    return context_vote(text, start, end) + neighbour_vote(text, start, end, known_kind)
 
 
 def kind_of_name(name: str, known_kind: Callable[[str], str | None]) -> KindVote:

@@ -11,6 +11,7 @@ from paperkg.graph.extract.gazetteer import entity_key
 __all__ = [
     "GENERIC_ACRONYMS",
     "TITLE_WORDS",
+    "coined",
     "hardware_like",
     "latex_glued",
     "metric_like",
@@ -39,7 +40,7 @@ _GENERIC_TEXT = """
     specifically experiments results however moreover furthermore additionally unlike
     existing extensive here then first second third both each all such most many several
     sft cot icl e2e 3d 2d 4d 1d uav ar vr iot dnn dnns ffn ffns ptm ptms nmt gec slu lid
-    mdp qat ptq ipc rgb rgbd hci ui ux ehr ehrs pde pdes ode odes nli gcl pfl roi rois fnn npu npus
+    mdp qat ptq rgb rgbd hci ui ux ehr ehrs pde pdes ode odes nli roi rois fnn npu npus
 """
 GENERIC_ACRONYMS = frozenset(_GENERIC_TEXT.split())
 #: Metric stems: "AP50", "BLEU-4", "sFID", "AUC-ROC", "pass@1", "R@10", "mIoU" are scores.
@@ -48,7 +49,7 @@ _METRIC_STEMS = (
     "AUC|ROC|AUROC|AUPRC|PRC|ECE|WER|CER|PPL|FPS|FLOPs|FLOPS|GFLOPs|TFLOPs|MACs|TTFT|TPOT|"
     "IoU|mIoU|Acc|mAcc|Top|top|pass|Pass|Recall|Hits|MSE|RMSE|MAPE|SMAPE|CRPS|TM-score|"
     "GDT|RMSD|LDDT|lDDT|CLIPScore|BERTScore|chrF|TER|MOS|UTMOS|NISQA|DNSMOS|SI-SNR|"
-    "SI-SDR|PESQ|STOI|EER|NMI|ARI|ACC|Dice|HD95|NSD|ADE|FDE|NDS|ATE|Rank|CMC|"
+    "SI-SDR|PESQ|STOI|EER|NMI|ARI|ACC|Dice|HD95|ADE|FDE|NDS|ATE|Rank|CMC|"
     "dB|Hz|kHz|MHz|GHz|KB|MB|GB|TB|ms"
 )
 _METRIC = re.compile(
@@ -57,9 +58,10 @@ _METRIC = re.compile(
     rf"(?:-(?:{_METRIC_STEMS}))?"
 )
 #: Accelerators by their model numbers ("A100", "H800", "V100"), and GPUs in context.
+#: (Bare model numbers such as "A100" are in the gazetteer as hardware; "K400" or "M4" alone
+#: may as well name a dataset, so they count as hardware only before "GPUs" and the like.)
 _HARDWARE = re.compile(
-    r"(?:[AHVPKTL]\d{2,3}|RTX\s?\d{4}|GTX\s?\d{4}|TPU\s?v\d|MI\d{3}X?|Cortex-[AMR]\d+|"
-    r"Jetson|M[1-4](?:\s?(?:Pro|Max|Ultra))?)"
+    r"(?:RTX\s?\d{4}|GTX\s?\d{4}|TPU\s?v\d+[a-z]?|MI\d{3}X?|Cortex-[AMR]\d+|Jetson)"
 )
 _HARDWARE_AFTER = re.compile(r"\s*(?:GPUs?|TPUs?|accelerators?|chips?|cards?|cores?)\b")
 #: LaTeX commands glued into words when a feed drops the backslash ("English\rightarrowFrench").
