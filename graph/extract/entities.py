@@ -299,11 +299,12 @@ _NAMED_THING = re.compile(
 
 def _shape_basis(name: str, context: int) -> Basis:
     """How much a coined-looking name found by its shape alone is worth: a telling context
-    (``context_vote``) makes it a pattern, CamelCase or digits a shape, bare capitals only
-    an acronym."""
+    (``context_vote``) makes it a pattern, CamelCase, digits or capitals joined by a hyphen
+    ("RT-DETR": abbreviations of generic terms come single) a shape, one run of bare
+    capitals only an acronym."""
     if context:
         return Basis.PATTERN
-    if re.fullmatch(r"[A-Z][A-Z\-+]*[A-Z+]", name):
+    if re.fullmatch(r"[A-Z]+\+?", name):
         return Basis.ACRONYM
     return Basis.SHAPE
 
