@@ -287,3 +287,9 @@ def test_an_acronym_is_an_abbreviation_only_where_most_papers_write_it_out_as_wo
     keys = {paper: {m.key for m in e.mentions} for paper, e in extraction.entities.items()}
     assert keys["arxiv:2612.00001"] == keys["arxiv:2612.00004"] == {"hir"}
     assert keys["arxiv:2612.00003"] == set()
+
+
+def test_capitals_joined_by_a_hyphen_are_a_coined_shape(gazetteer):
+    found = extract_entities("A Title", "We compare QX-DETR and ZQX here.", gazetteer)
+    basis = {m.name: m.basis for m in found.mentions}
+    assert basis == {"QX-DETR": Basis.SHAPE, "ZQX": Basis.ACRONYM}
