@@ -301,6 +301,10 @@ class SilentServer:
         self.listener.close()
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("as_json", [False, True])
 def test_ctrl_c_exits_130_with_one_line(examples_out: Path, tmp_path: Path, as_json: bool):
     server = SilentServer()
@@ -312,6 +316,9 @@ def test_ctrl_c_exits_130_with_one_line(examples_out: Path, tmp_path: Path, as_j
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl-C as in a terminal's foreground job: a runner started in the background
+        # (nohup, "&" in a script) passes SIGINT on ignored, and Python then keeps it so
+        preexec_fn=_default_sigint,
     )
     try:
         assert server.connected.wait(60), "the push never connected"
