@@ -1,0 +1,121 @@
+"""How well the clusters of a seed build agree with our hand labelling of every seed
+paper's topic (``tests/data/quality/topic_labels.json``): NMI and ARI at both levels of
+the labels, the unclustered share, and KMeans on the same vectors as a baseline. Writes the
+figures into docs/benchmarks.md.
+
+    python benchmarks/topic_quality.py                 # builds the seeds into a temp folder
+    python benchmarks/topic_quality.py --snapshot kg   # scores an existing seed build
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from report import ROOT, write_section
+from sklearn.cluster import KMeans
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+sys.path.insert(0, str(ROOT / "tests"))
+from seed_pages import seed_folder
+
+from paperkg.graph import read_snapshot
+from paperkg.graph.extract.normalize import title_key
+
+TOPICS = ROOT / "tests" / "data" / "quality" / "topic_labels.json"
+UNCLUSTERED = -1
+
+
+def labels() -> dict[str, tuple[str, str]]:
+    """Title key -> (broad topic, fine topic) of every labelled seed paper."""
+    data = json.loads(TOPICS.read_text(encoding="utf-8"))
+    return {entry["key"]: (entry["broad"], entry["fine"]) for entry in data["papers"]}
+
+
+def score(predicted: list[int], truth: list[str]) -> tuple[float, float]:
+    """NMI and ARI of a partition against the labels (unclustered papers count as one
+    group of their own, as a user sees them)."""
+    return normalized_mutual_info_score(truth, predicted), adjusted_rand_score(truth, predicted)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--snapshot", type=Path, help="a build of ../shared/seeds to score")
+    parser.add_argument("--seeds", type=int, default=5, help="KMeans restarts to average")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        out = args.snapshot
+        if out is None:
+            out = Path(scratch) / "kg"
+            subprocess.run(
+                [sys.executable, "-m", "paperkg", "build", str(seed_folder()), "--out", str(out)],
+                check=True,
+                capture_output=True,
+            )
+        snapshot = read_snapshot(out)
+    truth = labels()
+    graph = snapshot.graph
+    rows = [
+        (data["cluster"], truth[title_key(data["title"])])
+        for _node, data in graph.nodes(data=True)
+        if data.get("type") == "Paper" and title_key(data["title"]) in truth
+    ]
+    clusters = [cluster for cluster, _topic in rows]
+    broad = [topic[0] for _cluster, topic in rows]
+    fine = [topic[1] for _cluster, topic in rows]
+    found = len({c for c in clusters if c != UNCLUSTERED})
+    unclustered = sum(1 for c in clusters if c == UNCLUSTERED) / len(clusters)
+    by_id = dict(zip(snapshot.embeddings.ids, snapshot.embeddings.vectors, strict=True))
+    ids = [
+        node
+        for node, data in graph.nodes(data=True)
+        if data.get("type") == "Paper" and title_key(data["title"]) in truth
+    ]
+    vectors = np.stack([by_id[node] for node in ids])
+    table = [
+        ("paperkg clusters (default build)", found, *score(clusters, fine), *score(clusters, broad))
+    ]
+    for k, name in ((len(set(fine)), "fine"), (len(set(broad)), "broad")):
+        runs = [
+            KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(vectors).tolist()
+            for seed in range(args.seeds)
+        ]
+        nmi_fine = np.mean([score(r, fine)[0] for r in runs])
+        ari_fine = np.mean([score(r, fine)[1] for r in runs])
+        nmi_broad = np.mean([score(r, broad)[0] for r in runs])
+        ari_broad = np.mean([score(r, broad)[1] for r in runs])
+        table.append(
+            (
+                f"KMeans k={k} ({name} count), MiniLM vectors",
+                k,
+                nmi_fine,
+                ari_fine,
+                nmi_broad,
+                ari_broad,
+            )
+        )
+    lines = "\n".join(
+        f"| {name} | {k} | {a:.2f} | {b:.2f} | {c:.2f} | {d:.2f} |" for name, k, a, b, c, d in table
+    )
+    body = f"""## Topic quality (`benchmarks/topic_quality.py`)
+
+Command: `python benchmarks/topic_quality.py`. Labels: `tests/data/quality/topic_labels.json`,
+every seed paper's topic read by hand ({len(set(fine))} fine topics in {len(set(broad))} broad
+ones; keyed by title hash, no seed text). KMeans rows average {args.seeds} seeds. Unclustered
+papers of the build: {unclustered:.1%}.
+
+| partition | clusters | NMI fine | ARI fine | NMI broad | ARI broad |
+|---|---|---|---|---|---|
+{lines}
+"""
+    write_section("topic_quality", body)
+    print(body)
+
+
+if __name__ == "__main__":
+    main()
