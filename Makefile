@@ -75,6 +75,8 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/neo4j_load.py $(if $(SIZE),--papers $(SIZE) --runs 1)
 	$(BIN)/python benchmarks/neo4j_import.py
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/extraction_quality.py
+	$(BIN)/python benchmarks/extraction_speed.py $(if $(SIZE),--synthetic $(SIZE),--synthetic 10000)
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/topic_quality.py
 	$(BIN)/python benchmarks/views.py
 
 ## neo4j: a real local Neo4j 5.26 Community + APOC + Browser, no Docker (Ctrl-C stops it)
