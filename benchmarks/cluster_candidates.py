@@ -10,9 +10,7 @@ defaults; writes its table into docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import networkit as nk
@@ -22,12 +20,10 @@ from report import ROOT, write_section
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
-from topic_quality import labels
+from topic_quality import labels, seed_snapshot
 
 sys.path.insert(0, str(ROOT / "tests"))
-from seed_pages import seed_folder
 
-from paperkg.graph import read_snapshot
 from paperkg.graph.extract.normalize import title_key
 
 K = 10  # neighbours per paper, the build's default
@@ -88,16 +84,7 @@ def main() -> None:
     parser.add_argument("--snapshot", type=Path, help="a build of ../shared/seeds")
     parser.add_argument("--seeds", type=int, default=5, help="runs per candidate (best kept)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        out = args.snapshot
-        if out is None:
-            out = Path(scratch) / "kg"
-            subprocess.run(
-                [sys.executable, "-m", "paperkg", "build", str(seed_folder()), "--out", str(out)],
-                check=True,
-                capture_output=True,
-            )
-        snapshot = read_snapshot(out)
+    snapshot = seed_snapshot(args.snapshot)
     truth = labels()
     data = snapshot.graph.nodes
     rows = [

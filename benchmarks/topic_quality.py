@@ -24,7 +24,7 @@ from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 sys.path.insert(0, str(ROOT / "tests"))
 from seed_pages import seed_folder
 
-from paperkg.graph import read_snapshot
+from paperkg.graph import StoredSnapshot, read_snapshot
 from paperkg.graph.extract.normalize import title_key
 
 TOPICS = ROOT / "tests" / "data" / "quality" / "topic_labels.json"
@@ -43,21 +43,26 @@ def score(predicted: list[int], truth: list[str]) -> tuple[float, float]:
     return normalized_mutual_info_score(truth, predicted), adjusted_rand_score(truth, predicted)
 
 
+def seed_snapshot(out: Path | None) -> StoredSnapshot:
+    """The snapshot at ``out``, else a default build of the seed pages in a temp folder."""
+    if out is not None:
+        return read_snapshot(out)
+    with tempfile.TemporaryDirectory() as scratch:
+        built = Path(scratch) / "kg"
+        subprocess.run(
+            [sys.executable, "-m", "paperkg", "build", str(seed_folder()), "--out", str(built)],
+            check=True,
+            capture_output=True,
+        )
+        return read_snapshot(built)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--snapshot", type=Path, help="a build of ../shared/seeds to score")
     parser.add_argument("--seeds", type=int, default=5, help="KMeans restarts to average")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as scratch:
-        out = args.snapshot
-        if out is None:
-            out = Path(scratch) / "kg"
-            subprocess.run(
-                [sys.executable, "-m", "paperkg", "build", str(seed_folder()), "--out", str(out)],
-                check=True,
-                capture_output=True,
-            )
-        snapshot = read_snapshot(out)
+    snapshot = seed_snapshot(args.snapshot)
     truth = labels()
     graph = snapshot.graph
     rows = [
