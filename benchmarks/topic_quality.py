@@ -1,7 +1,8 @@
-"""How well the clusters of a seed build agree with our hand labelling of every seed
-paper's topic (``tests/data/quality/topic_labels.json``): NMI and ARI at both levels of
-the labels, the unclustered share, and KMeans on the same vectors as a baseline. Writes the
-figures into docs/benchmarks.md.
+"""How well the topics of a seed build agree with our hand labelling of every seed paper's
+topic (``tests/data/quality/topic_labels.json``): NMI and ARI of both levels of clusters
+against both levels of the labels, the unclustered share, KMeans on the same vectors as a
+baseline, and how well the labels cover their clusters. Writes the figures into
+docs/benchmarks.md.
 
     python benchmarks/topic_quality.py                 # builds the seeds into a temp folder
     python benchmarks/topic_quality.py --snapshot kg   # scores an existing seed build
@@ -25,6 +26,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from seed_pages import seed_folder
 
 from paperkg.graph import StoredSnapshot, read_snapshot
+from paperkg.graph.analytics import label_coverage
 from paperkg.graph.extract.normalize import title_key
 
 TOPICS = ROOT / "tests" / "data" / "quality" / "topic_labels.json"
@@ -57,6 +59,41 @@ def seed_snapshot(out: Path | None) -> StoredSnapshot:
         return read_snapshot(built)
 
 
+def coverage_table(snapshot: StoredSnapshot) -> str:
+    """Label coverage per level: the share of a cluster's papers using each label term (the
+    three terms of the one-line label), its mean and minimum, and terms two labels share."""
+    graph = snapshot.graph
+    texts: dict[int, list[str]] = {}
+    for _node, data in graph.nodes(data=True):
+        if data.get("type") == "Paper" and not data.get("stub"):
+            text = f"{data['title']}. {data.get('abstract') or ''}"
+            for key in ("cluster", "topic"):
+                if data.get(key, UNCLUSTERED) != UNCLUSTERED:
+                    texts.setdefault(data[key], []).append(text)
+    lines = []
+    for level, name in ((2, "clusters"), (1, "broad topics")):
+        shares: list[float] = []
+        terms: list[str] = []
+        for _node, data in graph.nodes(data=True):
+            if data.get("type") == "Cluster" and data.get("level", 2) == level and data["id"] >= 0:
+                label = list(data.get("keywords") or [])[:3]
+                shares += label_coverage(texts.get(data["id"], []), label)
+                terms += [term.casefold() for term in label]
+        shared = len(terms) - len(set(terms))
+        mean = float(np.mean(shares)) if shares else 0.0
+        low = min(shares, default=0.0)
+        lines.append(f"| {name} | {len(shares)} | {mean:.2f} | {low:.2f} | {shared} |")
+    rows = "\n".join(lines)
+    return f"""
+Label coverage: the share of a cluster's papers whose title or abstract uses each term of
+its label (the three terms `paperkg clusters` shows), counted as the labeller counts terms.
+
+| level | label terms | mean coverage | lowest | terms shared by two labels |
+|---|---|---|---|---|
+{rows}
+"""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--snapshot", type=Path, help="a build of ../shared/seeds to score")
@@ -66,13 +103,14 @@ def main() -> None:
     truth = labels()
     graph = snapshot.graph
     rows = [
-        (data["cluster"], truth[title_key(data["title"])])
+        (data["cluster"], truth[title_key(data["title"])], data.get("topic", UNCLUSTERED))
         for _node, data in graph.nodes(data=True)
         if data.get("type") == "Paper" and title_key(data["title"]) in truth
     ]
-    clusters = [cluster for cluster, _topic in rows]
-    broad = [topic[0] for _cluster, topic in rows]
-    fine = [topic[1] for _cluster, topic in rows]
+    clusters = [cluster for cluster, _topic, _t in rows]
+    coarse = [t for _c, _topic, t in rows]
+    broad = [topic[0] for _cluster, topic, _t in rows]
+    fine = [topic[1] for _cluster, topic, _t in rows]
     found = len({c for c in clusters if c != UNCLUSTERED})
     unclustered = sum(1 for c in clusters if c == UNCLUSTERED) / len(clusters)
     by_id = dict(zip(snapshot.embeddings.ids, snapshot.embeddings.vectors, strict=True))
@@ -83,7 +121,13 @@ def main() -> None:
     ]
     vectors = np.stack([by_id[node] for node in ids])
     table = [
-        ("paperkg clusters (default build)", found, *score(clusters, fine), *score(clusters, broad))
+        ("paperkg level 2: clusters", found, *score(clusters, fine), *score(clusters, broad)),
+        (
+            "paperkg level 1: broad topics",
+            len({t for t in coarse if t != UNCLUSTERED}),
+            *score(coarse, fine),
+            *score(coarse, broad),
+        ),
     ]
     for k, name in ((len(set(fine)), "fine"), (len(set(broad)), "broad")):
         runs = [
@@ -118,6 +162,7 @@ papers of the build: {unclustered:.1%}.
 |---|---|---|---|---|---|
 {lines}
 """
+    body += coverage_table(snapshot)
     write_section("topic_quality", body)
     print(body)
 

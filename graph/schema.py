@@ -46,6 +46,7 @@ class RelType(StrEnum):
     HAS_CODE = "HAS_CODE"
     IN_CLUSTER = "IN_CLUSTER"
     LINKS_TO = "LINKS_TO"
+    SUBTOPIC_OF = "SUBTOPIC_OF"
 
 
 #: Property that identifies a node of each label: ``Paper.id``, ``Method.key``, ... (keyed
@@ -84,4 +85,5 @@ RELATIONSHIPS: tuple[RelationshipKind, ...] = (
     RelationshipKind(RelType.HAS_CODE, Label.PAPER, Label.REPO),
     RelationshipKind(RelType.IN_CLUSTER, Label.PAPER, Label.CLUSTER),
     RelationshipKind(RelType.LINKS_TO, Label.CLUSTER, Label.CLUSTER),
+    RelationshipKind(RelType.SUBTOPIC_OF, Label.CLUSTER, Label.CLUSTER),
 )

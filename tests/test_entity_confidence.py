@@ -32,7 +32,7 @@ from paperkg.graph.extract.extraction import CodeSource, Extraction
 from paperkg.graph.extract.urls import classify_url
 from paperkg.graph.model import add_extraction, count_labels, count_types, paper_graph
 from paperkg.graph.papers import Paper
-from paperkg.graph.report.lookup import bridge_report
+from paperkg.graph.report.topics import bridge_report
 from paperkg.graph.snapshot.manifest import Counts, Knn, Manifest, Model
 from paperkg.graph.snapshot.read import Embeddings, read_manifest, read_snapshot
 from paperkg.graph.snapshot.store import write_snapshot

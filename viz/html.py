@@ -91,6 +91,13 @@ def _shorten(text: str, size: int = 48) -> str:
     return text if len(text) <= size else text[: size - 1].rstrip() + "…"
 
 
+def _topic_fact(topic: object, labels: dict[int, str]) -> str:
+    """A paper's broad topic, as ``id: label`` (``-`` in none, or a snapshot without topics)."""
+    if not isinstance(topic, int) or topic < 0:
+        return "-"
+    return f"{topic}: {labels.get(topic, '-')}"
+
+
 def _node_text(node: str, data: dict[str, Any], cluster_labels: dict[int, str]) -> dict[str, Any]:
     """Label, hover text and side-panel record of one node."""
     kind = data.get("type", "")
@@ -109,6 +116,7 @@ def _node_text(node: str, data: dict[str, Any], cluster_labels: dict[int, str]) 
                 Label.CLUSTER,  # the fact names the node the paper is IN_CLUSTER of
                 f"{cluster}: {cluster_labels.get(cluster, '-')}" if cluster is not None else "-",
             ),
+            ("Topic", _topic_fact(data.get("topic"), cluster_labels)),
             ("Entities", ", ".join((data.get("entities") or [])[:6]) or "-"),
             ("PageRank", f"{data.get('pagerank', 0.0):.4f}"),
             ("Bridge score", f"{data.get('bridge_score', 0.0):.3f}"),
@@ -177,13 +185,15 @@ def render_html(view: ViewGraph, *, seed: int = 42) -> str:
     shown = {d.get("cluster") for d in view.nodes.values() if d.get("type") == Label.PAPER}
     shown |= {d["id"] for d in view.nodes.values() if d.get("type") == Label.CLUSTER}
     cluster_labels = {c: view.cluster_labels.get(c, "") for c in shown if isinstance(c, int)}
+    topics = {d.get("topic") for d in view.nodes.values() if d.get("type") == Label.PAPER}
+    topic_labels = {t: view.cluster_labels.get(t, "") for t in topics if isinstance(t, int)}
     physics = len(view.nodes) <= PHYSICS_LIMIT
     positions = {} if physics else _positions(view, seed)
     top_rank = max((d.get("pagerank", 0.0) for d in view.nodes.values()), default=0.0) or 1.0
     net = Network(directed=True, height="100%", width="100%")
     meta: dict[str, dict[str, Any]] = {}
     for node, data in view.nodes.items():
-        text = _node_text(node, data, cluster_labels)
+        text = _node_text(node, data, {**topic_labels, **cluster_labels})
         text["links"] = [link for link in text["links"] if _safe_url(link["url"])]
         meta[node] = text
         kind = data.get("type", "")

@@ -14,7 +14,7 @@ import networkx as nx
 
 from paperkg.errors import NotFoundError, ParameterError
 from paperkg.graph.model import edge_confidence, is_paper, relationship_type
-from paperkg.graph.report.lookup import bridge_report
+from paperkg.graph.report.topics import bridge_report
 from paperkg.graph.schema import Label, RelType
 
 __all__ = ["ViewGraph", "bridges_view", "cluster_view", "overview", "paper_view"]
@@ -95,7 +95,7 @@ def overview(
         return view
     threshold = max(min_score, 0.5)
     for node, data in graph.nodes(data=True):
-        if data.get("type") == Label.CLUSTER:
+        if data.get("type") == Label.CLUSTER and data.get("level", 2) == 2:
             view.add(graph, node)
     by_cluster: dict[int, list[str]] = {}
     for paper in papers:
@@ -119,8 +119,8 @@ def overview(
 def cluster_view(
     graph: nx.MultiDiGraph[str], cluster: int, *, min_confidence: float = 0.0
 ) -> ViewGraph:
-    """One cluster's papers with their methods, datasets and repos (linked with at least
-    ``min_confidence``)."""
+    """One cluster's papers (or a broad topic's: the papers of its clusters) with their
+    methods, datasets and repos (linked with at least ``min_confidence``)."""
     node = f"cluster:{cluster}"
     if node not in graph:
         known = sorted(
@@ -128,8 +128,18 @@ def cluster_view(
         )
         what = "no unclustered papers (-1)" if cluster == -1 else f"no cluster {cluster}"
         raise NotFoundError(f"{what}; clusters: {', '.join(map(str, known))}")
-    view = ViewGraph.of(graph, f"Cluster {cluster}: {graph.nodes[node]['label']}")
-    members = [u for u, _v, key in graph.in_edges(node, keys=True) if key == RelType.IN_CLUSTER]
+    topic = graph.nodes[node].get("level", 2) == 1
+    kind = "Topic" if topic else "Cluster"
+    view = ViewGraph.of(graph, f"{kind} {cluster}: {graph.nodes[node]['label']}")
+    parts = [node]
+    if topic:
+        parts = [u for u, _v, key in graph.in_edges(node, keys=True) if key == RelType.SUBTOPIC_OF]
+    members = [
+        u
+        for part in parts
+        for u, _v, key in graph.in_edges(part, keys=True)
+        if key == RelType.IN_CLUSTER
+    ]
     for paper in members:
         view.add(graph, paper)
     for paper in members:
@@ -141,7 +151,9 @@ def cluster_view(
                 view.add(graph, target)
                 view.link(paper, target, kind, data)
     _paper_edges(graph, view, 3, 0.0)
-    view.notes.append(f"{len(members)} papers of cluster {cluster} with their entities and code")
+    view.notes.append(
+        f"{len(members)} papers of {kind.lower()} {cluster} with their entities and code"
+    )
     _confidence_note(view, min_confidence)
     return view
 
@@ -211,21 +223,21 @@ def bridges_view(
     (entities spanning clusters through links of at least ``min_confidence``)."""
     view = ViewGraph.of(graph, "Bridges between clusters")
     for node, data in graph.nodes(data=True):
-        if data.get("type") == Label.CLUSTER and data["id"] >= 0:
+        if data.get("type") == Label.CLUSTER and data["id"] >= 0 and data.get("level", 2) == 2:
             view.add(graph, node)
     report = bridge_report(graph, top, min_confidence)
     for bridge in report.papers:
         view.add(graph, bridge.id)
-        for cluster in bridge.joins:
-            view.link(bridge.id, f"cluster:{cluster}", "JOINS", {})
+        for link in bridge.joins:
+            view.link(bridge.id, f"cluster:{link.cluster}", "JOINS", {"share": link.share})
     by_name = {
         (d.get("name") or d.get("url")): n for n, d in graph.nodes(data=True) if d.get("bridging")
     }
     for entity in report.entities:
         node = by_name[entity.name]
         view.add(graph, node)
-        for cluster in entity.clusters:
-            view.link(node, f"cluster:{cluster}", "SPANS", {})
+        for link in entity.joins:
+            view.link(node, f"cluster:{link.cluster}", "SPANS", {"share": link.share})
     for u, v, key, data in graph.edges(keys=True, data=True):
         if key == RelType.LINKS_TO:
             view.link(u, v, key, data)

@@ -1,7 +1,20 @@
-"""Graph analytics: clusters (Louvain), stable cluster ids across updates, centrality and
-bridges."""
+"""Graph analytics: two levels of topics (Leiden on the topic graph, then the clusters'
+own graph), labels, stable cluster ids across updates, centrality and bridges."""
 
-from paperkg.graph.analytics.analyse import AnalyticsOptions, analyse, cluster_node_id
+from paperkg.graph.analytics.analyse import (
+    SUBTOPIC,
+    TOPIC,
+    AnalyticsOptions,
+    analyse,
+    cluster_node_id,
+)
+from paperkg.graph.analytics.bridging import (
+    JOIN_SHARE,
+    MAX_JOINS,
+    Spread,
+    entity_spread,
+    paper_spread,
+)
 from paperkg.graph.analytics.centrality import EXACT_BETWEENNESS_LIMIT, Centrality, centrality
 from paperkg.graph.analytics.cluster_changes import (
     SHARE,
@@ -11,32 +24,33 @@ from paperkg.graph.analytics.cluster_changes import (
     follow_clusters,
     latest_update,
 )
-from paperkg.graph.analytics.clusters import (
-    LARGE_NETWORK,
-    UNCLUSTERED,
-    ClusterInfo,
-    Clustering,
-    cluster_papers,
-    keywords_by_cluster,
-)
+from paperkg.graph.analytics.clusters import UNCLUSTERED, Clustering, cluster_papers
+from paperkg.graph.analytics.labels import MIN_COVERAGE, describe, label_coverage
 
 __all__ = [
     "EXACT_BETWEENNESS_LIMIT",
-    "LARGE_NETWORK",
+    "JOIN_SHARE",
+    "MAX_JOINS",
+    "MIN_COVERAGE",
     "SHARE",
+    "SUBTOPIC",
+    "TOPIC",
     "UNCLUSTERED",
     "AnalyticsOptions",
     "Centrality",
     "ClusterChange",
     "ClusterFollowing",
-    "ClusterInfo",
     "Clustering",
+    "Spread",
     "UpdateReport",
     "analyse",
     "centrality",
     "cluster_node_id",
     "cluster_papers",
+    "describe",
+    "entity_spread",
     "follow_clusters",
-    "keywords_by_cluster",
+    "label_coverage",
     "latest_update",
+    "paper_spread",
 ]

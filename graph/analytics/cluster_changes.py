@@ -42,7 +42,7 @@ class ClusterChange:
     ``kind`` is ``growth`` (same cluster, members joined or left), ``split`` (``cluster`` went
     into ``related`` clusters), ``merge`` (``related`` clusters went into ``cluster``),
     ``birth`` (a new cluster holding no share of an old one) or ``dissolved`` (an old cluster
-    nothing continues).
+    nothing continues); ``level`` is 2 for clusters, 1 for the broad topics above them.
     """
 
     kind: str
@@ -52,6 +52,7 @@ class ClusterChange:
     joined: int = 0
     left: int = 0
     related: list[int] = field(default_factory=list)
+    level: int = 2
 
 
 @dataclass(frozen=True)

@@ -2,20 +2,28 @@
 profile."""
 
 from paperkg.graph.report.lookup import (
-    BridgeReport,
-    ClusterRow,
     EntityLink,
     EntityRow,
     PaperProfile,
-    bridge_report,
-    cluster_rows,
     entity_rows,
     find_paper,
     paper_profile,
 )
 from paperkg.graph.report.stats import snapshot_stats
+from paperkg.graph.report.topics import (
+    BridgeEntity,
+    BridgeLink,
+    BridgePaper,
+    BridgeReport,
+    ClusterRow,
+    bridge_report,
+    cluster_rows,
+)
 
 __all__ = [
+    "BridgeEntity",
+    "BridgeLink",
+    "BridgePaper",
     "BridgeReport",
     "ClusterRow",
     "EntityLink",

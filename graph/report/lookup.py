@@ -3,25 +3,19 @@ which entities are there and who introduced them."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 
-from paperkg.errors import NotFoundError
-from paperkg.graph.extract.normalize import fold
-from paperkg.graph.model import edge_confidence, is_paper, relationship_type
+from paperkg.graph.model import edge_confidence, relationship_type
 from paperkg.graph.schema import Label, RelType
+from paperkg.graph.search.resolve import PaperResolver
 
 __all__ = [
-    "BridgeReport",
-    "ClusterRow",
     "EntityLink",
     "EntityRow",
     "PaperProfile",
-    "bridge_report",
-    "cluster_rows",
     "entity_rows",
     "find_paper",
     "paper_profile",
@@ -92,25 +86,10 @@ class PaperProfile:
 
 
 def find_paper(graph: nx.MultiDiGraph[str], query: str) -> str:
-    """The id of the paper named by ``query``: an id, an exact (folded) title, or a unique
-    title fragment."""
-    query = query.strip()
-    if is_paper(graph.nodes.get(query, {})):
-        return query
-    wanted = fold(query)
-    papers = [(n, fold(d.get("title", ""))) for n, d in graph.nodes(data=True) if is_paper(d)]
-    exact = [n for n, title in papers if title == wanted]
-    if exact:
-        return exact[0]
-    partial = [n for n, title in papers if wanted and wanted in title]
-    leading = [n for n, title in papers if wanted and title.startswith(wanted)]
-    for found in (partial, leading):
-        if len(found) == 1:
-            return found[0]
-    if not partial:
-        raise NotFoundError(f"no paper matches {query!r}: give a paper id or its title")
-    names = "; ".join(graph.nodes[n]["title"][:60] for n in partial[:3])
-    raise NotFoundError(f"{len(partial)} papers match {query!r} (e.g. {names}); be more specific")
+    """The id of the paper named by ``query``, read by the one paper resolver
+    (``paperkg.graph.search.PaperResolver.resolve``: id, arXiv id, DOI, title, short name
+    or a unique title fragment). Kept for callers that want the id alone."""
+    return PaperResolver.of_graph(graph).resolve(query).id
 
 
 def entity_rows(
@@ -233,130 +212,3 @@ def _entity_link(
         source=edge.get("source"),
         spelling=edge.get("spelling"),
     )
-
-
-@dataclass(frozen=True)
-class ClusterRow:
-    """One cluster as ``paperkg clusters`` shows it."""
-
-    id: int
-    size: int
-    label: str
-    keywords: list[str]
-    methods: list[str]
-    datasets: list[str]
-    linked: dict[int, int]
-
-
-def cluster_rows(graph: nx.MultiDiGraph[str]) -> list[ClusterRow]:
-    """Clusters, largest first (the unclustered group, -1, last), with their links."""
-    rows = []
-    for node, data in graph.nodes(data=True):
-        if data.get("type") != Label.CLUSTER:
-            continue
-        linked: dict[int, int] = {}
-        for u, v, key, edge in [
-            *graph.out_edges(node, keys=True, data=True),
-            *graph.in_edges(node, keys=True, data=True),
-        ]:
-            if key == RelType.LINKS_TO:
-                other = v if u == node else u
-                linked[graph.nodes[other]["id"]] = edge["edges"]
-        rows.append(
-            ClusterRow(
-                data["id"],
-                data["size"],
-                data["label"],
-                data["keywords"],
-                data["methods"],
-                data["datasets"],
-                dict(sorted(linked.items(), key=lambda kv: -kv[1])),
-            )
-        )
-    rows.sort(key=lambda r: (r.id < 0, -r.size, r.id))
-    return rows
-
-
-@dataclass(frozen=True)
-class BridgePaper:
-    """A paper linking clusters: its score and the clusters its links reach."""
-
-    id: str
-    title: str
-    cluster: int
-    bridge_score: float
-    betweenness: float
-    participation: float
-    joins: list[int]
-
-
-@dataclass(frozen=True)
-class BridgeEntity:
-    """A method, dataset or repo whose papers sit in several clusters."""
-
-    kind: str
-    name: str
-    clusters: list[int]
-    papers: int
-
-
-@dataclass(frozen=True)
-class BridgeReport:
-    """Top bridge papers and bridging entities."""
-
-    papers: list[BridgePaper]
-    entities: list[BridgeEntity]
-
-
-def bridge_report(
-    graph: nx.MultiDiGraph[str], top: int = 10, min_confidence: float = 0.0
-) -> BridgeReport:
-    """Papers with the highest bridge score (and the clusters their links join), and entities
-    spanning the most clusters through links of at least ``min_confidence``."""
-    papers = []
-    for node, data in graph.nodes(data=True):
-        if data.get("type") != Label.PAPER or "bridge_score" not in data:
-            continue
-        reach: Counter[int] = Counter()
-        for _u, target, key in graph.out_edges(node, keys=True):
-            if relationship_type(key) in (RelType.SIMILAR_TO, RelType.CITES):
-                reach[graph.nodes[target].get("cluster", -1)] += 1
-        for source, _v, key in graph.in_edges(node, keys=True):
-            if relationship_type(key) in (RelType.SIMILAR_TO, RelType.CITES):
-                reach[graph.nodes[source].get("cluster", -1)] += 1
-        joins = sorted(c for c in reach if c >= 0)
-        papers.append(
-            BridgePaper(
-                node,
-                data["title"],
-                data["cluster"],
-                data["bridge_score"],
-                data["betweenness"],
-                data["participation"],
-                joins,
-            )
-        )
-    papers.sort(key=lambda p: (-p.bridge_score, p.id))
-    entities = _bridging_entities(graph, min_confidence)
-    entities.sort(key=lambda e: (-len(e.clusters), -e.papers, e.name.casefold()))
-    return BridgeReport(papers[:top], entities[:top])
-
-
-def _bridging_entities(graph: nx.MultiDiGraph[str], min_confidence: float) -> list[BridgeEntity]:
-    """Entities whose papers linked with at least ``min_confidence`` sit in two or more
-    clusters, with the number of such links: with every link, the build's ``bridging``
-    entities and their ``clusters`` (fewer links never span more clusters)."""
-    found = []
-    for node, data in graph.nodes(data=True):
-        if not data.get("bridging"):
-            continue
-        linked = [
-            u
-            for u, _v, edge in graph.in_edges(node, data=True)
-            if edge_confidence(edge) >= min_confidence
-        ]
-        clusters = sorted({c for u in linked if (c := graph.nodes[u].get("cluster", -1)) >= 0})
-        if len(clusters) >= 2:
-            name = data.get("name") or data["url"]
-            found.append(BridgeEntity(data["type"].lower(), name, clusters, len(linked)))
-    return found

@@ -2,7 +2,14 @@
 records and incremental updates."""
 
 from paperkg.graph.snapshot.carry import discard_superseded, remove_leftover
-from paperkg.graph.snapshot.incremental import PreviousBuild, combine, read_previous, resolved
+from paperkg.graph.snapshot.incremental import (
+    PreviousBuild,
+    combine,
+    decode_clusters,
+    encode_clusters,
+    read_previous,
+    resolved,
+)
 from paperkg.graph.snapshot.lock import snapshot_lock
 from paperkg.graph.snapshot.manifest import (
     FORMAT_VERSION,
@@ -59,8 +66,10 @@ __all__ = [
     "Update",
     "check_replaceable",
     "combine",
+    "decode_clusters",
     "decode_records",
     "discard_superseded",
+    "encode_clusters",
     "encode_records",
     "is_temp_folder",
     "old_path",

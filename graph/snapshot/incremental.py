@@ -1,15 +1,16 @@
 """Adding to an existing snapshot: the records it was built from plus the ones read now.
 
 A snapshot keeps every record it was built from (``records.jsonl.gz``) and each paper's
-cluster (``clusters.json``). A build into it re-reads nothing old: records of inputs read
+cluster and broad topic (``clusters.json``). A build into it re-reads nothing old: records
+of inputs read
 again replace their earlier ones (the file may have changed), all others are kept.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,14 @@ from paperkg.graph.snapshot.read import CLUSTERS, RECORDS, old_path, read_files
 from paperkg.graph.snapshot.records import StoredRecord, decode_records
 from paperkg.loaders import InputFile, PaperRecord
 
-__all__ = ["PreviousBuild", "combine", "read_previous", "resolved"]
+__all__ = [
+    "PreviousBuild",
+    "combine",
+    "decode_clusters",
+    "encode_clusters",
+    "read_previous",
+    "resolved",
+]
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,8 @@ class PreviousBuild:
     manifest: Manifest
     records: list[StoredRecord]
     clusters: dict[str, int]
+    #: Paper id -> broad topic id; empty for a snapshot written before topics had levels.
+    topics: dict[str, int] = field(default_factory=dict)
 
 
 def resolved(path: str | Path) -> str:
@@ -55,13 +65,33 @@ def read_previous(out: Path, kinds: Iterable[type] = (PaperRecord,)) -> Previous
         )
     records = list(decode_records(files[RECORDS], kinds, str(out / RECORDS)))
     try:
-        clusters = json.loads(files[CLUSTERS])
-        if not isinstance(clusters, dict):
-            raise ValueError("not an object")
-        clusters = {str(paper): int(cluster) for paper, cluster in clusters.items()}
+        clusters, topics = decode_clusters(files[CLUSTERS])
     except (ValueError, TypeError) as exc:
         raise SnapshotError(f"{out / CLUSTERS} cannot be read ({exc})") from exc
-    return PreviousBuild(manifest, records, clusters)
+    return PreviousBuild(manifest, records, clusters, topics)
+
+
+def encode_clusters(clusters: Mapping[str, int], topics: Mapping[str, int]) -> str:
+    """``clusters.json``: each paper's cluster and broad topic id."""
+    return json.dumps(
+        {"clusters": dict(clusters), "topics": dict(topics)}, sort_keys=True, separators=(",", ":")
+    )
+
+
+def decode_clusters(text: str | bytes) -> tuple[dict[str, int], dict[str, int]]:
+    """Paper -> cluster and paper -> topic from ``clusters.json``; a file written before
+    topics had levels maps papers to clusters only (no topics)."""
+    found = json.loads(text)
+    if not isinstance(found, dict):
+        raise ValueError("not an object")
+    if set(found) == {"clusters", "topics"} and all(isinstance(v, dict) for v in found.values()):
+        clusters, topics = found["clusters"], found["topics"]
+    else:
+        clusters, topics = found, {}
+    return (
+        {str(paper): int(cluster) for paper, cluster in clusters.items()},
+        {str(paper): int(topic) for paper, topic in topics.items()},
+    )
 
 
 def combine(

@@ -370,7 +370,9 @@ class InputEntry(_Record):
         )
 
 
-_EVENT_FIELDS = frozenset({"kind", "cluster", "before", "after", "joined", "left", "related"})
+_EVENT_FIELDS = frozenset(
+    {"kind", "cluster", "before", "after", "joined", "left", "related", "level"}
+)
 
 
 def _event(value: object, where: str) -> ClusterChange:
@@ -387,6 +389,7 @@ def _event(value: object, where: str) -> ClusterChange:
         joined=found.may("joined", _count) or 0,
         left=found.may("left", _count) or 0,
         related=list(found.may("related", _list_of(_whole())) or ()),
+        level=found.may("level", _whole()) or 2,
     )
 
 
@@ -410,16 +413,20 @@ class ClusterChanges(_Record):
 
 @dataclass(frozen=True)
 class Analytics(_Record):
-    """Clustering and centrality: the settings (``resolution``, ``seed``,
-    ``min_cluster_size``), what came out, the next never-used cluster id, and the changes
-    since the previous build (None after a build from nothing)."""
+    """Clustering and centrality: the settings (``resolution`` of the clusters,
+    ``topic_resolution`` of the broad topics, ``seed``, ``min_cluster_size``), the graph
+    clustered, what came out, the next never-used cluster id, and the changes since the
+    previous build (None after a build from nothing)."""
 
     _NULLS = frozenset({"next_id", "modularity", "changes"})
 
     resolution: float | None = None
     seed: int | None = None
     min_cluster_size: int | None = None
+    topic_resolution: float | None = None
+    graph: str | None = None
     clusters: int | None = None
+    topics: int | None = None
     unclustered: int | None = None
     next_id: int | None = None
     modularity: float | None = None
@@ -434,7 +441,10 @@ class Analytics(_Record):
             resolution=found.may("resolution", _number),
             seed=found.may("seed", _whole()),
             min_cluster_size=found.may("min_cluster_size", _count),
+            topic_resolution=found.may("topic_resolution", _number),
+            graph=found.may("graph", _text),
             clusters=found.may("clusters", _count),
+            topics=found.may("topics", _count),
             unclustered=found.may("unclustered", _count),
             next_id=found.may("next_id", _nullable(_whole())),
             modularity=found.may("modularity", _nullable(_number)),

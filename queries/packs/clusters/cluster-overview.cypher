@@ -1,8 +1,10 @@
 // name: cluster-overview
-// description: Every cluster with its size, keyword label and most used methods and datasets (-1 = unclustered).
-// param: limit int = 50
+// description: Broad topics (level 1) and the clusters inside each (level 2), with size, label and most used methods and datasets (-1 = unclustered).
+// param: limit int = 60
 MATCH (c:Cluster)
-RETURN c.id AS cluster, c.size AS papers, c.label AS label, c.methods[..3] AS methods,
-       c.datasets[..3] AS datasets
-ORDER BY CASE WHEN c.id < 0 THEN 1 ELSE 0 END, c.id
+OPTIONAL MATCH (c)-[:SUBTOPIC_OF]->(t:Cluster)
+WITH c, coalesce(t, c) AS topic
+RETURN topic.id AS topic, topic.label AS topic_label, c.level AS level, c.id AS cluster,
+       c.size AS papers, c.label AS label, c.methods[..3] AS methods, c.datasets[..3] AS datasets
+ORDER BY CASE WHEN c.id < 0 THEN 1 ELSE 0 END, topic.size DESC, topic.id, c.level, c.size DESC
 LIMIT $limit
