@@ -22,7 +22,7 @@ from paperkg.graph.embed.knn import (
     search,
     set_nprobe,
 )
-from paperkg.graph.embed.search import PaperRows, SimilarHit, similar
+from paperkg.graph.embed.search import SimilarHit, similar
 
 __all__ = [
     "APPROXIMATE_FROM",
@@ -33,7 +33,6 @@ __all__ = [
     "EmbeddingResult",
     "IndexChoice",
     "Neighbour",
-    "PaperRows",
     "SimilarHit",
     "build_index",
     "build_knn_index",

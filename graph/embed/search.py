@@ -11,10 +11,10 @@ import numpy as np
 from paperkg.errors import ParameterError
 from paperkg.graph.embed.embeddings import Embedder
 from paperkg.graph.embed.knn import search
-from paperkg.graph.extract.normalize import fold
+from paperkg.graph.search.resolve import PaperResolver, Resolution
 from paperkg.graph.snapshot.read import StoredSnapshot, read_index
 
-__all__ = ["PaperRows", "SimilarHit", "similar"]
+__all__ = ["SimilarHit", "similar"]
 
 
 @dataclass(frozen=True)
@@ -26,29 +26,6 @@ class SimilarHit:
     score: float
 
 
-@dataclass(frozen=True)
-class PaperRows:
-    """Where each paper's vector is in a snapshot's embeddings: by paper id, and by folded
-    title (a title several papers share names the first of them in the graph)."""
-
-    by_id: dict[str, int]
-    by_title: dict[str, int]
-
-    @classmethod
-    def of(cls, snapshot: StoredSnapshot) -> PaperRows:
-        by_id = {pid: row for row, pid in enumerate(snapshot.embeddings.ids)}
-        by_title: dict[str, int] = {}
-        for node, data in snapshot.graph.nodes(data=True):
-            if node in by_id:
-                by_title.setdefault(fold(data.get("title", "")), by_id[node])
-        return cls(by_id, by_title)
-
-    def row(self, query: str) -> int | None:
-        """The row of the paper ``query`` is the id or title of, else None."""
-        row = self.by_id.get(query.strip())
-        return row if row is not None else self.by_title.get(fold(query))
-
-
 def similar(
     snapshot: StoredSnapshot,
     query: str,
@@ -56,27 +33,33 @@ def similar(
     load: Callable[[str], Embedder] = Embedder,
     *,
     index: faiss.Index | None = None,
-    rows: PaperRows | None = None,
+    resolver: PaperResolver | None = None,
+    text: bool = False,
 ) -> list[SimilarHit]:
     """The ``k`` papers closest to ``query``, best first.
 
-    A query that is a paper's title (folded) or id uses that paper's own vector, so the
-    paper itself comes first; any other text is embedded by the model ``load(name)`` gives
-    for the snapshot's model name. ``index`` (the snapshot's FAISS index) and ``rows``
-    (its ``PaperRows``) are given by a caller that keeps them across searches
-    (``paperkg.Snapshot`` does); otherwise they are read and computed here.
+    A query naming a paper (its id, arXiv id, DOI, title or short name; see
+    ``PaperResolver.read_query``) uses that paper's own vector, so the paper itself comes
+    first; any other text, or any text with ``text``, is embedded by the model
+    ``load(name)`` gives for the snapshot's model name. This is the vector ranking alone:
+    ``paperkg similar`` ranks free text by the hybrid search
+    (``paperkg.graph.search.HybridSearch``). ``index`` (the snapshot's FAISS index) and
+    ``resolver`` are given by a caller that keeps them across searches
+    (``paperkg.Snapshot`` does); otherwise they are read and made here.
     """
     if not query.strip():
-        raise ParameterError("the query is empty: give a title or some text")
+        raise ParameterError("the query is empty: give a paper or some text to search")
     if k < 1:
         raise ParameterError(f"k must be at least 1, got {k}", param="k")
     graph = snapshot.graph
     ids = snapshot.embeddings.ids
-    row = (rows if rows is not None else PaperRows.of(snapshot)).row(query)
-    if row is not None:
+    resolver = resolver if resolver is not None else PaperResolver.of_graph(graph)
+    reading = resolver.read_query(query, as_text=text)
+    if isinstance(reading, Resolution):
+        row = ids.index(reading.id)
         vector = snapshot.embeddings.vectors[row : row + 1]
     else:
-        vector = load(snapshot.manifest.model.name).encode([query])
+        vector = load(snapshot.manifest.model.name).encode([reading.text])
     if index is None:
         index = read_index(snapshot.path, snapshot.manifest)
     scores, found = search(index, np.asarray(vector, dtype=np.float32), k)
