@@ -77,6 +77,10 @@ bench: $(BENCH_STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/extraction_quality.py
 	$(BIN)/python benchmarks/extraction_speed.py $(if $(SIZE),--synthetic $(SIZE),--synthetic 10000)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/topic_quality.py
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/cluster_candidates.py
+	$(BIN)/python benchmarks/topic_speed.py $(if $(SIZE),--size $(SIZE))
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/search_quality.py
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/search_speed.py $(if $(SIZE),--size $(SIZE))
 	$(BIN)/python benchmarks/views.py
 
 ## neo4j: a real local Neo4j 5.26 Community + APOC + Browser, no Docker (Ctrl-C stops it)

@@ -24,6 +24,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from paperkg.errors import (
+    AmbiguousError,
     ExportError,
     FetchError,
     InputError,
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from paperkg.pipeline import BuildOptions, BuildReport, build
 
 __all__ = [
+    "AmbiguousError",
     "BuildOptions",
     "BuildReport",
     "ExportError",

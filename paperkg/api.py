@@ -10,6 +10,7 @@ again.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -18,7 +19,7 @@ import networkx as nx
 from paperkg.errors import ModelError, ParameterError
 from paperkg.graph.analytics.cluster_changes import UpdateReport, latest_update
 from paperkg.graph.embed.embeddings import Embedder
-from paperkg.graph.embed.search import PaperRows, SimilarHit, similar
+from paperkg.graph.embed.search import SimilarHit, similar
 from paperkg.graph.export.files import FileExport, export_gexf, export_graphml
 from paperkg.graph.extract.confidence import check_min_confidence
 from paperkg.graph.neo4j.admin_csv import CsvExport, export_neo4j_csv
@@ -30,17 +31,22 @@ from paperkg.graph.neo4j.store import (
     push_snapshot,
 )
 from paperkg.graph.report.lookup import (
-    BridgeReport,
-    ClusterRow,
     EntityRow,
     PaperProfile,
-    bridge_report,
-    cluster_rows,
     entity_rows,
-    find_paper,
     paper_profile,
 )
 from paperkg.graph.report.stats import snapshot_stats
+from paperkg.graph.report.topics import BridgeReport, ClusterRow, bridge_report, cluster_rows
+from paperkg.graph.search import (
+    HybridSearch,
+    PaperResolver,
+    QueryReading,
+    Resolution,
+    SearchFilters,
+    SearchResult,
+    lexical_index,
+)
 from paperkg.graph.snapshot.manifest import Manifest
 from paperkg.graph.snapshot.read import StoredSnapshot, read_index, read_snapshot
 from paperkg.viz import bridges_view, cluster_view, overview, paper_view, render_html
@@ -88,7 +94,8 @@ class Snapshot:
         self._stored = stored
         self._embedder = embedder
         self._index: faiss.Index | None = None
-        self._rows: PaperRows | None = None
+        self._resolver: PaperResolver | None = None
+        self._search: HybridSearch | None = None
 
     def __repr__(self) -> str:
         return f"<paperkg.Snapshot {str(self.path)!r}>"
@@ -112,21 +119,65 @@ class Snapshot:
         """Counts of papers, nodes, edges and inputs, and the model (``paperkg stats``)."""
         return snapshot_stats(self._stored.manifest)
 
-    def similar(self, query: str, k: int = 10) -> list[SimilarHit]:
-        """The ``k`` papers closest to ``query``, best first (``paperkg similar``): a paper's
-        id or title searches with that paper's vector, any other text is embedded."""
-        if self._rows is None:
-            self._rows = PaperRows.of(self._stored)
-        return similar(
-            self._stored, query, k, self._model, index=self._faiss_index(), rows=self._rows
-        )
+    def similar(self, query: str, k: int = 10, *, text: bool = False) -> list[SimilarHit]:
+        """The ``k`` papers closest to ``query``, best first (``paperkg similar``). A query
+        naming a paper (see :meth:`read_query`) searches with that paper's vector (score:
+        the cosine); any other text, or any text with ``text``, is ranked by the hybrid
+        search of :meth:`search` (score: the fused score, 0 to 1)."""
+        reading = self.read_query(query, text=text)
+        if isinstance(reading, Resolution):
+            return similar(
+                self._stored,
+                reading.id,
+                k,
+                self._model,
+                index=self._faiss_index(),
+                resolver=self._paper_resolver(),
+            )
+        hits = self._hybrid().rank_text(reading.text, k)
+        return [SimilarHit(hit.id, hit.title, hit.score) for hit in hits]
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        *,
+        text: bool = False,
+        cluster: int | None = None,
+        since: date | str | None = None,
+        until: date | str | None = None,
+        has_code: bool = False,
+        method: str | None = None,
+        dataset: str | None = None,
+    ) -> SearchResult:
+        """The ``k`` papers that best match ``query`` (``paperkg search``): BM25 over titles
+        and abstracts fused with the embedding ranking, titles holding the query first. A
+        query naming a paper (see :meth:`read_query`) gives the papers nearest to it
+        instead, unless ``text``. Only papers in ``cluster`` (a cluster or topic id),
+        dated within ``since``/``until`` (``YYYY-MM-DD``), with code, or linked to
+        ``method``/``dataset`` (a name or alias, any case) are returned. The result says
+        how the query was read (``interpretation``)."""
+        filters = SearchFilters(cluster, since, until, has_code, method, dataset)
+        return self._hybrid().search(query, k, filters=filters, text=text)
+
+    def read_query(self, query: str, *, text: bool = False) -> QueryReading:
+        """How ``similar`` and ``search`` read ``query``: a :class:`Resolution` when it
+        names a paper unmistakably (its id, arXiv id or URL, DOI, title, or the short name
+        before its title's colon), else (or with ``text``) a ``TextQuery``."""
+        return self._paper_resolver().read_query(query, as_text=text)
+
+    def resolve(self, ref: str) -> Resolution:
+        """The paper ``ref`` names (its id, arXiv id or URL, DOI, title, short name, or a
+        part of the title no other paper has), and how it was read. Several matches raise
+        ``AmbiguousError`` listing them."""
+        return self._paper_resolver().resolve(ref)
 
     def paper(self, ref: str) -> PaperProfile:
-        """Everything the graph knows about one paper (``paperkg paper``): ``ref`` is its id,
-        its title, or a part of the title that no other paper has. Its ``entities`` give
-        each method, dataset and repo with the sentence that links it (``evidence``), and
-        the ``basis`` and ``confidence`` of the link."""
-        return paper_profile(self.graph, find_paper(self.graph, ref))
+        """Everything the graph knows about one paper (``paperkg paper``): ``ref`` names it
+        as :meth:`resolve` reads it. Its ``entities`` give each method, dataset and repo
+        with the sentence that links it (``evidence``), and the ``basis`` and
+        ``confidence`` of the link."""
+        return paper_profile(self.graph, self.resolve(ref).id)
 
     def entities(self, kind: str | None = None, *, min_confidence: float = 0.0) -> list[EntityRow]:
         """Methods, datasets and repos, most-linked first, with their aliases (``paperkg
@@ -140,16 +191,18 @@ class Snapshot:
             )
         return entity_rows(self.graph, kind, check_min_confidence(min_confidence))
 
-    def clusters(self) -> list[ClusterRow]:
-        """Topic clusters with their labels, top entities and links (``paperkg clusters``)."""
-        return cluster_rows(self.graph)
+    def clusters(self, level: int | None = None) -> list[ClusterRow]:
+        """Broad topics (``level`` 1) and the clusters inside them (``level`` 2; None: both)
+        with their labels, top entities and links (``paperkg clusters``)."""
+        return cluster_rows(self.graph, level)
 
     def cluster_changes(self) -> UpdateReport:
         """What the last build changed in the clusters (``paperkg clusters --changes``)."""
         return latest_update(self._stored.manifest, self.graph)
 
     def bridges(self, top: int = 10) -> BridgeReport:
-        """The ``top`` papers and entities that connect clusters (``paperkg bridges``)."""
+        """The ``top`` papers and entities that connect clusters (``paperkg bridges``): each
+        joins two or three clusters, named with their labels and what ties it to each."""
         if top < 1:
             raise ParameterError(f"top must be at least 1, got {top}", param="top")
         return bridge_report(self.graph, top)
@@ -190,7 +243,7 @@ class Snapshot:
             assert isinstance(target, int)
             drawn = cluster_view(self.graph, target, **options)
         elif kind == "paper":
-            drawn = paper_view(self.graph, find_paper(self.graph, str(target)), **options)
+            drawn = paper_view(self.graph, self.resolve(str(target)).id, **options)
         else:
             drawn = bridges_view(self.graph, **options)
         return render_html(drawn)
@@ -275,6 +328,24 @@ class Snapshot:
         if self._index is None:
             self._index = read_index(self.path, self._stored.manifest)
         return self._index
+
+    def _paper_resolver(self) -> PaperResolver:
+        """The paper resolver of this snapshot, made the first time a paper is named."""
+        if self._resolver is None:
+            self._resolver = PaperResolver.of_graph(self.graph)
+        return self._resolver
+
+    def _hybrid(self) -> HybridSearch:
+        """The hybrid search, set up (lexical index read) the first time it is needed."""
+        if self._search is None:
+            self._search = HybridSearch(
+                self._stored,
+                lexical=lexical_index(self._stored),
+                index=self._faiss_index(),
+                embed=lambda text: self._model(self.manifest.model.name).encode([text])[0],
+                resolver=self._paper_resolver(),
+            )
+        return self._search
 
     def _model(self, name: str) -> Embedder:
         """The embedding model ``name`` (the snapshot's), loaded the first time a text is

@@ -25,7 +25,9 @@ from paperkg.graph.export.files import FileExport
 from paperkg.graph.extract.confidence import CONFIDENCE
 from paperkg.graph.neo4j.store import Neo4jSettings, PushReport, check_uri, connect
 from paperkg.graph.report.lookup import PaperProfile
+from paperkg.graph.report.topics import BridgeLink, ClusterRow
 from paperkg.graph.schema import Label
+from paperkg.graph.search import QueryReading
 from paperkg.loaders import (
     FORMATS,
     FetchConfig,
@@ -38,6 +40,7 @@ from paperkg.loaders import (
 )
 from paperkg.pipeline import DEFAULTS, BuildOptions, BuildReport, build
 from paperkg.queries import export_catalog, find_query, load_catalog, run_query, typed_params
+from paperkg.queries.papers import resolve_paper_params
 from paperkg.render import (
     ProgressBars,
     error_line,
@@ -277,6 +280,15 @@ def min_confidence_option(help_text: str) -> Callable[[F], F]:
     )
 
 
+def text_option(func: F) -> F:
+    """--text: search QUERY as text even when it names a paper."""
+    return click.option(
+        "--text",
+        is_flag=True,
+        help="Search QUERY as text even when it names a paper (an id, title, short name).",
+    )(func)
+
+
 def json_option(func: F) -> F:
     """--json: print JSON instead of a table."""
     return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(
@@ -379,7 +391,8 @@ def _none_unless_given(ctx: click.Context, param: click.Parameter, value: T) -> 
     default=DEFAULTS.resolution,
     show_default=True,
     callback=_none_unless_given,
-    help="Louvain resolution: higher gives more, smaller clusters.",
+    help="Leiden resolution of the clusters: higher gives more, smaller clusters (the broad "
+    "topics above them group the clusters).",
 )
 @click.option(
     "--min-cluster-size",
@@ -603,10 +616,15 @@ def stats_command(out: Path, as_json: bool) -> None:
 @click.argument("query")
 @out_option
 @click.option("-k", "k", type=int, default=10, show_default=True, help="How many papers to show.")
+@text_option
 @json_option
-def similar_command(query: str, out: Path, k: int, as_json: bool) -> None:
-    """Papers most similar to QUERY: a paper's title or id, or any free text."""
-    hits = open_snapshot(out).similar(query, k)
+def similar_command(query: str, out: Path, k: int, text: bool, as_json: bool) -> None:
+    """Papers most similar to QUERY. A QUERY that names a paper (its id, arXiv id or URL,
+    DOI, title, or the short name before its title's colon) gives the papers nearest to it;
+    any other text is searched as `paperkg search` does. A line on stderr says which."""
+    snapshot = open_snapshot(out)
+    _say_reading(snapshot.read_query(query, text=text))
+    hits = snapshot.similar(query, k, text=text)
     if as_json:
         print_json([asdict(hit) for hit in hits])
         return
@@ -615,6 +633,93 @@ def similar_command(query: str, out: Path, k: int, as_json: bool) -> None:
         ["#", "score", "title", "id"],
         [(rank, f"{hit.score:.3f}", hit.title, hit.id) for rank, hit in enumerate(hits, 1)],
     )
+
+
+@main.command("search")
+@click.argument("query")
+@out_option
+@click.option("-k", "k", type=int, default=10, show_default=True, help="How many papers to show.")
+@text_option
+@click.option(
+    "--cluster", type=int, default=None, help="Only papers in this cluster or topic (its id)."
+)
+@click.option(
+    "--since", default=None, metavar="YYYY-MM-DD", help="Only papers dated this day or later."
+)
+@click.option(
+    "--until", default=None, metavar="YYYY-MM-DD", help="Only papers dated this day or earlier."
+)
+@click.option("--has-code", is_flag=True, help="Only papers linking a code repository.")
+@click.option(
+    "--method", default=None, help="Only papers using or introducing this method (name or alias)."
+)
+@click.option(
+    "--dataset", default=None, help="Only papers evaluating on or introducing this dataset."
+)
+@json_option
+def search_command(
+    query: str,
+    out: Path,
+    k: int,
+    text: bool,
+    cluster: int | None,
+    since: str | None,
+    until: str | None,
+    has_code: bool,
+    method: str | None,
+    dataset: str | None,
+    as_json: bool,
+) -> None:
+    """Papers matching QUERY: words in titles and abstracts (BM25) fused with embedding
+    similarity, titles holding the query first. A QUERY that names a paper (id, arXiv id,
+    DOI, title, short name) gives the papers nearest to it unless --text. Dates are a
+    paper's published date (or an ISO listing date); papers without one are left out by
+    --since/--until."""
+    result = open_snapshot(out).search(
+        query,
+        k,
+        text=text,
+        cluster=cluster,
+        since=since,
+        until=until,
+        has_code=has_code,
+        method=method,
+        dataset=dataset,
+    )
+    if as_json:
+        print_json(
+            {
+                "query": result.query,
+                "interpretation": asdict(result.reading)
+                | {"kind": "paper" if result.reading.is_paper else "text"}
+                | {"line": result.interpretation},
+                "results": [asdict(hit) for hit in result.hits],
+            }
+        )
+        return
+    _say_reading(result.reading)
+    print_table(
+        None,
+        ["#", "score", "title", "cluster", "id"],
+        [
+            (
+                rank,
+                f"{hit.score:.3f}",
+                hit.title,
+                "-" if hit.cluster is None else hit.cluster,
+                hit.id,
+            )
+            for rank, hit in enumerate(result.hits, 1)
+        ],
+    )
+
+
+def _say_reading(reading: QueryReading) -> None:
+    """One line on stderr saying how a query was read, and how to have it read as text."""
+    line = reading.describe()
+    if reading.is_paper:
+        line += "; add --text to search it as text"
+    click.echo(visible(line), err=True)
 
 
 @main.command("entities")
@@ -716,33 +821,64 @@ def _print_paper(profile: PaperProfile) -> None:
 @main.command("clusters")
 @out_option
 @click.option(
+    "--level",
+    type=click.IntRange(1, 2),
+    default=None,
+    help="Only broad topics (1) or only the clusters inside them (2); default: both, "
+    "each topic followed by its clusters.",
+)
+@click.option(
     "--changes",
     is_flag=True,
     help="Show what the last build changed: growth, splits, merges, births.",
 )
 @json_option
-def clusters_command(out: Path, changes: bool, as_json: bool) -> None:
-    """Topic clusters: id, size, label (top keywords), top methods and datasets, and the
-    clusters each one links to most. Ids stay the same as a snapshot is added to."""
+def clusters_command(out: Path, level: int | None, changes: bool, as_json: bool) -> None:
+    """Topics at two levels: broad topics (level 1) and the clusters inside them (level 2),
+    with id, size, label (terms most of their papers use and other clusters' papers do
+    not), top methods and datasets, and the clusters each one links to most. Ids are shared
+    by both levels and stay the same as a snapshot is added to."""
     snapshot = open_snapshot(out)
     if changes:
         _print_changes(snapshot.cluster_changes(), as_json)
         return
-    rows = snapshot.clusters()
+    rows = snapshot.clusters(level)
     if as_json:
         print_json([asdict(row) for row in rows])
         return
+    _print_clusters(rows, {row.id: row for row in snapshot.clusters()}, nested=level is None)
+
+
+def _print_clusters(rows: list[ClusterRow], by_id: dict[int, ClusterRow], nested: bool) -> None:
+    """The clusters table; ``nested``: each topic followed by its clusters, indented."""
+    if nested:
+        ordered = []
+        for row in rows:
+            if row.level == 1:
+                ordered.append(row)
+                ordered.extend(by_id[c] for c in row.subtopics if c in by_id)
+        ordered.extend(row for row in rows if row.level == 2 and row.topic is None)
+        rows = ordered
+
+    def name(row: ClusterRow) -> str:
+        indent = "  " if nested and row.level == 2 and row.topic is not None else ""
+        return indent + (row.label or "(no term describes it)")
+
     print_table(
         None,
-        ["id", "size", "label", "top methods", "top datasets", "linked to (edges)"],
+        ["id", "level", "size", "label", "top methods", "top datasets", "linked to (edges)"],
         [
             (
                 r.id,
+                "topic" if r.level == 1 else "cluster",
                 r.size,
-                r.label,
+                name(r),
                 ", ".join(r.methods[:3]),
                 ", ".join(r.datasets[:3]),
-                ", ".join(f"{c} ({n})" for c, n in list(r.linked.items())[:3]),
+                ", ".join(
+                    f"{by_id[c].label if c in by_id else c} ({n})"
+                    for c, n in list(r.linked.items())[:2]
+                ),
             )
             for r in rows
         ],
@@ -787,23 +923,44 @@ def _print_changes(report: UpdateReport, as_json: bool) -> None:
 )
 @json_option
 def bridges_command(out: Path, top: int, as_json: bool) -> None:
-    """Papers and entities that connect clusters, with the clusters they join."""
+    """Papers and entities that connect clusters. A paper joins the two or three clusters
+    that hold at least a fifth of its similarity and citation links, shown by label with
+    what ties it to each (similar papers, citations, methods it shares with their papers).
+    An entity bridges when its papers spread over clusters; common entities score lower."""
     report = open_snapshot(out).bridges(top)
     if as_json:
         print_json(asdict(report))
         return
+
+    def ties(link: BridgeLink) -> str:
+        parts = [f"{link.similar} similar"] if link.similar else []
+        if link.cites:
+            parts.append(f"{link.cites} citing")
+        if link.shared:
+            parts.append("shares " + ", ".join(link.shared[:3]))
+        return f"{link.label} [{link.share:.0%}]: " + "; ".join(parts or ["own cluster"])
+
     print_table(
         "Bridge papers",
-        ["score", "title", "cluster", "joins clusters"],
+        ["score", "title", "joins (share of its links: what ties it)"],
         [
-            (f"{p.bridge_score:.3f}", p.title, p.cluster, ", ".join(map(str, p.joins)))
+            (f"{p.bridge_score:.3f}", p.title, " | ".join(ties(j) for j in p.joins))
             for p in report.papers
         ],
     )
     print_table(
         "Bridging entities",
-        ["kind", "entity", "clusters", "papers"],
-        [(e.kind, e.name, ", ".join(map(str, e.clusters)), e.papers) for e in report.entities],
+        ["kind", "entity", "score", "papers", "joins (share of its papers)"],
+        [
+            (
+                e.kind,
+                e.name,
+                f"{e.score:.3f}",
+                e.papers,
+                " | ".join(f"{j.label} [{j.share:.0%}]" for j in e.joins),
+            )
+            for e in report.entities
+        ],
     )
 
 
@@ -881,7 +1038,10 @@ def query_run(
     values = typed_params(spec, _param_pairs(params))
     driver = connect(_settings(uri, user, database))
     try:
-        result = run_query(driver, spec, values, database)
+        resolved = resolve_paper_params(driver, spec, values, database)
+        for name, reading in resolved.readings.items():
+            click.echo(visible(f"{name}: {reading.describe()}"), err=True)
+        result = run_query(driver, spec, resolved.values, database)
     finally:
         driver.close()
     if as_json:

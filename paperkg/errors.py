@@ -11,6 +11,7 @@
      ├── FetchError        an API request of ``paperkg fetch`` failed or was refused
      ├── ParameterError    an argument's value cannot be used (``k`` below 1, an empty query)
      └── NotFoundError     no paper or cluster (or no single one) matches what was named
+          └── AmbiguousError   several papers match a reference; lists the candidates
 
 The root itself is never raised: each error is one of its kinds. The last two keep the
 root's ``code`` (``error``), the code scripts have always read for them.
@@ -26,6 +27,7 @@ from typing import ClassVar
 
 __all__ = [
     "ERROR_CODES",
+    "AmbiguousError",
     "ExportError",
     "FetchError",
     "InputError",
@@ -113,6 +115,17 @@ class ParameterError(PaperkgError):
 class NotFoundError(PaperkgError):
     """What was named is not in the snapshot: no paper or cluster matches it, or several
     papers do and the name must be more specific."""
+
+
+class AmbiguousError(NotFoundError):
+    """A reference names several papers (a title fragment or a short name many titles
+    share). ``candidates`` holds ``(id, title)`` of the first of them and ``total`` how
+    many there are, so a caller can offer a choice; the message lists them too."""
+
+    def __init__(self, message: str, *, candidates: list[tuple[str, str]], total: int) -> None:
+        super().__init__(message)
+        self.candidates = candidates
+        self.total = total
 
 
 #: Every ``code`` a ``--json`` error can carry, with what it means (docs/reference/cli.md).

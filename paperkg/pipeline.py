@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import platform
 import time
 from dataclasses import dataclass, field, replace
@@ -28,7 +27,13 @@ from paperkg.graph.model import (
 )
 from paperkg.graph.papers import merge_records
 from paperkg.graph.schema import Label, RelType
-from paperkg.graph.snapshot.incremental import PreviousBuild, combine, read_previous
+from paperkg.graph.search.lexical import SEARCH_INDEX, LexicalIndex
+from paperkg.graph.snapshot.incremental import (
+    PreviousBuild,
+    combine,
+    encode_clusters,
+    read_previous,
+)
 from paperkg.graph.snapshot.lock import snapshot_lock
 from paperkg.graph.snapshot.manifest import (
     Analytics,
@@ -59,7 +64,7 @@ DEFAULTS = Settings(
     k=10,
     min_score=None,
     model=DEFAULT_MODEL,
-    resolution=1.0,
+    resolution=1.5,
     min_cluster_size=3,
     seed=42,
     gazetteers=(),
@@ -297,6 +302,8 @@ def _build(
         AnalyticsOptions(settings.resolution, settings.min_cluster_size, settings.seed),
         previous=previous.clusters if previous is not None else None,
         next_id=_next_id(previous),
+        embeddings=([p.id for p in papers], embedded.vectors),
+        previous_topics=previous.topics if previous is not None else None,
     )
     analytics = Analytics.from_json(record, "analytics")
     seconds["analyse"] = time.perf_counter() - started
@@ -330,10 +337,13 @@ def _build(
         analytics=analytics,
         updates=_updates(previous, loaded.files, len(papers), embedded.computed, analytics),
     )
-    clusters = {p.id: graph.nodes[p.id]["cluster"] for p in papers}
     extra: dict[str, str | bytes] = {
         RECORDS: encode_records(stored),
-        CLUSTERS: json.dumps(clusters, sort_keys=True),
+        SEARCH_INDEX: LexicalIndex.build((p.id, p.title, p.abstract) for p in papers).to_bytes(),
+        CLUSTERS: encode_clusters(
+            {p.id: graph.nodes[p.id]["cluster"] for p in papers},
+            {p.id: graph.nodes[p.id]["topic"] for p in papers},
+        ),
     }
     if options.html:
         from paperkg.viz import overview, render_html

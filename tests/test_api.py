@@ -89,6 +89,7 @@ def test_a_message_that_does_not_start_with_its_parameter_is_left_as_it_is():
 # --- what ``import paperkg`` offers -------------------------------------------------------------
 
 PUBLIC = {
+    "AmbiguousError",
     "BuildOptions",
     "BuildReport",
     "ExportError",
@@ -308,12 +309,12 @@ def test_two_text_searches_load_the_model_once_and_read_the_index_once(
     monkeypatch.setattr(api, "read_index", counted_read_index)
     snapshot = paperkg.open_snapshot(api_out)
     robots = snapshot.similar("robots folding cloth", 3)
-    model, rows = snapshot._embedder, snapshot._rows
+    model, rows = snapshot._embedder, snapshot._resolver
     speech = snapshot.similar("speech recognition in noisy rooms", 3)
     assert snapshot.similar("robots folding cloth", 3) == robots != speech
     assert len(loaded) == 1 and snapshot._embedder is model is loaded[0]
     assert reads == [api_out]
-    assert snapshot._rows is rows is not None  # the id and title lookup, made once too
+    assert snapshot._resolver is rows is not None  # the paper resolver, made once too
     assert model.name == snapshot.stats()["model"]
 
 

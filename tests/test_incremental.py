@@ -83,6 +83,30 @@ def test_cluster_ids_follow_the_clusters_they_continue(daily):
     assert all(c not in set(old.values()) for c in fresh - continued - {-1})
 
 
+def test_broad_topic_ids_follow_too_in_the_one_id_space(daily):
+    _files, out, _first, before, _second = daily
+    after = read_snapshot(out)
+
+    def ids(graph, level: int) -> set[int]:
+        return {
+            d["id"]
+            for _n, d in graph.nodes(data=True)
+            if d["type"] == "Cluster" and d["level"] == level and d["id"] >= 0
+        }
+
+    old_topics, new_topics = ids(before.graph, 1), ids(after.graph, 1)
+    assert old_topics & new_topics  # topics continue under their ids
+    assert not ids(after.graph, 1) & ids(after.graph, 2)
+    assert after.manifest.analytics is not None and after.manifest.analytics.changes is not None
+    levels = {e.level for e in after.manifest.analytics.changes.events}
+    assert levels == {1, 2}
+    old = {n: d["topic"] for n, d in before.graph.nodes(data=True) if d["type"] == "Paper"}
+    new = {n: d["topic"] for n, d in after.graph.nodes(data=True) if d["type"] == "Paper"}
+    for topic in old_topics & new_topics:
+        was = {p for p, t in old.items() if t == topic}
+        assert len({p for p in was if new[p] == topic}) >= 0.3 * len(was)
+
+
 def test_clusters_changes_command_reports_the_last_update(daily):
     _files, out, *_ = daily
     result = run("clusters", "--changes", "--out", out, "--json")

@@ -126,6 +126,7 @@ def test_members_are_the_strings_neo4j_and_the_files_hold():
         "HAS_CODE",
         "IN_CLUSTER",
         "LINKS_TO",
+        "SUBTOPIC_OF",
     ]
     assert Label.PAPER == "Paper" and RelType.CITES == "CITES"
     assert {Label.PAPER: 1}["Paper"] == 1  # a dict keyed by members serves plain strings

@@ -129,7 +129,7 @@ def cluster_view(
         what = "no unclustered papers (-1)" if cluster == -1 else f"no cluster {cluster}"
         raise NotFoundError(f"{what}; clusters: {', '.join(map(str, known))}")
     topic = graph.nodes[node].get("level", 2) == 1
-    kind = "Topic" if topic else "Cluster"
+    kind = "Topic" if topic else str(Label.CLUSTER)
     view = ViewGraph.of(graph, f"{kind} {cluster}: {graph.nodes[node]['label']}")
     parts = [node]
     if topic:

@@ -4,7 +4,8 @@
 // param: b int = -1
 // param: limit int = 10
 MATCH (x:Cluster)-[l:LINKS_TO]-(y:Cluster)
-WHERE ($a < 0 AND $b < 0 AND x.id < y.id) OR (x.id = $a AND y.id = $b)
+WHERE coalesce(x.level, 2) = 2
+  AND (($a < 0 AND $b < 0 AND x.id < y.id) OR (x.id = $a AND y.id = $b))
 WITH x, y ORDER BY l.edges DESC LIMIT 1
 MATCH (p:Paper)-[:IN_CLUSTER]->(home:Cluster)
 WHERE home IN [x, y]
