@@ -219,8 +219,9 @@ class PaperResolver:
         return cls(PaperRecord.of(node, data) for node, data in papers_of(graph))
 
     def resolve(self, ref: str) -> Resolution:
-        """The one paper ``ref`` names; a unique title fragment does too (when several
-        titles contain it and exactly one starts with it, that one).
+        """The one paper ``ref`` names; a title fragment does too when no other title
+        holds it (one title starting with it among several holding it is still ambiguous:
+        "Diffusion" names none of the twelve papers about diffusion).
 
         Raises ``AmbiguousError`` listing the candidates when several papers fit, and
         ``NotFoundError`` when none does."""
@@ -232,9 +233,6 @@ class PaperResolver:
         partial = [node for node, title in self._folded if wanted and wanted in title]
         if len(partial) == 1:
             return self._resolution(partial[0], "fragment", query)
-        leading = [node for node in partial if dict(self._folded)[node].startswith(wanted)]
-        if len(leading) == 1:
-            return self._resolution(leading[0], "fragment", query)
         if partial:
             raise self._ambiguous(query, partial, "papers have it in their title")
         raise NotFoundError(
