@@ -167,7 +167,7 @@ def _add_clusters(
         for cluster, papers in members.items()
         if cluster != UNCLUSTERED
     }
-    labels = describe(texts)
+    labels = describe(texts, names=_entity_names(graph))
     for cluster, papers in sorted(members.items()):
         entities: dict[str, list[str]] = {Label.METHOD: [], Label.DATASET: []}
         for paper in papers:
@@ -199,6 +199,15 @@ def _add_clusters(
             between[(min(a, b), max(a, b))] += 1
     for (a, b), count in sorted(between.items()):
         graph.add_edge(cluster_node_id(a), cluster_node_id(b), key=RelType.LINKS_TO, edges=count)
+
+
+def _entity_names(graph: nx.MultiDiGraph[str]) -> list[list[str]]:
+    """Each method's and dataset's name with its aliases: one entity's spellings."""
+    return [
+        [str(data["name"]), *data.get("aliases", [])]
+        for _node, data in graph.nodes(data=True)
+        if data.get("type") in (Label.METHOD, Label.DATASET) and data.get("aliases")
+    ]
 
 
 def _nest(

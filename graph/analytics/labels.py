@@ -31,8 +31,8 @@ MIN_COVERAGE = 0.10
 MIN_LIFT = 2.0
 #: Papers read per cluster, and from the whole corpus, to count terms: beyond them the
 #: shares are estimated from an even sample (labels of 100,000 papers in seconds).
-_SAMPLE = 400
-_CORPUS_SAMPLE = 5000
+_SAMPLE = 200
+_CORPUS_SAMPLE = 2000
 #: A term whose papers are mostly (this share) among a chosen term's, and fewer than half
 #: of them, adds nothing to the label.
 _SAME_PAPERS = 0.8
