@@ -74,6 +74,11 @@ def test_the_two_levels_nest_and_share_one_id_space(seeds_snapshot: Path):
 
 def test_seed_labels_cover_their_clusters_and_no_two_share_a_term(seeds_snapshot: Path):
     graph = read_snapshot(seeds_snapshot).graph
+    families = [
+        {d["name"].casefold(), *(a.casefold() for a in d["aliases"])}
+        for _n, d in graph.nodes(data=True)
+        if d.get("type") in ("Method", "Dataset") and d.get("aliases")
+    ]
     for level, key in ((2, "cluster"), (1, "topic")):
         shares, terms = [], []
         for row in cluster_rows(graph, level):
@@ -86,6 +91,10 @@ def test_seed_labels_cover_their_clusters_and_no_two_share_a_term(seeds_snapshot
             shares += label_coverage(texts, label)
             terms += [t.casefold() for t in row.keywords]
         assert sum(shares) / len(shares) >= 0.30, (level, shares)
+        for row in cluster_rows(graph, level):  # one spelling per entity in a label
+            said = {t.casefold() for t in row.keywords}
+            for spellings in families:
+                assert len(said & spellings) <= 1, (row.keywords, spellings)
         assert min(shares) >= 0.10
         assert not [t for t, n in Counter(terms).items() if n > 1], level
 
