@@ -156,6 +156,22 @@ def seeds_snapshot(tmp_path_factory: pytest.TempPathFactory, seeds: Path, embedd
     return out
 
 
+@pytest.fixture(scope="module")
+def seeds_in_neo4j(neo4j_server: tuple[str, str], seeds_snapshot: Path):
+    """A driver to the test server holding the seed snapshot alone (pushed once per module)."""
+    import neo4j
+
+    from paperkg.graph import read_snapshot
+    from paperkg.graph.neo4j.store import push_snapshot
+
+    uri, password = neo4j_server
+    driver = neo4j.GraphDatabase.driver(uri, auth=("neo4j", password))
+    driver.execute_query("MATCH (n) DETACH DELETE n")
+    push_snapshot(driver, read_snapshot(seeds_snapshot))
+    yield driver
+    driver.close()
+
+
 def tree_digest(folder: Path) -> dict[str, str]:
     """sha256 of every file under ``folder`` by relative path: equal digests, identical bytes."""
     return {

@@ -11,8 +11,6 @@ from click.testing import CliRunner
 
 from paperkg.cli import main
 from paperkg.errors import QueryError
-from paperkg.graph import read_snapshot
-from paperkg.graph.neo4j.store import push_snapshot
 from paperkg.queries import (
     QuerySpec,
     export_catalog,
@@ -22,18 +20,6 @@ from paperkg.queries import (
     typed_params,
 )
 from paperkg.queries.catalog import parse_query
-
-
-@pytest.fixture(scope="module")
-def seeds_in_neo4j(neo4j_server, seeds_snapshot: Path):
-    import neo4j
-
-    uri, password = neo4j_server
-    driver = neo4j.GraphDatabase.driver(uri, auth=("neo4j", password))
-    driver.execute_query("MATCH (n) DETACH DELETE n")
-    push_snapshot(driver, read_snapshot(seeds_snapshot))
-    yield driver
-    driver.close()
 
 
 def test_catalog_has_at_least_15_queries_in_packs_with_parsed_headers():

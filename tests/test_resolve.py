@@ -182,20 +182,6 @@ def test_an_ambiguous_reference_lists_ids_the_user_can_give(seeds_snapshot: Path
 # --- pack parameters in Neo4j ----------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def seeds_in_neo4j(neo4j_server, seeds_snapshot: Path):
-    import neo4j
-
-    from paperkg.graph.neo4j.store import push_snapshot
-
-    uri, password = neo4j_server
-    driver = neo4j.GraphDatabase.driver(uri, auth=("neo4j", password))
-    driver.execute_query("MATCH (n) DETACH DELETE n")
-    push_snapshot(driver, read_snapshot(seeds_snapshot))
-    yield driver
-    driver.close()
-
-
 def test_pack_paper_params_are_resolved_in_neo4j(seeds_in_neo4j, seeds_snapshot: Path):
     from paperkg.queries import find_query, run_query, typed_params
     from paperkg.queries.papers import resolve_paper_params

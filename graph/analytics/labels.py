@@ -36,6 +36,8 @@ _CORPUS_SAMPLE = 2000
 #: A term whose papers are mostly (this share) among a chosen term's, and fewer than half
 #: of them, adds nothing to the label.
 _SAME_PAPERS = 0.8
+#: Candidates a label is chosen from, best scores first.
+_CANDIDATES = 300
 #: A phrase replaces its word when at least this share of the word's papers use it.
 _PHRASE_SHARE = 0.6
 
@@ -238,6 +240,7 @@ def _choose(
     """Up to ``top`` terms this cluster owns: best first, none overlapping another."""
     mine = [key for key in scores if owner[key] == cluster]
     mine.sort(key=lambda key: (-scores[key], key))
+    del mine[_CANDIDATES:]  # a label is chosen from the best; a megabyte abstract has 10^5
     chosen: list[str] = []
     used_words: set[str] = set()
     for key in mine:
