@@ -902,7 +902,7 @@ def _print_changes(report: UpdateReport, as_json: bool) -> None:
         ["change", "cluster", "label", "size", "joined", "left", "related clusters"],
         [
             (
-                c.kind,
+                c.kind if c.level == 2 else f"topic {c.kind}",
                 c.cluster,
                 report.labels.get(c.cluster, "(gone)"),
                 f"{c.before} -> {c.after}",

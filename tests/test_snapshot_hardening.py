@@ -110,6 +110,7 @@ def test_a_build_carries_over_every_user_file(snap: Path):
         "index.faiss",
         "records.jsonl.gz",
         "clusters.json",
+        "search.sqlite",
     }
     assert sorted(p.name for p in snap.parent.iterdir()) == ["kg"]  # nothing left beside it
     result = run("build", BASIC, "--out", snap, "-q", "--fresh")  # --fresh keeps them too

@@ -371,7 +371,7 @@ def check_page(chromium, folder: Path, name: str, view, graph) -> int:
             expected = facts_of(data)
             if data.get("type") == "Paper":
                 assert panel["abstract"] == data.get("abstract", ""), where
-                assert panel["facts"][2:3] == expected, where
+                assert panel["facts"][3:4] == expected, where  # listed, cluster, topic, entities
             elif expected is not None:
                 assert panel["facts"][2:4] == expected, where
             for href, protocol, rel, target in panel["links"]:

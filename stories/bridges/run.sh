@@ -19,8 +19,8 @@ show() { printf '$ %s\n' "$*"; "$@"; }
 step "Build three days of a mixed feed (protein design and speech)"
 show paperkg build "$HERE/feed" --out "$KG" --fresh -q
 
-step "Two topic clusters, one per field"
-show paperkg clusters --out "$KG"
+step "Two broad topics (level 1), the clusters inside them below"
+show paperkg clusters --level 1 --out "$KG"
 
 step "Papers and entities that connect the clusters"
 show paperkg bridges --out "$KG"
