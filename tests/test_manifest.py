@@ -216,7 +216,7 @@ def test_a_setting_given_wins_and_fresh_starts_from_the_defaults(snap: Path, emb
     build([ARXIV], snap, BuildOptions(fresh=True), embedder=embedder)
     manifest = read_manifest(snap)
     assert manifest.knn.k == DEFAULTS.k
-    assert manifest.analytics is not None and manifest.analytics.resolution == 1.0
+    assert manifest.analytics is not None and manifest.analytics.resolution == DEFAULTS.resolution
 
 
 def test_a_build_given_no_model_keeps_the_snapshots_model(snap: Path):
