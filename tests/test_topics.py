@@ -203,3 +203,14 @@ def test_clusters_command_shows_each_level(seeds_snapshot: Path):
     assert table.exit_code == 0 and "topic" not in table.stdout.split("\n", 4)[3]
     bad = run("clusters", "--out", seeds_snapshot, "--level", "3")
     assert bad.exit_code == 2 and "--level" in bad.output
+
+
+def test_the_cluster_view_of_a_topic_draws_the_papers_of_all_its_clusters(seeds_snapshot: Path):
+    from paperkg.viz import cluster_view
+
+    graph = read_snapshot(seeds_snapshot).graph
+    topic = max(cluster_rows(graph, 1), key=lambda r: len(r.subtopics))
+    view = cluster_view(graph, topic.id)
+    papers = [n for n, d in view.nodes.items() if d.get("type") == "Paper"]
+    assert len(papers) == topic.size and len(topic.subtopics) >= 2
+    assert view.title.startswith(f"Topic {topic.id}: ")
