@@ -49,7 +49,15 @@ from paperkg.graph.search import (
 )
 from paperkg.graph.snapshot.manifest import Manifest
 from paperkg.graph.snapshot.read import StoredSnapshot, read_index, read_snapshot
-from paperkg.viz import bridges_view, cluster_view, overview, paper_view, render_html
+from paperkg.viz import (
+    SiteReport,
+    bridges_view,
+    cluster_view,
+    overview,
+    paper_view,
+    render_html,
+    write_site,
+)
 
 if TYPE_CHECKING:
     import faiss
@@ -206,6 +214,13 @@ class Snapshot:
         if top < 1:
             raise ParameterError(f"top must be at least 1, got {top}", param="top")
         return bridge_report(self.graph, top)
+
+    def site(self, folder: str | Path) -> SiteReport:
+        """Write the linked offline site (``paperkg site``) into ``folder``: an overview,
+        a page per topic, paper, method, dataset and repo, and the bridges, joined by
+        relative links. ``folder`` must be new, empty, or a site written before."""
+        seed = self.manifest.analytics.seed if self.manifest.analytics else None
+        return write_site(self.graph, folder, seed=seed if seed is not None else 42)
 
     def view(
         self,

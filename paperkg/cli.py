@@ -964,6 +964,32 @@ def bridges_command(out: Path, top: int, as_json: bool) -> None:
     )
 
 
+@main.command("site")
+@out_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="site",
+    show_default=True,
+    help="Folder to write the site into: new, empty, or a site written before (replaced).",
+)
+@json_option
+def site_command(out: Path, output: Path, as_json: bool) -> None:
+    """A linked offline site of the snapshot: an overview, a page per topic (both levels),
+    per paper, method, dataset and repo, and the bridges, joined by links. Open
+    OUTPUT/index.html in any browser: no server, no network."""
+    report = open_snapshot(out).site(output)
+    if as_json:
+        print_json(asdict(report))
+        return
+    pages = ", ".join(f"{n} {kind}" for kind, n in report.pages.items())
+    print_line(
+        f"wrote {output}/index.html and {sum(report.pages.values())} pages ({pages}), "
+        f"{report.bytes / 2**20:.1f} MiB"
+    )
+
+
 @main.group("query")
 def query_group() -> None:
     """The Cypher query packs: list them, run one against Neo4j, export them for Browser."""

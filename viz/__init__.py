@@ -1,10 +1,13 @@
-"""Self-contained interactive HTML views of a built graph (pyvis + an inlined vis-network)."""
+"""Self-contained interactive HTML views of a built graph (pyvis + an inlined vis-network),
+and the linked offline site of all of them (``write_site``)."""
 
 from paperkg.viz.html import PHYSICS_LIMIT, is_view_page, render_html, write_page
+from paperkg.viz.site import SiteReport, write_site
 from paperkg.viz.views import ViewGraph, bridges_view, cluster_view, overview, paper_view
 
 __all__ = [
     "PHYSICS_LIMIT",
+    "SiteReport",
     "ViewGraph",
     "bridges_view",
     "cluster_view",
@@ -13,4 +16,5 @@ __all__ = [
     "paper_view",
     "render_html",
     "write_page",
+    "write_site",
 ]

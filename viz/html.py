@@ -11,6 +11,7 @@ the ``<script>``) or through autoescaped HTML; the page's script writes it with
 from __future__ import annotations
 
 import math
+import re
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from paperkg.graph.extract.urls import is_web_url
 from paperkg.graph.schema import Label, RelType
 from paperkg.viz.views import ViewGraph
 
-__all__ = ["PHYSICS_LIMIT", "is_view_page", "render_html", "write_page"]
+__all__ = ["PHYSICS_LIMIT", "environment", "is_view_page", "render_html", "write_page"]
 
 #: Every page this module writes holds it; a file that does is a view paperkg wrote.
 PAGE_MARKER = b'<script type="application/json" id="paperkg-nodes">'
@@ -47,6 +48,8 @@ PALETTE = [
     "#8cd17d",
 ]
 UNCLUSTERED_COLOR = "#b0b0b0"
+#: A link between a site's pages: a relative path of plain file names, nothing else.
+_SITE_LINK = re.compile(r"(\.\./)?([a-z]+/)?[A-Za-z0-9._-]+\.html")
 SHAPES = {
     Label.PAPER: "dot",
     Label.METHOD: "diamond",
@@ -180,8 +183,19 @@ def _positions(view: ViewGraph, seed: int) -> dict[str, tuple[float, float]]:
     }
 
 
-def render_html(view: ViewGraph, *, seed: int = 42) -> str:
-    """The whole page for ``view``, as one string (write it anywhere, open it offline)."""
+def render_html(
+    view: ViewGraph,
+    *,
+    seed: int = 42,
+    pages: dict[str, str] | None = None,
+    sections: list[dict[str, Any]] | None = None,
+    home: str | None = None,
+) -> str:
+    """The whole page for ``view``, as one string (write it anywhere, open it offline).
+
+    For a page of a site (``paperkg site``): ``pages`` gives each node's page (relative
+    links; a node's panel links to it, a double click opens it), ``sections`` lists shown
+    under the map, and ``home`` the overview's page."""
     shown = {d.get("cluster") for d in view.nodes.values() if d.get("type") == Label.PAPER}
     shown |= {d["id"] for d in view.nodes.values() if d.get("type") == Label.CLUSTER}
     cluster_labels = {c: view.cluster_labels.get(c, "") for c in shown if isinstance(c, int)}
@@ -241,8 +255,13 @@ def render_html(view: ViewGraph, *, seed: int = 42) -> str:
         for c, label in sorted(cluster_labels.items())
         if isinstance(c, int)
     ]
-    template = _environment().get_template("view.html")
+    for node, href in (pages or {}).items():
+        if node in meta and _SITE_LINK.fullmatch(href):
+            meta[node]["page"] = href
+    template = environment().get_template("view.html")
     return template.render(
+        sections=sections or [],
+        home=home,
         title=view.title,
         notes=view.notes,
         nodes=nodes,
@@ -255,7 +274,8 @@ def render_html(view: ViewGraph, *, seed: int = 42) -> str:
     )
 
 
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
+    """The templates of the views and the site's pages (autoescaped)."""
     loader = jinja2.FileSystemLoader(str(files("paperkg.viz").joinpath("templates")))
     return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
 

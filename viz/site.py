@@ -1,0 +1,409 @@
+"""One linked offline site for a snapshot: an overview, a page per topic (both levels), per
+paper, per method, dataset and repo, and the bridges, joined by relative links.
+
+The overview, topic and bridges pages are the interactive views (``render_html``) with
+lists under the map; a node's panel links to its page. Paper and entity pages are plain
+HTML lists, no script at all. Everything opens from ``file://``: no server, no network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from paperkg.errors import SnapshotError
+from paperkg.graph.analytics.clusters import UNCLUSTERED
+from paperkg.graph.extract.urls import is_web_url
+from paperkg.graph.model import is_paper, relationship_type
+from paperkg.graph.report.topics import bridge_report, cluster_rows
+from paperkg.graph.schema import Label, RelType
+from paperkg.viz.html import environment, render_html
+from paperkg.viz.views import bridges_view, cluster_view, overview
+
+__all__ = ["INDEX", "Item", "Section", "SiteReport", "page_of", "write_site"]
+
+INDEX = "index.html"
+_FOLDERS = {
+    Label.PAPER: "papers",
+    Label.METHOD: "methods",
+    Label.DATASET: "datasets",
+    Label.REPO: "repos",
+    Label.CLUSTER: "topics",
+}
+#: Papers listed on a topic page, most central first.
+_TOP_PAPERS = 60
+_ENTITY_LINKS = (RelType.INTRODUCES, RelType.USES, RelType.EVALUATES_ON, RelType.HAS_CODE)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of a list: its text, the page it links to (relative to the site root; None:
+    no link; a web URL for outside links) and a note after it."""
+
+    text: str
+    href: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and its list."""
+
+    heading: str
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SiteReport:
+    """Where the site was written, how many pages of each kind, and its size in bytes."""
+
+    folder: str
+    pages: dict[str, int]
+    bytes: int
+
+
+def _slug(text: str, key: str) -> str:
+    """A file name safe everywhere: the readable part of ``text`` and a hash of ``key``."""
+    readable = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:50].strip("-")
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+    return f"{readable}-{digest}" if readable else digest
+
+
+def page_of(node: str, data: dict[str, Any]) -> str | None:
+    """The page of a node, relative to the site root; None for nodes without one (stubs)."""
+    kind = data.get("type")
+    if kind == Label.CLUSTER:
+        cluster = int(data["id"])
+        return f"topics/{'unclustered' if cluster == UNCLUSTERED else cluster}.html"
+    if kind == Label.PAPER:
+        return (
+            None if data.get("stub") else f"papers/{_slug(str(data.get('title', '')), node)}.html"
+        )
+    if kind in _FOLDERS:
+        name = str(data.get("name") or data.get("url") or node)
+        return f"{_FOLDERS[kind]}/{_slug(name, node)}.html"
+    return None
+
+
+def _relative(page: str, target: str | None) -> str | None:
+    """``target`` (site-relative, or a web URL) as a link from ``page``."""
+    if target is None or is_web_url(target):
+        return target
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
+class _Site:
+    """The graph, every node's page, and the pages written so far."""
+
+    def __init__(self, graph: nx.MultiDiGraph[str], folder: Path, seed: int) -> None:
+        self.graph = graph
+        self.folder = folder
+        self.seed = seed
+        self.pages = {n: p for n, d in graph.nodes(data=True) if (p := page_of(n, d))}
+        self.counts: dict[str, int] = {}
+        self.labels = {
+            int(d["id"]): str(d.get("label") or "")
+            for _n, d in graph.nodes(data=True)
+            if d.get("type") == Label.CLUSTER
+        }
+
+    def link(self, node: str, note: str = "") -> Item:
+        data = self.graph.nodes[node]
+        if data.get("type") == Label.CLUSTER:
+            text = f"{data['id']}: {data.get('label') or '(unlabelled)'}"
+        elif data.get("type") == Label.REPO:
+            text = str(data.get("url"))
+        else:
+            text = str(data.get("title") or data.get("name") or node)
+        return Item(text, self.pages.get(node), note)
+
+    def topic_link(self, cluster: object) -> Item | None:
+        if not isinstance(cluster, int) or cluster == UNCLUSTERED:
+            return None
+        node = f"cluster:{cluster}"
+        return self.link(node) if node in self.graph else None
+
+    def write(self, page: str, html: str, kind: str) -> None:
+        path = self.folder / page
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+
+    def sections(self, page: str, sections: Iterable[Section]) -> list[dict[str, Any]]:
+        """Sections with every link made relative to ``page`` (for the templates)."""
+        return [
+            {
+                "heading": s.heading,
+                "items": [
+                    {"text": i.text, "href": _relative(page, i.href), "note": i.note}
+                    for i in s.items
+                ],
+            }
+            for s in sections
+            if s.items
+        ]
+
+    def node_pages(self, page: str, nodes: Iterable[str]) -> dict[str, str]:
+        return {n: href for n in nodes if (href := _relative(page, self.pages.get(n)))}
+
+
+def write_site(graph: nx.MultiDiGraph[str], folder: str | Path, *, seed: int = 42) -> SiteReport:
+    """Write the whole site into ``folder`` (new or empty, or a site paperkg wrote, which is
+    replaced whole); returns what was written."""
+    target = Path(folder)
+    if target.exists() and any(target.iterdir()) and not (target / INDEX).is_file():
+        raise SnapshotError(
+            f"{target} holds files and no {INDEX}: give a new or empty folder for the site"
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        site = _Site(graph, scratch, seed)
+        _index(site)
+        _topics(site)
+        _bridges(site)
+        for node, data in graph.nodes(data=True):
+            if node not in site.pages:
+                continue
+            if is_paper(data):
+                _paper(site, node)
+            elif data.get("type") in (Label.METHOD, Label.DATASET, Label.REPO):
+                _entity(site, node)
+        size = sum(p.stat().st_size for p in scratch.rglob("*") if p.is_file())
+        mask = os.umask(0)
+        os.umask(mask)
+        scratch.chmod(0o777 & ~mask)  # mkdtemp makes it private; a site is for sharing
+        if target.exists():
+            shutil.rmtree(target)
+        scratch.rename(target)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    return SiteReport(str(target), dict(sorted(site.counts.items())), size)
+
+
+def _graph_page(site: _Site, page: str, view: Any, sections: list[Section], kind: str) -> None:
+    html = render_html(
+        view,
+        seed=site.seed,
+        pages=site.node_pages(page, view.nodes),
+        sections=site.sections(page, sections),
+        home=_relative(page, INDEX),
+    )
+    site.write(page, html, kind)
+
+
+def _index(site: _Site) -> None:
+    graph = site.graph
+    topics = []
+    for row in cluster_rows(graph, 1):
+        topics.append(site.link(f"cluster:{row.id}", f"{row.size} papers"))
+        for sub in row.subtopics:
+            item = site.link(f"cluster:{sub}", f"{graph.nodes[f'cluster:{sub}']['size']} papers")
+            topics.append(Item(f"  ↳ {item.text}", item.href, item.note))
+    if not topics:  # a snapshot from before topics had levels
+        topics = [site.link(f"cluster:{r.id}", f"{r.size} papers") for r in cluster_rows(graph)]
+    papers = sorted(
+        (n for n, d in graph.nodes(data=True) if is_paper(d)),
+        key=lambda n: (-graph.nodes[n].get("pagerank", 0.0), n),
+    )
+    sections = [
+        Section("Topics", topics),
+        Section("Bridges", [Item("Papers and entities that connect the clusters", "bridges.html")]),
+        Section("Most central papers", [site.link(p) for p in papers[:30]]),
+    ]
+    _graph_page(site, INDEX, overview(graph), sections, "index")
+
+
+def _topics(site: _Site) -> None:
+    graph = site.graph
+    for row in cluster_rows(graph):
+        node = f"cluster:{row.id}"
+        page = site.pages[node]
+        about = [
+            Item(f"{term}", None, f"in {share:.0%} of its papers")
+            for term, share in zip(
+                row.keywords, row.coverage or [0.0] * len(row.keywords), strict=False
+            )
+        ]
+        members = [
+            n
+            for n, d in graph.nodes(data=True)
+            if is_paper(d) and row.id in (d.get("cluster"), d.get("topic"))
+        ]
+        members.sort(key=lambda n: (-graph.nodes[n].get("pagerank", 0.0), n))
+        parent = site.topic_link(row.topic)
+        sections = [
+            Section("Label terms", about),
+            Section("Broad topic", [parent] if parent else []),
+            Section("Clusters inside", [site.link(f"cluster:{c}") for c in row.subtopics]),
+            Section(
+                f"Papers ({len(members)}, most central first)",
+                [site.link(p) for p in members[:_TOP_PAPERS]],
+            ),
+            Section("Top methods", _named(site, Label.METHOD, row.methods)),
+            Section("Top datasets", _named(site, Label.DATASET, row.datasets)),
+            Section(
+                "Linked clusters",
+                [site.link(f"cluster:{c}", f"{n} links") for c, n in row.linked.items()],
+            ),
+        ]
+        _graph_page(site, page, cluster_view(graph, row.id), sections, "topic")
+
+
+def _named(site: _Site, kind: str, names: list[str]) -> list[Item]:
+    by_name = {d.get("name"): n for n, d in site.graph.nodes(data=True) if d.get("type") == kind}
+    return [site.link(by_name[name]) if name in by_name else Item(name) for name in names]
+
+
+def _bridges(site: _Site) -> None:
+    report = bridge_report(site.graph, top=25)
+    papers = [
+        site.link(p.id, " | ".join(f"{j.label} [{j.share:.0%}]" for j in p.joins))
+        for p in report.papers
+    ]
+    by_name = {
+        (d.get("name") or d.get("url")): n
+        for n, d in site.graph.nodes(data=True)
+        if d.get("type") in (Label.METHOD, Label.DATASET, Label.REPO)
+    }
+    entities = [
+        Item(
+            e.name,
+            site.pages.get(by_name.get(e.name, "")),
+            " | ".join(f"{j.label} [{j.share:.0%}]" for j in e.joins),
+        )
+        for e in report.entities
+    ]
+    sections = [Section("Bridge papers", papers), Section("Bridging entities", entities)]
+    _graph_page(site, "bridges.html", bridges_view(site.graph), sections, "bridges")
+
+
+def _paper(site: _Site, node: str) -> None:
+    graph = site.graph
+    data = graph.nodes[node]
+    page = site.pages[node]
+    facts = [
+        Item(f"Date: {data.get('published') or data.get('listed') or '-'}"),
+        Item(f"Authors: {', '.join(data.get('authors') or []) or '-'}"),
+    ]
+    for key in ("cluster", "topic"):
+        found = site.topic_link(data.get(key))
+        if found is not None:
+            facts.append(
+                Item(f"{Label.CLUSTER if key == 'cluster' else 'Topic'}: {found.text}", found.href)
+            )
+    links = []
+    if data.get("arxiv_id"):
+        links.append(Item(f"arXiv {data['arxiv_id']}", f"https://arxiv.org/abs/{data['arxiv_id']}"))
+    if data.get("doi"):
+        links.append(Item(f"DOI {data['doi']}", f"https://doi.org/{data['doi']}"))
+    links += [Item(url, url) for url in [*(data.get("code") or []), *(data.get("links") or [])]]
+    similar, cites, cited_by = [], [], []
+    entities: dict[str, list[Item]] = {str(r): [] for r in _ENTITY_LINKS}
+    for _u, target, key, edge in graph.out_edges(node, keys=True, data=True):
+        kind = relationship_type(key)
+        if kind == RelType.SIMILAR_TO:
+            similar.append(
+                (edge.get("rank", 0), site.link(target, f"cosine {edge.get('score', 0):.2f}"))
+            )
+        elif kind == RelType.CITES:
+            cites.append(site.link(target, f"source: {edge.get('source', '-')}"))
+        elif kind in entities:
+            entities[kind].append(site.link(target))
+    for source, _v, key, edge in graph.in_edges(node, keys=True, data=True):
+        if relationship_type(key) == RelType.CITES:
+            cited_by.append(site.link(source, f"source: {edge.get('source', '-')}"))
+    sections = [
+        Section("About", facts),
+        Section("Links", [i for i in links if i.href and is_web_url(i.href)]),
+        Section("Introduces", entities[RelType.INTRODUCES]),
+        Section("Uses", entities[RelType.USES]),
+        Section("Evaluates on", entities[RelType.EVALUATES_ON]),
+        Section("Code", entities[RelType.HAS_CODE]),
+        Section("Similar papers", [item for _rank, item in sorted(similar, key=lambda s: s[0])]),
+        Section("Cites", cites),
+        Section("Cited by", cited_by),
+    ]
+    _list_page(
+        site,
+        page,
+        str(data.get("title") or node),
+        str(Label.PAPER),
+        str(data.get("abstract") or ""),
+        sections,
+    )
+
+
+def _entity(site: _Site, node: str) -> None:
+    graph = site.graph
+    data = graph.nodes[node]
+    page = site.pages[node]
+    kind = str(data["type"])
+    by_relation: dict[str, list[str]] = {}
+    for source, _v, key in graph.in_edges(node, keys=True):
+        by_relation.setdefault(relationship_type(key), []).append(source)
+    topics: dict[int, int] = {}
+    for linked in by_relation.values():
+        for paper in linked:
+            cluster = graph.nodes[paper].get("cluster", UNCLUSTERED)
+            topics[cluster] = topics.get(cluster, 0) + 1
+
+    def papers(relation: str) -> list[Item]:
+        found = sorted(
+            set(by_relation.get(relation, [])),
+            key=lambda p: (-graph.nodes[p].get("pagerank", 0.0), p),
+        )
+        return [site.link(p) for p in found]
+
+    about = (
+        [Item(f"Also written: {', '.join(data.get('aliases') or [])}")]
+        if data.get("aliases")
+        else []
+    )
+    if data.get("url") and is_web_url(str(data["url"])):
+        about.append(Item(str(data["url"]), str(data["url"])))
+    sections = [
+        Section("About", about),
+        Section("Introduced by", papers(RelType.INTRODUCES)),
+        Section("Used by", papers(RelType.USES)),
+        Section("Evaluated on by", papers(RelType.EVALUATES_ON)),
+        Section("Code of", papers(RelType.HAS_CODE)),
+        Section(
+            "Clusters",
+            [
+                Item(found.text, found.href, f"{n} papers")
+                for c, n in sorted(topics.items(), key=lambda kv: -kv[1])
+                if (found := site.topic_link(c)) is not None
+            ],
+        ),
+    ]
+    name = str(data.get("name") or data.get("url") or node)
+    _list_page(site, page, name, kind, str(data.get("description") or ""), sections)
+
+
+def _list_page(
+    site: _Site, page: str, title: str, kind: str, text: str, sections: list[Section]
+) -> None:
+    html = (
+        environment()
+        .get_template("page.html")
+        .render(
+            title=title,
+            kind=kind,
+            text=text,
+            sections=site.sections(page, sections),
+            home=_relative(page, INDEX),
+        )
+    )
+    site.write(page, html, kind.lower())
