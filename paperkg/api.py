@@ -21,6 +21,7 @@ from paperkg.graph.analytics.cluster_changes import UpdateReport, latest_update
 from paperkg.graph.embed.embeddings import Embedder
 from paperkg.graph.embed.search import SimilarHit, similar
 from paperkg.graph.export.files import FileExport, export_gexf, export_graphml
+from paperkg.graph.export.vosviewer import export_vosviewer
 from paperkg.graph.extract.confidence import check_min_confidence
 from paperkg.graph.neo4j.admin_csv import CsvExport, export_neo4j_csv
 from paperkg.graph.neo4j.store import (
@@ -75,7 +76,7 @@ VIEWS: dict[str, frozenset[str]] = {
     "bridges": frozenset({"top", "min_confidence"}),
 }
 #: What ``Snapshot.export`` writes.
-EXPORT_FORMATS = ("graphml", "gexf", "neo4j-csv")
+EXPORT_FORMATS = ("graphml", "gexf", "vosviewer", "neo4j-csv")
 
 ViewKind = Literal["overview", "cluster", "paper", "bridges"]
 Progress = Callable[[str, int, int], None]
@@ -265,7 +266,11 @@ class Snapshot:
 
     @overload
     def export(
-        self, fmt: Literal["graphml", "gexf"], path: str | Path, *, force: bool = False
+        self,
+        fmt: Literal["graphml", "gexf", "vosviewer"],
+        path: str | Path,
+        *,
+        force: bool = False,
     ) -> FileExport: ...
 
     @overload
@@ -282,8 +287,9 @@ class Snapshot:
         self, fmt: str, path: str | Path, *, force: bool = False, database: str | None = None
     ) -> FileExport | CsvExport:
         """Write the graph as ``fmt`` (:data:`EXPORT_FORMATS`) to ``path`` (``paperkg
-        export``): a GraphML or GEXF file, or a folder of ``neo4j-admin`` import CSVs for
-        ``database``. Something already at ``path`` is replaced only with ``force``."""
+        export``): a GraphML, GEXF or VOSviewer JSON file, or a folder of ``neo4j-admin``
+        import CSVs for ``database``. Something already at ``path`` is replaced only with
+        ``force``."""
         if fmt not in EXPORT_FORMATS:
             raise ParameterError(
                 f"fmt must be one of {', '.join(EXPORT_FORMATS)}, got {fmt!r}", param="fmt"
@@ -294,8 +300,8 @@ class Snapshot:
             raise ParameterError(
                 f"database applies to the neo4j-csv export only, not {fmt}", param="database"
             )
-        write = export_graphml if fmt == "graphml" else export_gexf
-        return write(self.graph, path, force=force)
+        write = {"graphml": export_graphml, "gexf": export_gexf, "vosviewer": export_vosviewer}
+        return write[fmt](self.graph, path, force=force)
 
     def push(
         self,

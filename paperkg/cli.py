@@ -1379,7 +1379,7 @@ def fetch_openalex_command(
 @main.group("export")
 def export_group() -> None:
     """Write the snapshot in other formats: GraphML and GEXF for Gephi, Cytoscape and yEd,
-    and CSV files for Neo4j's offline bulk import (neo4j-admin)."""
+    a VOSviewer JSON map, and CSV files for Neo4j's offline bulk import (neo4j-admin)."""
 
 
 def _print_file_export(report: FileExport, as_json: bool) -> None:
@@ -1421,6 +1421,23 @@ def export_gexf_command(file: Path, out: Path, force: bool, as_json: bool) -> No
     with --force.
     """
     _print_file_export(open_snapshot(out).export("gexf", file, force=force), as_json)
+
+
+@export_group.command("vosviewer")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@out_option
+@force_option("Replace FILE if it exists.")
+@json_option
+def export_vosviewer_command(file: Path, out: Path, force: bool, as_json: bool) -> None:
+    """The snapshot's papers as a VOSviewer JSON map FILE (VOSviewer, VOSviewer Online).
+
+    Items are the corpus papers with a seeded layout (up to 2,000 papers; above that
+    VOSviewer lays the map out), their cluster (numbered by size, labelled), link, a short
+    HTML description, weights (Citations, PageRank) and scores (PageRank, Year). One link per
+    pair of papers: strength = cosine similarity + 1 per citation. An existing FILE is
+    replaced (atomically) only with --force.
+    """
+    _print_file_export(open_snapshot(out).export("vosviewer", file, force=force), as_json)
 
 
 @export_group.command(
