@@ -90,7 +90,7 @@ MIN_ITEMS = 3
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _YEAR = re.compile(r"\b(1[89]\d\d|2\d\d\d)\b")
 _TERMINOLOGY = {
-    "item": "Paper",
+    "item": str(Label.PAPER),
     "items": "Papers",
     "link": "Link",
     "links": "Links",
