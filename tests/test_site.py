@@ -40,6 +40,14 @@ def test_every_node_has_a_page_and_every_link_lands(site: Path, seeds_snapshot: 
     expected = {p for n, d in graph.nodes(data=True) if (p := page_of(n, d))}
     written = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
     assert written == expected | {INDEX, "bridges.html"}
+    # one copy of vis-network for every map page, none inlined
+    assert sorted(p.name for p in (site / "assets").iterdir()) == [
+        "vis-network.css",
+        "vis-network.min.js",
+    ]
+    for page in [site / INDEX, *site.glob("topics/*.html")]:
+        html = page.read_text(encoding="utf-8")
+        assert 'vis-network.min.js"></script>' in html and "@version 9.1.2" not in html
     for path in [site / INDEX, *sorted(site.glob("papers/*.html"))[:40], site / "bridges.html"]:
         html = path.read_text(encoding="utf-8")
         for href in re.findall(r'href="([^"]+)"', html):

@@ -26,10 +26,20 @@ from paperkg.graph.extract.urls import is_web_url
 from paperkg.graph.schema import Label, RelType
 from paperkg.viz.views import ViewGraph
 
-__all__ = ["PHYSICS_LIMIT", "environment", "is_view_page", "render_html", "write_page"]
+__all__ = [
+    "ASSETS",
+    "PHYSICS_LIMIT",
+    "environment",
+    "is_view_page",
+    "render_html",
+    "write_assets",
+    "write_page",
+]
 
 #: Every page this module writes holds it; a file that does is a view paperkg wrote.
 PAGE_MARKER = b'<script type="application/json" id="paperkg-nodes">'
+#: The vis-network files a site keeps once in its ``assets/`` folder.
+ASSETS = ("vis-network.min.js", "vis-network.css")
 #: Views with more nodes get positions from networkx and physics off (vis.js would take
 #: minutes to settle around 1,500 nodes).
 PHYSICS_LIMIT = 300
@@ -190,12 +200,15 @@ def render_html(
     pages: dict[str, str] | None = None,
     sections: list[dict[str, Any]] | None = None,
     home: str | None = None,
+    assets: str | None = None,
 ) -> str:
     """The whole page for ``view``, as one string (write it anywhere, open it offline).
 
     For a page of a site (``paperkg site``): ``pages`` gives each node's page (relative
     links; a node's panel links to it, a double click opens it), ``sections`` lists shown
-    under the map, and ``home`` the overview's page."""
+    under the map, ``home`` the overview's page, and ``assets`` the relative folder holding
+    the vis-network files (``ASSETS``, written once by ``write_assets``) instead of inlining
+    them in every page."""
     shown = {d.get("cluster") for d in view.nodes.values() if d.get("type") == Label.PAPER}
     shown |= {d["id"] for d in view.nodes.values() if d.get("type") == Label.CLUSTER}
     cluster_labels = {c: view.cluster_labels.get(c, "") for c in shown if isinstance(c, int)}
@@ -269,8 +282,9 @@ def render_html(
         meta=meta,
         legend=legend,
         physics=physics,
-        vis_js=_asset("vis-network.min.js"),
-        vis_css=_asset("vis-network.css"),
+        assets=assets,
+        vis_js="" if assets else _asset("vis-network.min.js"),
+        vis_css="" if assets else _asset("vis-network.css"),
     )
 
 
@@ -283,6 +297,17 @@ def environment() -> jinja2.Environment:
 def _asset(name: str) -> str:
     """A vis-network file from the copy pyvis ships, for inlining."""
     return (Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
+
+
+def write_assets(folder: Path) -> list[Path]:
+    """The vis-network script and stylesheet, once, for pages rendered with ``assets``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in ASSETS:
+        path = folder / name
+        path.write_text(_asset(name), encoding="utf-8")
+        written.append(path)
+    return written
 
 
 def is_view_page(path: Path) -> bool:

@@ -2,7 +2,9 @@
 paper, per method, dataset and repo, and the bridges, joined by relative links.
 
 The overview, topic and bridges pages are the interactive views (``render_html``) with
-lists under the map; a node's panel links to its page. Paper and entity pages are plain
+lists under the map; a node's panel links to its page. They share one copy of the
+vis-network script and stylesheet in ``assets/`` (allowed by their content security
+policy as ``'self'``, which a ``file://`` page's own folder is). Paper and entity pages are plain
 HTML lists, no script at all. Everything opens from ``file://``: no server, no network.
 """
 
@@ -27,7 +29,7 @@ from paperkg.graph.extract.urls import is_web_url
 from paperkg.graph.model import is_paper, relationship_type
 from paperkg.graph.report.topics import bridge_report, cluster_rows
 from paperkg.graph.schema import Label, RelType
-from paperkg.viz.html import environment, render_html
+from paperkg.viz.html import environment, render_html, write_assets
 from paperkg.viz.views import bridges_view, cluster_view, overview
 
 __all__ = ["INDEX", "Item", "Section", "SiteReport", "page_of", "write_site"]
@@ -169,6 +171,7 @@ def write_site(graph: nx.MultiDiGraph[str], folder: str | Path, *, seed: int = 4
     scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         site = _Site(graph, scratch, seed)
+        write_assets(scratch / "assets")
         _index(site)
         _topics(site)
         _bridges(site)
@@ -199,6 +202,7 @@ def _graph_page(site: _Site, page: str, view: Any, sections: list[Section], kind
         pages=site.node_pages(page, view.nodes),
         sections=site.sections(page, sections),
         home=_relative(page, INDEX),
+        assets="../assets/" if "/" in page else "assets/",
     )
     site.write(page, html, kind)
 
