@@ -122,3 +122,24 @@ def test_a_reader_clicks_from_the_overview_to_a_topic_a_paper_a_method_and_back(
     page.wait_for_url(re.compile(r"/papers/.+\.html$"))
     assert errors == []
     assert all(url.startswith("file://") for url in requests), requests
+
+
+@pytest.mark.browser
+def test_search_lists_word_matches_before_substrings_and_not_found_clears(site: Path, chromium):
+    page, errors, _requests = _open(chromium, site / INDEX)
+    page.wait_for_function("window.paperkgNetwork !== undefined", timeout=30_000)
+    page.fill("#search", "lora")
+    items = page.locator("#search-results li")
+    assert items.count() >= 2
+    texts = [items.nth(i).inner_text().lower() for i in range(items.count())]
+    words = [any(w.startswith("lora") for w in re.split(r"[^a-z0-9]+", t)) for t in texts]
+    assert words[0], texts  # "LoRA: ..." before "FLoRA ..."
+    assert words == sorted(words, reverse=True), texts  # no substring match above a word match
+    items.first.click()
+    assert page.locator("#panel.open h2").inner_text().lower() in texts[0]
+    page.fill("#search", "no such paper anywhere")
+    page.press("#search", "Enter")
+    assert page.locator("#search-status").inner_text() == "not found"
+    assert page.evaluate("window.paperkgNetwork.getSelectedNodes().length") == 0
+    assert not page.locator("#panel").evaluate("p => p.classList.contains('open')")
+    assert errors == []

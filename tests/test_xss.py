@@ -186,7 +186,7 @@ CSP = (
 #: Every element a view is made of: the template's, the side panel's and vis-network's.
 PAGE_TAGS = {
     "html", "head", "meta", "title", "style", "body", "div", "header", "h1", "input", "span",
-    "aside", "script", "canvas", "button", "h2", "dl", "dt", "dd", "p", "a", "br",
+    "aside", "script", "canvas", "button", "h2", "dl", "dt", "dd", "p", "a", "br", "ul", "li",
 }  # fmt: skip
 PANEL_TAGS = ["button", "h2", "div", "dl", "dt", "dd", "p", "a"]
 PANEL_ATTRIBUTES = ["id", "href", "target", "rel", "aria-label"]
