@@ -53,8 +53,11 @@ def browser() -> Iterator[Browser]:
             launched.close()
 
 
-def visit(chromium: Browser, path: Path, *, width: int = 1280, height: int = 800) -> Visit:
-    """Open ``path`` as a file URL and wait until the network object exists."""
+def visit(
+    chromium: Browser, path: Path, *, width: int = 1280, height: int = 800, graph: bool = True
+) -> Visit:
+    """Open ``path`` as a file URL and wait until the network object exists (with
+    ``graph``; a site's list pages have none)."""
     context = chromium.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     record = Visit(page)
@@ -70,6 +73,7 @@ def visit(chromium: Browser, path: Path, *, width: int = 1280, height: int = 800
 
     page.on("dialog", on_dialog)
     page.goto(path.resolve().as_uri())
-    page.wait_for_function("window.paperkgNetwork !== undefined", timeout=30_000)
-    page.wait_for_timeout(500)
+    if graph:
+        page.wait_for_function("window.paperkgNetwork !== undefined", timeout=30_000)
+        page.wait_for_timeout(500)
     return record

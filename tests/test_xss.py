@@ -187,6 +187,7 @@ CSP = (
 PAGE_TAGS = {
     "html", "head", "meta", "title", "style", "body", "div", "header", "h1", "input", "span",
     "aside", "script", "canvas", "button", "h2", "dl", "dt", "dd", "p", "a", "br", "ul", "li",
+    "select", "option", "label",
 }  # fmt: skip
 PANEL_TAGS = ["button", "h2", "div", "dl", "dt", "dd", "p", "a"]
 PANEL_ATTRIBUTES = ["id", "href", "target", "rel", "aria-label"]
@@ -194,7 +195,9 @@ URL_ATTRIBUTES = [
     "href", "src", "srcdoc", "srcset", "action", "formaction", "data", "xlink:href",
     "background", "poster", "ping", "codebase", "dynsrc", "lowsrc",
 ]  # fmt: skip
-JSON_SCRIPTS = ["paperkg-nodes", "paperkg-edges", "paperkg-meta"]
+JSON_SCRIPTS = [
+    "paperkg-nodes", "paperkg-edges", "paperkg-meta", "paperkg-groups", "paperkg-paint",
+]  # fmt: skip
 URL_JUNK = re.compile(r"[\x00-\x20\x7f<>\"'`\\]")
 
 AUDIT = """([urlAttributes]) => {
@@ -249,13 +252,17 @@ PANELS = """([ids, panelTags, panelAttributes]) => ids.map((id) => {
 
 def own_scripts(physics: bool) -> list[str]:
     """The text of the page's own two scripts: vis-network as pyvis ships it and the
-    template's, with ``physics`` filled in."""
+    template's, with ``physics`` (and no site index) filled in."""
     template = files("paperkg.viz").joinpath("templates/view.html").read_text(encoding="utf-8")
     (own,) = re.findall(r"<script>\n(.*?)</script>", template, re.DOTALL)
     vis = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / "vis-network.min.js"
     return [
         vis.read_text(encoding="utf-8"),
-        "\n" + own.replace("{{ physics|tojson }}", json.dumps(physics)),
+        "\n"
+        + own.replace("{{ physics|tojson }}", json.dumps(physics)).replace(
+            "{{ site_index|tojson }}",
+            "null",  # a single view has no site
+        ),
     ]
 
 
@@ -354,8 +361,9 @@ def check_page(chromium, folder: Path, name: str, view, graph) -> int:
                 ("", "", ""),
                 ("", "", ""),
             ], name
-            assert [text for *_x, text in scripts[3:]] == own_scripts(
-                len(view.nodes) <= PHYSICS_LIMIT
+            placed = view.nodes.keys() <= view.positions.keys()  # the bridges view is
+            assert [text for *_x, text in scripts[len(JSON_SCRIPTS) :]] == own_scripts(
+                len(view.nodes) <= PHYSICS_LIMIT and not placed
             ), name
             assert audit["title"] == view.title.replace("\x00", "\ufffd"), name  # RCDATA
             assert audit["h1"] == shown_text(view.title), name

@@ -10,6 +10,7 @@ the ``<script>``) or through autoescaped HTML; the page's script writes it with
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from importlib.resources import files
@@ -17,18 +18,21 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import networkx as nx
 import pyvis
 from pyvis.network import Network
 
 from paperkg.graph.export.files import write_atomically
 from paperkg.graph.extract.urls import is_web_url
 from paperkg.graph.schema import Label, RelType
+from paperkg.graph.search.filters import paper_date
+from paperkg.viz.layout import positions as layout_positions
 from paperkg.viz.views import ViewGraph
 
 __all__ = [
     "ASSETS",
+    "LABEL_LIMIT",
     "PHYSICS_LIMIT",
+    "SEARCH_INDEX",
     "environment",
     "is_view_page",
     "render_html",
@@ -38,8 +42,15 @@ __all__ = [
 
 #: Every page this module writes holds it; a file that does is a view paperkg wrote.
 PAGE_MARKER = b'<script type="application/json" id="paperkg-nodes">'
+#: Characters of an abstract a site map's side panel shows (its paper page has it all).
+PANEL_ABSTRACT = 400
+#: The site's search index (every page's kind, name and path), a script in ``assets/``.
+SEARCH_INDEX = "search-index.js"
 #: The vis-network files a site keeps once in its ``assets/`` folder.
 ASSETS = ("vis-network.min.js", "vis-network.css")
+#: Views with more nodes leave paper labels to the page's script, which draws the most
+#: central ones and more as you zoom in (level of detail) instead of every title at once.
+LABEL_LIMIT = 60
 #: Views with more nodes get positions from networkx and physics off (vis.js would take
 #: minutes to settle around 1,500 nodes).
 PHYSICS_LIMIT = 300
@@ -182,17 +193,6 @@ def _edge_title(kind: str, props: dict[str, Any]) -> str:
     return kind
 
 
-def _positions(view: ViewGraph, seed: int) -> dict[str, tuple[float, float]]:
-    layout: nx.Graph[str] = nx.Graph()
-    layout.add_nodes_from(view.nodes)
-    layout.add_edges_from((u, v) for u, v, _k, _d in view.edges)
-    spread = 1000 * math.sqrt(max(len(view.nodes), 1) / 100)
-    return {
-        n: (float(x) * spread, float(y) * spread)
-        for n, (x, y) in nx.spring_layout(layout, seed=seed, iterations=40).items()
-    }
-
-
 def render_html(
     view: ViewGraph,
     *,
@@ -201,6 +201,7 @@ def render_html(
     sections: list[dict[str, Any]] | None = None,
     home: str | None = None,
     assets: str | None = None,
+    site_root: str | None = None,
 ) -> str:
     """The whole page for ``view``, as one string (write it anywhere, open it offline).
 
@@ -208,14 +209,18 @@ def render_html(
     links; a node's panel links to it, a double click opens it), ``sections`` lists shown
     under the map, ``home`` the overview's page, and ``assets`` the relative folder holding
     the vis-network files (``ASSETS``, written once by ``write_assets``) instead of inlining
-    them in every page."""
+    them in every page; ``site_root`` the relative way to the site's root folder, whose
+    ``assets/search-index.js`` (``SEARCH_INDEX``) lets the search box list what this view
+    does not show, linking to its page."""
     shown = {d.get("cluster") for d in view.nodes.values() if d.get("type") == Label.PAPER}
     shown |= {d["id"] for d in view.nodes.values() if d.get("type") == Label.CLUSTER}
     cluster_labels = {c: view.cluster_labels.get(c, "") for c in shown if isinstance(c, int)}
     topics = {d.get("topic") for d in view.nodes.values() if d.get("type") == Label.PAPER}
     topic_labels = {t: view.cluster_labels.get(t, "") for t in topics if isinstance(t, int)}
-    physics = len(view.nodes) <= PHYSICS_LIMIT
-    positions = {} if physics else _positions(view, seed)
+    placed = view.nodes.keys() <= view.positions.keys()  # the view placed every node
+    physics = len(view.nodes) <= PHYSICS_LIMIT and not placed
+    positions = {} if physics or placed else layout_positions(view, seed)
+    positions.update(view.positions)
     top_rank = max((d.get("pagerank", 0.0) for d in view.nodes.values()), default=0.0) or 1.0
     net = Network(directed=True, height="100%", width="100%")
     meta: dict[str, dict[str, Any]] = {}
@@ -240,7 +245,7 @@ def render_html(
             options["borderWidth"] = 4
         if node in positions:
             options.update(x=positions[node][0], y=positions[node][1], physics=False)
-        show_label = kind != Label.PAPER or len(view.nodes) <= 60 or data.get("focus")
+        show_label = kind != Label.PAPER or len(view.nodes) <= LABEL_LIMIT or data.get("focus")
         net.add_node(
             node, label=text["label"] if show_label else " ", color=_color(data), **options
         )
@@ -260,17 +265,15 @@ def render_html(
             title=_edge_title(kind, props),
         )
     nodes, edges, _heading, _height, _width, _options = net.get_network_data()
-    legend = [
-        {
-            "color": PALETTE[c % len(PALETTE)] if c >= 0 else UNCLUSTERED_COLOR,
-            "text": f"{c}: {label}" if label else f"cluster {c}",
-        }
-        for c, label in sorted(cluster_labels.items())
-        if isinstance(c, int)
-    ]
     for node, href in (pages or {}).items():
         if node in meta and _SITE_LINK.fullmatch(href):
             meta[node]["page"] = href
+    for node, data in view.nodes.items():
+        meta[node].update(_paint_facts(data))
+        if meta[node].get("page") and len(meta[node]["abstract"]) > PANEL_ABSTRACT:
+            # a site page's panel shows the start; the node's own page has the whole text
+            meta[node]["abstract"] = _shorten(meta[node]["abstract"], PANEL_ABSTRACT)
+    drawn_by_page = len(view.nodes) > LABEL_LIMIT
     template = environment().get_template("view.html")
     return template.render(
         sections=sections or [],
@@ -280,16 +283,64 @@ def render_html(
         nodes=nodes,
         edges=edges,
         meta=meta,
-        legend=legend,
+        groups=_groups(view, cluster_labels, topic_labels),
+        paint={
+            "palette": PALETTE,
+            "none": UNCLUSTERED_COLOR,
+            "paperLabels": drawn_by_page,
+            "siteRoot": site_root or "",
+            "groupLabels": not any(d.get("type") == Label.CLUSTER for d in view.nodes.values()),
+        },
+        kinds=sorted({str(d.get("type", "")) for d in view.nodes.values()}),
         physics=physics,
         assets=assets,
+        site_index=None if site_root is None else f"{site_root}assets/{SEARCH_INDEX}",
         vis_js="" if assets else _asset("vis-network.min.js"),
         vis_css="" if assets else _asset("vis-network.css"),
     )
 
 
+def _paint_facts(data: dict[str, Any]) -> dict[str, Any]:
+    """What the page's script needs to colour, filter and label a node: its cluster and
+    topic, its date (ISO, papers with a full date only), PageRank and a short title."""
+    kind = data.get("type")
+    if kind == Label.CLUSTER:
+        return {"cluster": data.get("id"), "level": data.get("level", 2)}
+    if kind != Label.PAPER:
+        return {}
+    when = paper_date(data)
+    return {
+        "cluster": data.get("cluster", -1),
+        "topic": data.get("topic", -1),
+        "date": when.isoformat() if when else None,
+        "rank": float(data.get("pagerank", 0.0)),
+        "short": _shorten(str(data.get("title", "")), 40),
+    }
+
+
+def _groups(
+    view: ViewGraph, clusters: dict[int, str], topics: dict[int, str]
+) -> dict[str, list[dict[str, Any]]]:
+    """The legend's entries per colouring: clusters and broad topics present in the view,
+    each with its id, text and colour (the same colour rule as the nodes)."""
+
+    def entries(labels: dict[int, str], noun: str) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": c,
+                "text": f"{c}: {label}" if label else (f"{noun} {c}" if c >= 0 else "none"),
+                "color": PALETTE[c % len(PALETTE)] if c >= 0 else UNCLUSTERED_COLOR,
+            }
+            for c, label in sorted(labels.items())
+        ]
+
+    return {"cluster": entries(clusters, "cluster"), "topic": entries(topics, "topic")}
+
+
+@functools.cache
 def environment() -> jinja2.Environment:
-    """The templates of the views and the site's pages (autoescaped)."""
+    """The templates of the views and the site's pages (autoescaped), loaded and compiled
+    once per process."""
     loader = jinja2.FileSystemLoader(str(files("paperkg.viz").joinpath("templates")))
     return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
 
