@@ -2,14 +2,16 @@
 and the linked offline site of all of them (``write_site``)."""
 
 from paperkg.viz.html import PHYSICS_LIMIT, is_view_page, render_html, write_page
-from paperkg.viz.site import SiteReport, write_site
+from paperkg.viz.site import SITE_FOLDER, SiteReport, check_site_folder, write_site
 from paperkg.viz.views import ViewGraph, bridges_view, cluster_view, overview, paper_view
 
 __all__ = [
     "PHYSICS_LIMIT",
+    "SITE_FOLDER",
     "SiteReport",
     "ViewGraph",
     "bridges_view",
+    "check_site_folder",
     "cluster_view",
     "is_view_page",
     "overview",

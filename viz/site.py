@@ -11,16 +11,18 @@ HTML lists, no script at all. Everything opens from ``file://``: no server, no n
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import posixpath
 import re
 import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import networkx as nx
 
 from paperkg.errors import SnapshotError
@@ -29,12 +31,24 @@ from paperkg.graph.extract.urls import is_web_url
 from paperkg.graph.model import is_paper, relationship_type
 from paperkg.graph.report.topics import bridge_report, cluster_rows
 from paperkg.graph.schema import Label, RelType
-from paperkg.viz.html import environment, render_html, write_assets
-from paperkg.viz.views import bridges_view, cluster_view, overview
+from paperkg.graph.snapshot.manifest import Manifest
+from paperkg.viz.html import SEARCH_INDEX, environment, render_html, write_assets
+from paperkg.viz.views import bridges_view, cluster_view, isolation_note, overview
 
-__all__ = ["INDEX", "Item", "Section", "SiteReport", "page_of", "write_site"]
+__all__ = [
+    "INDEX",
+    "SITE_FOLDER",
+    "Item",
+    "Section",
+    "SiteReport",
+    "check_site_folder",
+    "page_of",
+    "write_site",
+]
 
 INDEX = "index.html"
+#: Where ``build --html`` writes the site inside the snapshot folder.
+SITE_FOLDER = "site"
 _FOLDERS = {
     Label.PAPER: "papers",
     Label.METHOD: "methods",
@@ -45,6 +59,13 @@ _FOLDERS = {
 #: Papers listed on a topic page, most central first.
 _TOP_PAPERS = 60
 _ENTITY_LINKS = (RelType.INTRODUCES, RelType.USES, RelType.EVALUATES_ON, RelType.HAS_CODE)
+#: Prior and derivative works listed on a paper page, most shared first.
+_TOP_WORKS = 10
+#: A prior (derivative) work is cited by (cites) at least this many papers of a paper's
+#: neighbourhood: one shared citation is chance, two are a pattern ...
+_MIN_SHARED = 2
+#: ... except around a paper with fewer neighbours than this, where one is all there can be.
+_FEW_NEIGHBOURS = 5
 
 
 @dataclass(frozen=True)
@@ -98,19 +119,27 @@ def page_of(node: str, data: dict[str, Any]) -> str | None:
 
 
 def _relative(page: str, target: str | None) -> str | None:
-    """``target`` (site-relative, or a web URL) as a link from ``page``."""
+    """``target`` (site-relative, or a web URL) as a link from ``page``; by the names alone,
+    as ``posixpath.relpath`` would give it without its file-system calls (once per link)."""
     if target is None or is_web_url(target):
         return target
-    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+    here, there = page.split("/")[:-1], target.split("/")
+    same = 0
+    while same < min(len(here), len(there) - 1) and here[same] == there[same]:
+        same += 1
+    return "/".join([".."] * (len(here) - same) + there[same:])
 
 
 class _Site:
     """The graph, every node's page, and the pages written so far."""
 
-    def __init__(self, graph: nx.MultiDiGraph[str], folder: Path, seed: int) -> None:
+    def __init__(
+        self, graph: nx.MultiDiGraph[str], folder: Path, seed: int, manifest: Manifest | None
+    ) -> None:
         self.graph = graph
         self.folder = folder
         self.seed = seed
+        self.manifest = manifest
         self.pages = {n: p for n, d in graph.nodes(data=True) if (p := page_of(n, d))}
         self.counts: dict[str, int] = {}
         self.labels = {
@@ -158,20 +187,66 @@ class _Site:
     def node_pages(self, page: str, nodes: Iterable[str]) -> dict[str, str]:
         return {n: href for n in nodes if (href := _relative(page, self.pages.get(n)))}
 
+    @cached_property
+    def paper_links(self) -> _PaperLinks:
+        """Citations and similarity of every paper, indexed once for all paper pages."""
+        return _paper_links(self.graph)
 
-def write_site(graph: nx.MultiDiGraph[str], folder: str | Path, *, seed: int = 42) -> SiteReport:
-    """Write the whole site into ``folder`` (new or empty, or a site paperkg wrote, which is
-    replaced whole); returns what was written."""
-    target = Path(folder)
-    if target.exists() and any(target.iterdir()) and not (target / INDEX).is_file():
+    @cached_property
+    def list_template(self) -> jinja2.Template:
+        """The paper and entity pages' template, compiled once (not once per page)."""
+        return environment().get_template("page.html")
+
+    @cached_property
+    def topic_members(self) -> dict[object, list[str]]:
+        """Each cluster's and topic's papers, most central first: one pass over the nodes,
+        not one per topic page."""
+        members: dict[object, list[str]] = {}
+        for node, data in self.graph.nodes(data=True):
+            if is_paper(data):
+                for group in {data.get("cluster"), data.get("topic")}:
+                    members.setdefault(group, []).append(node)
+        for papers in members.values():
+            papers.sort(key=lambda n: (-self.graph.nodes[n].get("pagerank", 0.0), n))
+        return members
+
+    @cached_property
+    def named(self) -> dict[object, dict[object, str]]:
+        """Node of each kind and name (the last one of a name, as a dict built per call had)."""
+        found: dict[object, dict[object, str]] = {}
+        for node, data in self.graph.nodes(data=True):
+            found.setdefault(data.get("type"), {})[data.get("name")] = node
+        return found
+
+
+def check_site_folder(folder: Path) -> None:
+    """Refuse a folder a site may not replace: one holding files but no site (``INDEX``)."""
+    if folder.is_file() or (
+        folder.is_dir() and any(folder.iterdir()) and not (folder / INDEX).is_file()
+    ):
         raise SnapshotError(
-            f"{target} holds files and no {INDEX}: give a new or empty folder for the site"
+            f"{folder} holds files and no {INDEX}: give a new or empty folder for the site"
         )
+
+
+def write_site(
+    graph: nx.MultiDiGraph[str],
+    folder: str | Path,
+    *,
+    seed: int = 42,
+    manifest: Manifest | None = None,
+) -> SiteReport:
+    """Write the whole site into ``folder`` (new or empty, or a site paperkg wrote, which is
+    replaced whole); returns what was written. The snapshot's ``manifest``, when given,
+    lets a paper without neighbours say which build setting left it alone."""
+    target = Path(folder)
+    check_site_folder(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        site = _Site(graph, scratch, seed)
+        site = _Site(graph, scratch, seed, manifest)
         write_assets(scratch / "assets")
+        _search_index(site)
         _index(site)
         _topics(site)
         _bridges(site)
@@ -203,8 +278,24 @@ def _graph_page(site: _Site, page: str, view: Any, sections: list[Section], kind
         sections=site.sections(page, sections),
         home=_relative(page, INDEX),
         assets="../assets/" if "/" in page else "assets/",
+        site_root="../" if "/" in page else "",
     )
     site.write(page, html, kind)
+
+
+def _search_index(site: _Site) -> None:
+    """Every page's kind, name and path in one script the map pages load, so their search
+    lists what they do not draw (a method on the overview) and links to its page."""
+    entries = []
+    for node, page in site.pages.items():
+        data = site.graph.nodes[node]
+        kind = str(data.get("type", ""))
+        if kind == Label.CLUSTER and data.get("level", 2) == 1:
+            kind = "Topic"
+        entries.append([kind, site.link(node).text, page])
+    entries.sort(key=lambda e: (e[0], e[1]))
+    script = f"window.paperkgSiteIndex = {json.dumps(entries, ensure_ascii=True)};\n"
+    (site.folder / "assets" / SEARCH_INDEX).write_text(script, encoding="utf-8")
 
 
 def _index(site: _Site) -> None:
@@ -240,12 +331,7 @@ def _topics(site: _Site) -> None:
                 row.keywords, row.coverage or [0.0] * len(row.keywords), strict=False
             )
         ]
-        members = [
-            n
-            for n, d in graph.nodes(data=True)
-            if is_paper(d) and row.id in (d.get("cluster"), d.get("topic"))
-        ]
-        members.sort(key=lambda n: (-graph.nodes[n].get("pagerank", 0.0), n))
+        members = site.topic_members.get(row.id, [])
         parent = site.topic_link(row.topic)
         sections = [
             Section("Label terms", about),
@@ -266,7 +352,7 @@ def _topics(site: _Site) -> None:
 
 
 def _named(site: _Site, kind: str, names: list[str]) -> list[Item]:
-    by_name = {d.get("name"): n for n, d in site.graph.nodes(data=True) if d.get("type") == kind}
+    by_name = site.named.get(kind, {})
     return [site.link(by_name[name]) if name in by_name else Item(name) for name in names]
 
 
@@ -338,7 +424,12 @@ def _paper(site: _Site, node: str) -> None:
         Section("Similar papers", [item for _rank, item in sorted(similar, key=lambda s: s[0])]),
         Section("Cites", cites),
         Section("Cited by", cited_by),
+        *_works(site, node),
     ]
+    if not (similar or cites or cited_by or any(entities.values())):
+        sections.insert(
+            1, Section("No neighbours", [Item(isolation_note(graph, node, 0.0, site.manifest))])
+        )
     _list_page(
         site,
         page,
@@ -347,6 +438,72 @@ def _paper(site: _Site, node: str) -> None:
         str(data.get("abstract") or ""),
         sections,
     )
+
+
+@dataclass(frozen=True)
+class _PaperLinks:
+    """Each paper's cited works, citing works and similar papers (either direction), each
+    pair once however many sources give its citation."""
+
+    cites: dict[str, set[str]]
+    cited_by: dict[str, set[str]]
+    similar: dict[str, set[str]]
+
+
+def _paper_links(graph: nx.MultiDiGraph[str]) -> _PaperLinks:
+    """One pass over the edges, so that no paper page walks the graph for its neighbours'."""
+    links = _PaperLinks({}, {}, {})
+    for source, target, key in graph.edges(keys=True):
+        if source == target:
+            continue
+        kind = relationship_type(key)
+        if kind == RelType.CITES:
+            links.cites.setdefault(source, set()).add(target)
+            links.cited_by.setdefault(target, set()).add(source)
+        elif kind == RelType.SIMILAR_TO:
+            links.similar.setdefault(source, set()).add(target)
+            links.similar.setdefault(target, set()).add(source)
+    return links
+
+
+def _works(site: _Site, node: str) -> list[Section]:
+    """Prior and derivative works, as Connected Papers shows them: the works most often
+    cited by, and those citing most of, the paper's neighbourhood (itself, its similar
+    papers, what it cites and what cites it)."""
+    links = site.paper_links
+    none: set[str] = set()
+    around = (
+        links.similar.get(node, none) | links.cites.get(node, none) | links.cited_by.get(node, none)
+    )
+    around = {n for n in around if site.graph.nodes[n].get("type") == Label.PAPER} - {node}
+    neighbourhood = [node, *sorted(around)]
+    least = _MIN_SHARED if len(around) >= _FEW_NEIGHBOURS else 1
+
+    def ranked(edges: dict[str, set[str]], verb: str) -> list[Item]:
+        shared: dict[str, list[str]] = {}
+        for member in neighbourhood:
+            for work in edges.get(member, none):
+                if work != node:
+                    shared.setdefault(work, []).append(member)
+        top = sorted(
+            (w for w, by in shared.items() if len(by) >= least),
+            key=lambda w: (-len(shared[w]), -site.graph.nodes[w].get("pagerank", 0.0), w),
+        )[:_TOP_WORKS]
+        return [site.link(w, _shared_note(verb, shared[w], node, len(around))) for w in top]
+
+    return [
+        Section("Prior works", ranked(links.cites, "cited by")),
+        Section("Derivative works", ranked(links.cited_by, "cites")),
+    ]
+
+
+def _shared_note(verb: str, members: list[str], node: str, neighbours: int) -> str:
+    """'cited by this paper and 3 of its 12 neighbours', 'cites 4 of its 12 neighbours'."""
+    others = sum(1 for m in members if m != node)
+    counted = f"{others} of its {neighbours} neighbour{'' if neighbours == 1 else 's'}"
+    if len(members) == others:
+        return f"{verb} {counted}"
+    return f"{verb} this paper and {counted}" if others else f"{verb} this paper"
 
 
 def _entity(site: _Site, node: str) -> None:
@@ -399,15 +556,11 @@ def _entity(site: _Site, node: str) -> None:
 def _list_page(
     site: _Site, page: str, title: str, kind: str, text: str, sections: list[Section]
 ) -> None:
-    html = (
-        environment()
-        .get_template("page.html")
-        .render(
-            title=title,
-            kind=kind,
-            text=text,
-            sections=site.sections(page, sections),
-            home=_relative(page, INDEX),
-        )
+    html = site.list_template.render(
+        title=title,
+        kind=kind,
+        text=text,
+        sections=site.sections(page, sections),
+        home=_relative(page, INDEX),
     )
     site.write(page, html, kind.lower())
