@@ -221,7 +221,9 @@ class Snapshot:
         a page per topic, paper, method, dataset and repo, and the bridges, joined by
         relative links. ``folder`` must be new, empty, or a site written before."""
         seed = self.manifest.analytics.seed if self.manifest.analytics else None
-        return write_site(self.graph, folder, seed=seed if seed is not None else 42)
+        return write_site(
+            self.graph, folder, seed=seed if seed is not None else 42, manifest=self.manifest
+        )
 
     def view(
         self,
@@ -259,7 +261,9 @@ class Snapshot:
             assert isinstance(target, int)
             drawn = cluster_view(self.graph, target, **options)
         elif kind == "paper":
-            drawn = paper_view(self.graph, self.resolve(str(target)).id, **options)
+            drawn = paper_view(
+                self.graph, self.resolve(str(target)).id, manifest=self.manifest, **options
+            )
         else:
             drawn = bridges_view(self.graph, **options)
         return render_html(drawn)

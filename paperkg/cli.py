@@ -435,7 +435,12 @@ def _none_unless_given(ctx: click.Context, param: click.Parameter, value: T) -> 
     help="Refuse inputs with more papers than this (a build also refuses what would not "
     "fit in the memory available).",
 )
-@click.option("--html", is_flag=True, help="Also write overview.html into the snapshot.")
+@click.option(
+    "--html",
+    is_flag=True,
+    help="Also write the linked offline site into OUT/site (open OUT/site/index.html) and "
+    "the single-file overview.html into the snapshot.",
+)
 @click.option(
     "--fresh",
     is_flag=True,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from paperkg.errors import InputError, ParameterError
 from paperkg.graph.analytics.analyse import AnalyticsOptions, analyse
@@ -50,6 +50,9 @@ from paperkg.graph.snapshot.store import check_replaceable, write_snapshot
 from paperkg.loaders import EntityRecord, InputFile, PaperRecord, RecordFilter, load_sources
 from paperkg.memory import available_bytes, estimated_peak_bytes
 from paperkg.progress import Progress, stage_progress
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["DEFAULTS", "BuildOptions", "BuildReport", "build"]
 
@@ -189,6 +192,32 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
 
 
+def _site(
+    graph: nx.MultiDiGraph[str],
+    out: Path,
+    manifest: Manifest | None,
+    seed: int,
+    seconds: dict[str, float],
+) -> list[str]:
+    """With the new snapshot's ``manifest`` (``--html``), the linked site into ``out/site``
+    (written once the snapshot is in place, replacing the previous site whole); without, a
+    warning when an earlier site is there, since it no longer shows this snapshot."""
+    from paperkg.viz import SITE_FOLDER, write_site
+
+    folder = out / SITE_FOLDER
+    if manifest is None:
+        if (folder / "index.html").is_file():
+            return [
+                f"{folder} is the site of an earlier build: build with --html, or run "
+                f"paperkg site --out {out} -o {folder}, to bring it up to date"
+            ]
+        return []
+    started = time.perf_counter()
+    write_site(graph, folder, seed=seed, manifest=manifest)
+    seconds["site"] = time.perf_counter() - started
+    return []
+
+
 def _versions() -> dict[str, str]:
     found = {"python": platform.python_version()}
     for name in _VERSIONED:
@@ -236,6 +265,10 @@ def _build(
     check_replaceable(
         out, writes=(RECORDS, CLUSTERS, *(("overview.html",) if options.html else ()))
     )
+    if options.html:
+        from paperkg.viz import SITE_FOLDER, check_site_folder
+
+        check_site_folder(out / SITE_FOLDER)
     previous = None if options.fresh else read_previous(out, (PaperRecord, EntityRecord))
     settings = options.settings(previous.manifest.settings(DEFAULTS) if previous else DEFAULTS)
     model = embedder.name if embedder is not None else settings.model
@@ -358,6 +391,7 @@ def _build(
         extra_files=extra,
     )
     seconds["write"] = time.perf_counter() - started
+    warnings += _site(graph, out, manifest if options.html else None, settings.seed, seconds)
 
     return BuildReport(
         out=str(out),

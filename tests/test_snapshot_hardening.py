@@ -148,9 +148,12 @@ def test_a_user_file_removed_while_the_build_runs_is_not_an_error(
 
 def test_files_paperkg_wrote_are_replaced_not_carried(snap: Path):
     assert run("build", BASIC, "--out", snap, "-q", "--html").exit_code == 0
-    assert (snap / "overview.html").exists()
-    assert run("build", BASIC, "--out", snap, "-q").exit_code == 0
+    assert (snap / "overview.html").exists() and (snap / "site" / "index.html").exists()
+    again = run("build", BASIC, "--out", snap, "-q")
+    assert again.exit_code == 0
     assert not (snap / "overview.html").exists()  # the last build did not write one
+    # the site is a folder beside the snapshot's files: kept, and said to be out of date
+    assert f"{snap / 'site'} is the site of an earlier build" in again.output
 
 
 KILLER = textwrap.dedent(

@@ -8,6 +8,7 @@ import itertools
 import json
 import math
 import re
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,8 @@ from paperkg.graph.model import is_paper, relationship_type
 from paperkg.graph.report.lookup import find_paper
 from paperkg.graph.schema import Label, RelType
 from paperkg.pipeline import BuildOptions, build
-from paperkg.viz import bridges_view, paper_view, render_html
+from paperkg.viz import bridges_view, paper_view, render_html, write_site
+from paperkg.viz.site import page_of
 from paperkg.viz.views import DEFAULT_HOP_LIMIT
 
 HEADER = "new\n\nSubscribe\n\nMar 9\n\n"
@@ -210,3 +212,7 @@ def test_a_paper_without_neighbours_says_why(chromium, tmp_path, embedder):
     assert note in seen.page.inner_text("#notes")
     assert seen.console_errors == []
     seen.page.context.close()
+    # the site's page of that paper says the same, under "No neighbours"
+    write_site(graph, tmp_path / "site", manifest=snapshot.manifest)
+    page = tmp_path / "site" / page_of(alone, graph.nodes[alone])
+    assert note in unescape(page.read_text(encoding="utf-8"))

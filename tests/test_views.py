@@ -163,3 +163,7 @@ def test_build_html_writes_the_overview_into_the_snapshot(chromium, examples_gra
     seen = visit(chromium, page_file)
     assert seen.page.evaluate("window.paperkgNodes.length") == 49
     assert seen.requests == [page_file.resolve().as_uri()]
+    site = visit(chromium, examples_graph / "site" / "index.html")  # and the linked site
+    assert site.page.evaluate("window.paperkgNodes.length") == 49
+    assert site.console_errors == [] and len(site.requests) == 3  # the page, vis-network x2
+    assert len(list((examples_graph / "site" / "papers").glob("*.html"))) == 49
