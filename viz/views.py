@@ -22,7 +22,14 @@ from paperkg.graph.report.topics import BridgeLink, bridge_report
 from paperkg.graph.schema import Label, RelType
 from paperkg.graph.snapshot.manifest import Manifest
 
-__all__ = ["ViewGraph", "bridges_view", "cluster_view", "overview", "paper_view"]
+__all__ = [
+    "ViewGraph",
+    "bridges_view",
+    "cluster_view",
+    "isolation_note",
+    "overview",
+    "paper_view",
+]
 
 DEFAULT_BUDGET = 1500
 #: Past its first hop, a paper view keeps this many new nodes per hop, the strongest linked.
@@ -224,7 +231,7 @@ def paper_view(
     view.notes.append(f"depth {shown}: similar papers, citations both ways, entities and code")
     view.notes.extend(notes)
     if len(view.nodes) == 1:
-        view.notes.append(_isolation_note(graph, paper, min_confidence, manifest))
+        view.notes.append(isolation_note(graph, paper, min_confidence, manifest))
     _confidence_note(view, min_confidence)
     return view
 
@@ -312,7 +319,7 @@ def _hop_note(graph: nx.MultiDiGraph[str], level: int, hop: _Hop, kept: list[str
     )
 
 
-def _isolation_note(
+def isolation_note(
     graph: nx.MultiDiGraph[str], paper: str, min_confidence: float, manifest: Manifest | None
 ) -> str:
     """Why ``paper`` has no neighbours in its view, from what the graph and (when given) the
