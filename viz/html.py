@@ -30,7 +30,6 @@ from paperkg.viz.views import ViewGraph
 
 __all__ = [
     "ASSETS",
-    "LABEL_LIMIT",
     "PHYSICS_LIMIT",
     "SEARCH_INDEX",
     "environment",
@@ -48,9 +47,6 @@ PANEL_ABSTRACT = 400
 SEARCH_INDEX = "search-index.js"
 #: The vis-network files a site keeps once in its ``assets/`` folder.
 ASSETS = ("vis-network.min.js", "vis-network.css")
-#: Views with more nodes leave paper labels to the page's script, which draws the most
-#: central ones and more as you zoom in (level of detail) instead of every title at once.
-LABEL_LIMIT = 60
 #: Views with more nodes get positions from networkx and physics off (vis.js would take
 #: minutes to settle around 1,500 nodes).
 PHYSICS_LIMIT = 300
@@ -245,7 +241,9 @@ def render_html(
             options["borderWidth"] = 4
         if node in positions:
             options.update(x=positions[node][0], y=positions[node][1], physics=False)
-        show_label = kind != Label.PAPER or len(view.nodes) <= LABEL_LIMIT or data.get("focus")
+        # papers' titles are drawn by the page's script: the most central always, more as
+        # you zoom in and there is room (level of detail), never one over another
+        show_label = kind != Label.PAPER
         net.add_node(
             node, label=text["label"] if show_label else " ", color=_color(data), **options
         )
@@ -273,7 +271,6 @@ def render_html(
         if meta[node].get("page") and len(meta[node]["abstract"]) > PANEL_ABSTRACT:
             # a site page's panel shows the start; the node's own page has the whole text
             meta[node]["abstract"] = _shorten(meta[node]["abstract"], PANEL_ABSTRACT)
-    drawn_by_page = len(view.nodes) > LABEL_LIMIT
     template = environment().get_template("view.html")
     return template.render(
         sections=sections or [],
@@ -287,7 +284,6 @@ def render_html(
         paint={
             "palette": PALETTE,
             "none": UNCLUSTERED_COLOR,
-            "paperLabels": drawn_by_page,
             "siteRoot": site_root or "",
             "groupLabels": not any(d.get("type") == Label.CLUSTER for d in view.nodes.values()),
         },
@@ -315,6 +311,7 @@ def _paint_facts(data: dict[str, Any]) -> dict[str, Any]:
         "date": when.isoformat() if when else None,
         "rank": float(data.get("pagerank", 0.0)),
         "short": _shorten(str(data.get("title", "")), 40),
+        "focus": bool(data.get("focus")),
     }
 
 
