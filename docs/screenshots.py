@@ -1,10 +1,18 @@
-"""Screenshots of the example corpus' views for the README and docs/gallery.md, by the tests'
-browser harness: overview, cluster (FoldLite's), paper (FoldLite, side panel open), bridges."""
+"""Screenshots for the README and docs/gallery.md, by the tests' browser harness.
+
+The single-file views of the example corpus (overview, cluster, FoldLite's paper view with its
+panel open, bridges) and every page kind of its linked site (overview, broad topic, cluster,
+paper, method, bridges, the search list). ``--seeds`` photographs the same site pages built
+from ../shared/seeds into test-output/gallery-seeds/ instead: those pictures show the seed
+pages' real titles, which the repository does not keep, so they are not committed.
+"""
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -12,17 +20,25 @@ sys.path.insert(0, str(ROOT / "tests"))
 from browser import browser, visit  # noqa: E402
 
 from paperkg.graph import read_snapshot  # noqa: E402
+from paperkg.graph.model import is_paper  # noqa: E402
 from paperkg.graph.report.lookup import find_paper  # noqa: E402
+from paperkg.graph.schema import Label  # noqa: E402
 from paperkg.pipeline import build  # noqa: E402
-from paperkg.viz import bridges_view, cluster_view, overview, paper_view, render_html  # noqa: E402
+from paperkg.viz import (  # noqa: E402
+    bridges_view,
+    cluster_view,
+    overview,
+    paper_view,
+    render_html,
+    write_site,
+)
+from paperkg.viz.site import page_of  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
+SEEDS = ROOT.parent / "shared" / "seeds"
 
 
-def main() -> None:
-    work = Path(tempfile.mkdtemp(prefix="paperkg-shots-"))
-    build([ROOT / "examples"], work / "kg")
-    graph = read_snapshot(work / "kg").graph
+def _views(graph, work: Path) -> dict[str, tuple[Path, Callable | None]]:
     foldlite = find_paper(graph, "FoldLite: Fast")
     pages = {
         "overview": render_html(overview(graph)),
@@ -30,17 +46,73 @@ def main() -> None:
         "paper": render_html(paper_view(graph, foldlite)),
         "bridges": render_html(bridges_view(graph)),
     }
-    IMAGES.mkdir(parents=True, exist_ok=True)
+    shots = {}
+    for name, html in pages.items():
+        path = work / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        opened = (
+            (lambda page: page.evaluate("(id) => window.paperkgOpenPanel(id)", foldlite))
+            if (name == "paper")
+            else None
+        )
+        shots[name] = (path, opened)
+    return shots
+
+
+def _site_pages(graph, site: Path) -> dict[str, tuple[Path, Callable | None]]:
+    """One page of each kind: the most central paper, its broad topic and cluster, the
+    method most papers use."""
+    paper = max(
+        (n for n, d in graph.nodes(data=True) if is_paper(d)),
+        key=lambda n: graph.nodes[n].get("pagerank", 0.0),
+    )
+    method = max(
+        (n for n, d in graph.nodes(data=True) if d.get("type") == Label.METHOD),
+        key=lambda n: (graph.in_degree(n), n),
+    )
+    data = graph.nodes[paper]
+    topic = data.get("topic", -1)
+    name = graph.nodes[method]["name"]
+
+    def search(page) -> None:
+        page.fill("#search", name[: max(3, len(name) - 1)])
+
+    shots = {
+        "site-overview": (site / "index.html", None),
+        "site-cluster": (site / "topics" / f"{data['cluster']}.html", None),
+        "site-paper": (site / page_of(paper, data), None),
+        "site-method": (site / page_of(method, graph.nodes[method]), None),
+        "site-bridges": (site / "bridges.html", None),
+        "site-search": (site / "index.html", search),
+    }
+    if isinstance(topic, int) and topic >= 0:
+        shots["site-topic"] = (site / "topics" / f"{topic}.html", None)
+    return shots
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seeds", action="store_true", help="the seed pages' site instead")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="paperkg-shots-"))
+    build([SEEDS if args.seeds else ROOT / "examples"], work / "kg")
+    graph = read_snapshot(work / "kg").graph
+    write_site(graph, work / "site")
+    into = ROOT / "test-output" / "gallery-seeds" if args.seeds else IMAGES
+    shots = _site_pages(graph, work / "site")
+    if not args.seeds:
+        shots = {**_views(graph, work), **shots}
+    into.mkdir(parents=True, exist_ok=True)
     with browser() as chromium:
-        for name, html in pages.items():
-            page_file = work / f"{name}.html"
-            page_file.write_text(html, encoding="utf-8")
-            seen = visit(chromium, page_file, width=1200, height=760)
-            if name == "paper":
-                seen.page.evaluate("(id) => window.paperkgOpenPanel(id)", foldlite)
+        for name, (path, action) in shots.items():
+            graph_page = "/papers/" not in path.as_posix() and "/methods/" not in path.as_posix()
+            seen = visit(chromium, path, width=1200, height=760, graph=graph_page)
+            if action is not None:
+                action(seen.page)
             seen.page.wait_for_timeout(2500)
-            seen.page.screenshot(path=str(IMAGES / f"{name}.png"))
-            print(f"wrote {IMAGES / f'{name}.png'}")
+            seen.page.screenshot(path=str(into / f"{name}.png"))
+            seen.page.context.close()
+            print(f"wrote {into / f'{name}.png'}")
 
 
 if __name__ == "__main__":
