@@ -42,7 +42,7 @@ __all__ = [
 #: Every page this module writes holds it; a file that does is a view paperkg wrote.
 PAGE_MARKER = b'<script type="application/json" id="paperkg-nodes">'
 #: Characters of an abstract a site map's side panel shows (its paper page has it all).
-PANEL_ABSTRACT = 400
+PANEL_ABSTRACT = 300
 #: The site's search index (every page's kind, name and path), a script in ``assets/``.
 SEARCH_INDEX = "search-index.js"
 #: The vis-network files a site keeps once in its ``assets/`` folder.
@@ -231,22 +231,18 @@ def render_html(
             size = 18 + 4 * math.sqrt(data.get("size", 1))
         else:
             size = 10
-        hover = "\n".join([text["heading"], *(f"{k}: {v}" for k, v in text["facts"])])
-        options: dict[str, Any] = {
-            "title": hover,
-            "size": size,
-            "shape": SHAPES.get(kind, "dot"),
-        }
+        # the hover text (heading and facts) is made by the page from ``meta``, not sent twice
+        options: dict[str, Any] = {"size": round(size, 1), "shape": SHAPES.get(kind, "dot")}
         if data.get("focus"):
             options["borderWidth"] = 4
         if node in positions:
-            options.update(x=positions[node][0], y=positions[node][1], physics=False)
+            x, y = positions[node]
+            options.update(x=round(x, 1), y=round(y, 1), physics=False)
         # papers' titles are drawn by the page's script: the most central always, more as
         # you zoom in and there is room (level of detail), never one over another
         show_label = kind != Label.PAPER
-        net.add_node(
-            node, label=text["label"] if show_label else " ", color=_color(data), **options
-        )
+        label = text.pop("label")
+        net.add_node(node, label=label if show_label else " ", color=_color(data), **options)
     for source, target, kind, props in view.edges:
         style = EDGE_STYLE.get(kind, {"color": "#999999", "arrows": ""})
         width = 1.0
@@ -259,7 +255,7 @@ def render_html(
             target,
             color=style["color"],
             arrows=style["arrows"],
-            width=width,
+            width=round(width, 2),
             title=_edge_title(kind, props),
         )
     nodes, edges, _heading, _height, _width, _options = net.get_network_data()

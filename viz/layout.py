@@ -54,9 +54,7 @@ def positions(view: ViewGraph, seed: int) -> dict[str, Point]:
     placed: dict[str, Point] = {}
     for group, nodes in members.items():
         cx, cy = centres[group]
-        inner = _fill_disc(
-            nx.spring_layout(graph.subgraph(nodes), seed=seed, iterations=50, method="force")
-        )
+        inner = _fill_disc(nx.spring_layout(graph.subgraph(nodes), seed=seed, iterations=30))
         for node, (x, y) in inner.items():
             placed[node] = (cx + x * radius[group], cy + y * radius[group])
     _place_rest(graph, placed, [n for n in view.nodes if n not in placed])
