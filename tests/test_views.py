@@ -167,3 +167,30 @@ def test_build_html_writes_the_overview_into_the_snapshot(chromium, examples_gra
     assert site.page.evaluate("window.paperkgNodes.length") == 49
     assert site.console_errors == [] and len(site.requests) == 3  # the page, vis-network x2
     assert len(list((examples_graph / "site" / "papers").glob("*.html"))) == 49
+
+
+def test_a_panel_lists_the_neighbours_and_back_returns(chromium, examples_graph, tmp_path):
+    graph, views = views_of(examples_graph)
+    paper = find_paper(graph, "FoldLite: Fast")
+    seen = visit(chromium, write(tmp_path, "paper", render_html(views["paper"])))
+    page = seen.page
+    page.fill("#search", graph.nodes[paper]["title"])
+    page.press("#search", "Enter")
+    headings = page.eval_on_selector_all("#panel h3", "hs => hs.map(h => h.textContent)")
+    similar = {v for _u, v, k in graph.out_edges(paper, keys=True) if k.startswith("SIMILAR_TO")}
+    similar |= {u for u, _v, k in graph.in_edges(paper, keys=True) if k.startswith("SIMILAR_TO")}
+    assert f"Similar ({len(similar)})" in headings, headings  # each once, both directions
+    assert any(h.startswith("Cites") or h.startswith("Cited by") for h in headings), headings
+    first = page.locator("#panel li button").first
+    name = first.inner_text()
+    first.click()
+    assert page.inner_text("#panel-title") == name
+    chosen = page.evaluate("window.paperkgNetwork.getSelectedNodes()")
+    assert [graph.nodes[n].get("title") or graph.nodes[n].get("name") for n in chosen] == [name]
+    page.go_back()
+    page.wait_for_function(
+        "(t) => document.getElementById('panel-title').textContent === t",
+        arg=graph.nodes[paper]["title"],
+    )
+    assert page.evaluate("window.paperkgNetwork.getSelectedNodes()") == [paper]
+    assert seen.console_errors == []

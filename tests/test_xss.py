@@ -187,9 +187,9 @@ CSP = (
 PAGE_TAGS = {
     "html", "head", "meta", "title", "style", "body", "div", "header", "h1", "input", "span",
     "aside", "script", "canvas", "button", "h2", "dl", "dt", "dd", "p", "a", "br", "ul", "li",
-    "select", "option", "label",
+    "select", "option", "label", "h3",
 }  # fmt: skip
-PANEL_TAGS = ["button", "h2", "div", "dl", "dt", "dd", "p", "a"]
+PANEL_TAGS = ["button", "h2", "div", "dl", "dt", "dd", "p", "a", "h3", "ul", "li", "span"]
 PANEL_ATTRIBUTES = ["id", "href", "target", "rel", "aria-label"]
 URL_ATTRIBUTES = [
     "href", "src", "srcdoc", "srcset", "action", "formaction", "data", "xlink:href",
