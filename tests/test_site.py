@@ -109,6 +109,8 @@ def test_a_reader_clicks_from_the_overview_to_a_topic_a_paper_a_method_and_back(
     method.click()
     page.wait_for_url(re.compile(r"/methods/.+\.html$"))
     assert page.locator("h1").inner_text() == method_name
+    headings = page.locator("h2").all_inner_texts()
+    assert {"Broad topics", "Clusters"} <= set(headings), headings  # the method's topics
     # the method -> another paper using it
     others = page.locator("a[href^='../papers/']")
     hrefs = [others.nth(i).get_attribute("href") for i in range(others.count())]

@@ -514,11 +514,7 @@ def _entity(site: _Site, node: str) -> None:
     by_relation: dict[str, list[str]] = {}
     for source, _v, key in graph.in_edges(node, keys=True):
         by_relation.setdefault(relationship_type(key), []).append(source)
-    topics: dict[int, int] = {}
-    for linked in by_relation.values():
-        for paper in linked:
-            cluster = graph.nodes[paper].get("cluster", UNCLUSTERED)
-            topics[cluster] = topics.get(cluster, 0) + 1
+    linked_papers = {paper for linked in by_relation.values() for paper in linked}
 
     def papers(relation: str) -> list[Item]:
         found = sorted(
@@ -540,17 +536,25 @@ def _entity(site: _Site, node: str) -> None:
         Section("Used by", papers(RelType.USES)),
         Section("Evaluated on by", papers(RelType.EVALUATES_ON)),
         Section("Code of", papers(RelType.HAS_CODE)),
-        Section(
-            "Clusters",
-            [
-                Item(found.text, found.href, f"{n} papers")
-                for c, n in sorted(topics.items(), key=lambda kv: -kv[1])
-                if (found := site.topic_link(c)) is not None
-            ],
-        ),
+        Section("Broad topics", _groups_of(site, linked_papers, "topic")),
+        Section("Clusters", _groups_of(site, linked_papers, "cluster")),
     ]
     name = str(data.get("name") or data.get("url") or node)
     _list_page(site, page, name, kind, str(data.get("description") or ""), sections)
+
+
+def _groups_of(site: _Site, papers: Iterable[str], level: str) -> list[Item]:
+    """The clusters (``level`` "cluster") or broad topics ("topic") of ``papers``, the
+    most papers first, each with its count."""
+    counts: dict[int, int] = {}
+    for paper in papers:
+        group = site.graph.nodes[paper].get(level, UNCLUSTERED)
+        counts[group] = counts.get(group, 0) + 1
+    return [
+        Item(found.text, found.href, f"{n} papers")
+        for group, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        if (found := site.topic_link(group)) is not None
+    ]
 
 
 def _list_page(
