@@ -182,20 +182,41 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+def _local_neo4j(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNeo4j | None]:
+    """The local server we start, with Neo4j Browser on HTTP (None when NEO4J_URI names
+    another server)."""
+    if os.environ.get("NEO4J_URI"):
+        yield None
+        return
+    server = LocalNeo4j(tmp_path_factory.mktemp("neo4j"), http=True)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(_local_neo4j: LocalNeo4j | None) -> tuple[str, str]:
     """``(uri, password)`` of a real Neo4j: NEO4J_URI if set, else a local one we start.
 
     A server that cannot start fails the tests that need it; they are never skipped.
     """
-    if os.environ.get("NEO4J_URI"):
-        yield os.environ["NEO4J_URI"], os.environ.get("NEO4J_PASSWORD", "")
-        return
-    server = LocalNeo4j(tmp_path_factory.mktemp("neo4j"))
-    server.start()
-    try:
-        yield server.uri, server.password
-    finally:
-        server.stop()
+    if _local_neo4j is None:
+        return os.environ["NEO4J_URI"], os.environ.get("NEO4J_PASSWORD", "")
+    return _local_neo4j.uri, _local_neo4j.password
+
+
+@pytest.fixture(scope="session")
+def neo4j_browser(_local_neo4j: LocalNeo4j | None) -> str:
+    """The URL of the Neo4j Browser the test server serves (NEO4J_BROWSER_URL beside an
+    outside NEO4J_URI); its absence fails the tests that drive Browser."""
+    if _local_neo4j is not None and _local_neo4j.browser_url:
+        return _local_neo4j.browser_url
+    url = os.environ.get("NEO4J_BROWSER_URL")
+    if not url:
+        pytest.fail("NEO4J_URI is set but NEO4J_BROWSER_URL is not: give its Browser's URL")
+    return url
 
 
 @pytest.fixture

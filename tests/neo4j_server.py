@@ -26,11 +26,14 @@ class LocalNeo4j:
     The server watches its stdin: if the test process dies, the pipe closes and it stops.
     """
 
-    def __init__(self, workdir: Path, password: str = PASSWORD) -> None:
+    def __init__(self, workdir: Path, password: str = PASSWORD, *, http: bool = False) -> None:
         self.workdir = workdir
         self.password = password
         self.port = free_port()
         self.uri = f"bolt://127.0.0.1:{self.port}"
+        #: With ``http``, the server also serves Neo4j Browser at ``browser_url``.
+        self.http_port = free_port() if http else None
+        self.browser_url = f"http://127.0.0.1:{self.http_port}/browser/" if http else None
         self.process: subprocess.Popen[bytes] | None = None
         self.log = workdir / "neo4j.log"
 
@@ -50,6 +53,7 @@ class LocalNeo4j:
                     self.password,
                     "--uri-file",
                     str(uri_file),
+                    *(["--http-port", str(self.http_port)] if self.http_port else []),
                 ],
                 stdout=subprocess.DEVNULL,
                 stderr=log,
