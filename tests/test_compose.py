@@ -19,3 +19,17 @@ def test_compose_runs_neo4j_5_lts_with_apoc_ports_volume_auth_and_healthcheck():
     assert mount == "/data" and volume in compose["volumes"]
     health = service["healthcheck"]
     assert "7474" in " ".join(health["test"]) and health["retries"] >= 3
+
+
+def test_compose_says_how_to_push_export_and_style_browser():
+    text = (ROOT / "docker-compose.yml").read_text()
+    for line in (
+        "paperkg push --out kg --neo4j bolt://localhost:7687",
+        "paperkg query export ./paperkg-queries",
+        "`:style`",
+        "paperkg.grass",
+        "NAME.params.cypher",
+    ):
+        assert line in text, line
+    service = yaml.safe_load(text)["services"]["neo4j"]
+    assert "7687:7687" in service["ports"]  # the port the documented push uses
