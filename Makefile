@@ -37,9 +37,10 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
 		{ $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends chromium; }
 
-## screenshots: README pictures of the example views, by the test suite's browser harness
+## screenshots: README and gallery pictures of the example views, the site and Neo4j Browser, by the test suite's browser harness
 screenshots: $(STAMP) browser
 	HF_HUB_OFFLINE=1 $(BIN)/python docs/screenshots.py
+	HF_HUB_OFFLINE=1 $(BIN)/python docs/browser_shots.py
 
 ## lint: ruff (rules and formatting), then mypy --strict on the library
 lint: $(STAMP)

@@ -77,3 +77,49 @@ def visit(
         page.wait_for_function("window.paperkgNetwork !== undefined", timeout=30_000)
         page.wait_for_timeout(500)
     return record
+
+
+def open_neo4j_browser(chromium, url: str, uri: str, password: str):
+    """A fresh tab of the Neo4j Browser at ``url``, connected to ``uri`` through its
+    connect form; returns the page and the list its script errors go to."""
+    context = chromium.new_context(
+        viewport={"width": 1400, "height": 1000}, permissions=["clipboard-read", "clipboard-write"]
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    host = uri.split("://", 1)[1]
+    page.goto(f"{url}?dbms=bolt://neo4j@{host}&db=neo4j")
+    page.fill("[data-testid=password]", password)
+    page.click("[data-testid=connect]")
+    page.wait_for_selector("text=You are connected as user")
+    return page, errors
+
+
+#: A query frame has finished: its rows streamed, nothing returned, or an error.
+FINISHED = r"completed after|no changes, no records|Displaying \d+ nodes|ERROR"
+
+
+def run_in_neo4j_browser(page, text: str, finished: str | None = FINISHED) -> str:
+    """Paste ``text`` into the editor (as a user pastes a file's content), run it with
+    Ctrl+Enter, and return the new frame's text once it shows ``finished`` (a regular
+    expression; None: a command frame, given a moment)."""
+    frames = page.locator("[data-testid=frame]")
+    page.click("[data-testid=activeEditor]")
+    page.keyboard.type(":clear")  # one frame on the page: the one this run makes
+    page.keyboard.press("Escape")  # the editor's suggestions would take the Enter
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function("() => !document.querySelector('[data-testid=frame]')")
+    page.evaluate("t => navigator.clipboard.writeText(t)", text)
+    page.keyboard.press("Control+V")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("[data-testid=frame]")
+    if finished is None:
+        page.wait_for_timeout(800)
+    else:
+        page.wait_for_function(
+            "re => new RegExp(re).test(document.querySelector('[data-testid=frame]').innerText)",
+            arg=finished,
+            timeout=30_000,
+        )
+    return frames.first.inner_text()

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from browser import open_neo4j_browser, run_in_neo4j_browser
 
 from conftest import ROOT
 from paperkg.queries import export_catalog, load_catalog
@@ -20,51 +21,6 @@ SHOTS = ROOT / "test-output" / "browser"
 PHOTOGRAPHED = {"cluster-overview", "top-bridges", "paper-neighbourhood"}
 
 
-def _open(chromium, url: str, uri: str, password: str):
-    """A fresh Browser tab, connected to ``uri`` through its connect form."""
-    context = chromium.new_context(
-        viewport={"width": 1400, "height": 1000}, permissions=["clipboard-read", "clipboard-write"]
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    host = uri.split("://", 1)[1]
-    page.goto(f"{url}?dbms=bolt://neo4j@{host}&db=neo4j")
-    page.fill("[data-testid=password]", password)
-    page.click("[data-testid=connect]")
-    page.wait_for_selector("text=You are connected as user")
-    return page, errors
-
-
-#: A query frame has finished: its rows streamed, nothing returned, or an error.
-FINISHED = r"completed after|no changes, no records|Displaying \d+ nodes|ERROR"
-
-
-def _run(page, text: str, finished: str | None = FINISHED) -> str:
-    """Paste ``text`` into the editor (as a user pastes a file's content), run it with
-    Ctrl+Enter, and return the new frame's text once it shows ``finished`` (a regular
-    expression; None: a command frame, given a moment)."""
-    frames = page.locator("[data-testid=frame]")
-    page.click("[data-testid=activeEditor]")
-    page.keyboard.type(":clear")  # one frame on the page: the one this run makes
-    page.keyboard.press("Escape")  # the editor's suggestions would take the Enter
-    page.keyboard.press("Control+Enter")
-    page.wait_for_function("() => !document.querySelector('[data-testid=frame]')")
-    page.evaluate("t => navigator.clipboard.writeText(t)", text)
-    page.keyboard.press("Control+V")
-    page.keyboard.press("Control+Enter")
-    page.wait_for_selector("[data-testid=frame]")
-    if finished is None:
-        page.wait_for_timeout(800)
-    else:
-        page.wait_for_function(
-            "re => new RegExp(re).test(document.querySelector('[data-testid=frame]').innerText)",
-            arg=finished,
-            timeout=30_000,
-        )
-    return frames.first.inner_text()
-
-
 @pytest.mark.browser
 def test_every_exported_favourite_shows_rows_in_neo4j_browser(
     seeds_in_neo4j, neo4j_server, neo4j_browser, chromium, tmp_path: Path
@@ -72,17 +28,21 @@ def test_every_exported_favourite_shows_rows_in_neo4j_browser(
     uri, password = neo4j_server
     folder = tmp_path / "favourites"
     export_catalog(load_catalog(), folder)
-    page, errors = _open(chromium, neo4j_browser, uri, password)
-    styled = _run(page, ":style " + (folder / STYLE).read_text(encoding="utf-8"), None)
+    page, errors = open_neo4j_browser(chromium, neo4j_browser, uri, password)
+    styled = run_in_neo4j_browser(
+        page, ":style " + (folder / STYLE).read_text(encoding="utf-8"), None
+    )
     assert "node.Paper" in styled and "ERROR" not in styled
     SHOTS.mkdir(parents=True, exist_ok=True)
     rows: dict[str, int] = {}
     for spec in load_catalog():
         params = folder / spec.pack / f"{spec.name}{PARAMS_SUFFIX}"
         if params.exists():
-            shown = _run(page, params.read_text(encoding="utf-8"), None)
+            shown = run_in_neo4j_browser(page, params.read_text(encoding="utf-8"), None)
             assert "ERROR" not in shown, (spec.name, shown[:300])
-        shown = _run(page, (folder / spec.pack / f"{spec.name}.cypher").read_text("utf-8"))
+        shown = run_in_neo4j_browser(
+            page, (folder / spec.pack / f"{spec.name}.cypher").read_text("utf-8")
+        )
         assert "ERROR" not in shown, (spec.name, shown[:500])
         found = re.search(r"(?:Started streaming|Displaying) (\d+) (?:records|nodes)", shown)
         assert found is not None, (spec.name, shown[-300:])
@@ -104,13 +64,13 @@ def test_the_style_sets_captions_and_colours_in_the_graph_view(
     uri, password = neo4j_server
     folder = tmp_path / "favourites"
     export_catalog(load_catalog(), folder)
-    page, errors = _open(chromium, neo4j_browser, uri, password)
-    _run(page, ":style " + (folder / STYLE).read_text(encoding="utf-8"), None)
+    page, errors = open_neo4j_browser(chromium, neo4j_browser, uri, password)
+    run_in_neo4j_browser(page, ":style " + (folder / STYLE).read_text(encoding="utf-8"), None)
     record = seeds_in_neo4j.execute_query(
         "MATCH (p:Paper)-[:USES]->(m:Method) WITH p, m ORDER BY p.pagerank DESC, m.name "
         "RETURN p.title AS title, m.name AS name LIMIT 1"
     ).records[0]
-    _run(
+    run_in_neo4j_browser(
         page,
         "MATCH (p:Paper)-[r:USES]->(m:Method) WITH p, r, m ORDER BY p.pagerank DESC, m.name "
         "RETURN p, r, m LIMIT 1",

@@ -20,7 +20,9 @@ def test_gallery_pictures_exist_and_the_commands_come_first():
     site = {f"site-{kind}" for kind in ("overview", "search", "topic", "cluster", "paper")}
     site |= {"site-method", "site-bridges"}
     views = {"build", "overview", "cluster", "paper", "bridges"}
-    assert {Path(p).stem for p in pictures} == views | site
+    browser = {f"browser-{name}" for name in ("cluster-overview", "top-bridges", "graph")}
+    browser.add("browser-code-in-cluster")
+    assert {Path(p).stem for p in pictures} == views | site | browser
     for picture in pictures:
         assert (DOCS / picture).is_file(), picture
     first_block = text.split("```bash", 1)[1].split("```", 1)[0]
