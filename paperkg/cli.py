@@ -17,7 +17,7 @@ from click.core import ParameterSource
 
 from paperkg import __version__
 from paperkg.api import open_snapshot
-from paperkg.errors import Neo4jError, PaperkgError
+from paperkg.errors import Neo4jError, NotFoundError, PaperkgError
 from paperkg.graph import DEFAULT_OUT, snapshot_stats
 from paperkg.graph.analytics.cluster_changes import UpdateReport
 from paperkg.graph.embed.embeddings import BACKENDS
@@ -40,7 +40,9 @@ from paperkg.loaders import (
 )
 from paperkg.pipeline import DEFAULTS, BuildOptions, BuildReport, build
 from paperkg.queries import export_catalog, find_query, load_catalog, run_query, typed_params
+from paperkg.queries.explain import explain_empty
 from paperkg.queries.papers import resolve_paper_params
+from paperkg.queries.text import text_params
 from paperkg.render import (
     ProgressBars,
     error_line,
@@ -1060,21 +1062,44 @@ def _param_pairs(values: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--database", envvar="NEO4J_DATABASE", default=None, help="Database name (env NEO4J_DATABASE)."
 )
+@click.option(
+    "--text",
+    default=None,
+    help="Search by the meaning of this text: embedded with the model of the snapshot at "
+    "--out and passed as the query's embedding (semantic-search, hybrid-search; "
+    "hybrid-search also gets it as q unless --param q=... is given).",
+)
+@out_option
 @json_option
 def query_run(
-    name: str, params: tuple[str, ...], uri: str, user: str, database: str | None, as_json: bool
+    name: str,
+    params: tuple[str, ...],
+    uri: str,
+    user: str,
+    database: str | None,
+    text: str | None,
+    out: Path,
+    as_json: bool,
 ) -> None:
-    """Run query NAME (see `paperkg query list`) in a read transaction and show the rows."""
+    """Run query NAME (see `paperkg query list`) in a read transaction and show the rows.
+    When nothing matches because a parameter names something the database does not hold
+    (a cluster id, a paper, words no paper has), one line says so and the exit status is 1."""
     spec = find_query(name)
-    values = typed_params(spec, _param_pairs(params))
+    pairs = _param_pairs(params)
+    values = typed_params(spec, pairs)
+    if text is not None:
+        values = text_params(spec, values, text, out, given=set(pairs))
     driver = connect(_settings(uri, user, database))
     try:
         resolved = resolve_paper_params(driver, spec, values, database)
         for name, reading in resolved.readings.items():
             click.echo(visible(f"{name}: {reading.describe()}"), err=True)
         result = run_query(driver, spec, resolved.values, database)
+        missing = None if result.rows else explain_empty(driver, spec, resolved.values, database)
     finally:
         driver.close()
+    if missing is not None:
+        raise NotFoundError(missing.message)
     if as_json:
         print_json([dict(zip(result.columns, row, strict=True)) for row in result.rows])
         return

@@ -4,6 +4,10 @@ a header the catalogue parses::
     // name: top-bridges
     // description: Papers that connect clusters ...
     // param: limit int = 10
+
+Parameter types are ``string``, ``int``, ``float``, ``bool`` and ``list`` (a list of
+numbers, such as a text's embedding for the vector packs; given on the command line as a
+JSON list).
 """
 
 from __future__ import annotations
@@ -19,10 +23,10 @@ from paperkg.errors import QueryError
 
 __all__ = ["Param", "QuerySpec", "find_query", "load_catalog", "parse_query", "typed_params"]
 
-TYPES = {"string": str, "int": int, "float": float, "bool": bool}
+TYPES = {"string": str, "int": int, "float": float, "bool": bool, "list": list}
 _HEADER = re.compile(r"^//\s*(?P<field>name|description|param):\s*(?P<value>.*)$")
 _PARAM = re.compile(
-    r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>string|int|float|bool)\s*=\s*(?P<default>.+)$"
+    r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>string|int|float|bool|list)\s*=\s*(?P<default>.+)$"
 )
 
 
@@ -89,6 +93,8 @@ def _parse_param(value: str, source: str, line: int) -> Param:
     kind = match["type"]
     if not isinstance(default, TYPES[kind]) or (kind == "int" and isinstance(default, bool)):
         raise QueryError(f"{source}:{line}: default {default!r} is not a {kind}")
+    if isinstance(default, list) and not _numbers(default):
+        raise QueryError(f"{source}:{line}: a list default holds numbers only, got {default!r}")
     return Param(match["name"], kind, default)
 
 
@@ -149,9 +155,20 @@ def _convert(query: str, param: Param, raw: str) -> Any:
             if lowered not in {"true", "false", "1", "0", "yes", "no"}:
                 raise ValueError(raw)
             return lowered in {"true", "1", "yes"}
+        if param.type == "list":
+            value = json.loads(raw)
+            if not isinstance(value, list) or not _numbers(value):
+                raise ValueError(raw)
+            return [float(x) for x in value]
     except ValueError as exc:
         shown = repr(raw) if len(raw) <= 60 else f"{raw[:40]!r}… ({len(raw):,} characters)"
         raise QueryError(
-            f"query {query!r}: parameter {param.name!r} must be {param.type}, got {shown}"
+            f"query {query!r}: parameter {param.name!r} must be "
+            f"{'a JSON list of numbers' if param.type == 'list' else param.type}, got {shown}"
         ) from exc
     return raw
+
+
+def _numbers(values: list[Any]) -> bool:
+    """Whether every item is a number (not a bool)."""
+    return all(isinstance(x, int | float) and not isinstance(x, bool) for x in values)

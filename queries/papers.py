@@ -86,7 +86,13 @@ def _candidates(driver: neo4j.Driver, text: str, database: str | None) -> list[P
         "limit": _CANDIDATES,
     }
     try:
-        with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+        # No notifications: a property the graph never set (``stub`` where no outside work
+        # is cited) is expected, and the driver would log each one as a warning line.
+        with driver.session(
+            database=database,
+            default_access_mode=neo4j.READ_ACCESS,
+            notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
+        ) as session:
             rows = session.execute_read(
                 lambda tx: [record.data() for record in tx.run(_CANDIDATE_CYPHER, params)]
             )

@@ -58,7 +58,13 @@ def run_query(
 ) -> QueryResult:
     """Run ``spec`` with ``params`` (values travel only as parameters) in a read transaction."""
     try:
-        with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+        # No notifications: a property the graph never set (``stub`` where no outside work
+        # is cited) is expected, and the driver would log each one as a warning line.
+        with driver.session(
+            database=database,
+            default_access_mode=neo4j.READ_ACCESS,
+            notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
+        ) as session:
             columns, rows = session.execute_read(_read, spec.cypher, params)
     except neo4j_errors.ClientError as exc:
         message = " ".join((exc.message or str(exc)).split())[:300]
