@@ -1111,14 +1111,19 @@ def query_run(
 @click.option(
     "--force",
     is_flag=True,
-    help="Write into FOLDER although it has files (same-named .cypher files are replaced).",
+    help="Write into FOLDER although it has files (same-named files are replaced).",
 )
 def query_export(folder: Path, force: bool) -> None:
-    """Write every query as FOLDER/<pack>/<name>.cypher, with :param lines for its
-    defaults, ready to drag into Neo4j Browser's Favorites. FOLDER must be new or empty
-    unless --force."""
-    written = export_catalog(load_catalog(), folder, force=force)
-    print_line(f"{len(written)} queries written to {folder}")
+    """Write the packs for Neo4j Browser: each query as FOLDER/<pack>/<name>.cypher (one
+    statement) and, when it takes parameters, <name>.params.cypher (its :param lines, to
+    run first), and the graph style FOLDER/paperkg.grass (apply it with :style). FOLDER
+    must be new or empty unless --force."""
+    catalog = load_catalog()
+    written = export_catalog(catalog, folder, force=force)
+    print_line(
+        f"{len(catalog)} queries ({len(written)} files, with the style paperkg.grass) "
+        f"written to {folder}"
+    )
 
 
 #: --min-confidence of the views that draw links to methods and datasets.

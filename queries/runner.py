@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import neo4j
@@ -11,12 +10,10 @@ from neo4j import exceptions as neo4j_errors
 from neo4j.graph import Node, Relationship
 from neo4j.graph import Path as GraphPath
 
-from paperkg import atomic
 from paperkg.errors import QueryError
-from paperkg.graph.export.files import check_target
 from paperkg.queries.catalog import QuerySpec
 
-__all__ = ["QueryResult", "export_catalog", "run_query"]
+__all__ = ["QueryResult", "run_query"]
 
 
 @dataclass(frozen=True)
@@ -73,33 +70,3 @@ def run_query(
         message = " ".join(str(exc).split())[:300] or type(exc).__name__
         raise QueryError(f"query {spec.name!r} could not run: {message}") from exc
     return QueryResult(spec.name, params, columns, rows)
-
-
-def _browser_literal(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-    return repr(value)
-
-
-def export_catalog(specs: list[QuerySpec], folder: Path, *, force: bool = False) -> list[Path]:
-    """Write each query as ``<pack>/<name>.cypher`` for Neo4j Browser favourites: the header
-    as comments, one ``:param`` line per parameter with its default, then the query.
-
-    ``folder`` must be new or empty unless ``force``, which replaces files of the same name
-    and leaves every other file as it is.
-    """
-    check_target(Path(folder), force=force, folder=True)
-    written = []
-    for spec in specs:
-        target = folder / spec.pack / f"{spec.name}.cypher"
-        lines = [f"// {spec.pack}/{spec.name}: {spec.description}"]
-        lines += [f":param {p.name} => {_browser_literal(p.default)};" for p in spec.params]
-        lines += [spec.cypher.rstrip().rstrip(";") + ";", ""]
-        try:
-            atomic.write_file(target, "\n".join(lines))
-        except OSError as exc:
-            raise QueryError(f"cannot write queries into {folder}: {exc.strerror or exc}") from exc
-        written.append(target)
-    return written

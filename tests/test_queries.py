@@ -118,8 +118,15 @@ def test_list_and_export_for_browser(tmp_path: Path):
     listed = CliRunner().invoke(main, ["query", "list", "--json"])
     assert listed.exit_code == 0 and len(json.loads(listed.stdout)) >= 15
     written = export_catalog(load_catalog(), tmp_path)
-    text = (tmp_path / "explore" / "fulltext-search.cypher").read_text()
-    assert ":param q => 'learning';" in text and "db.index.fulltext.queryNodes" in text
-    assert len(written) == len(load_catalog())
+    query = (tmp_path / "explore" / "fulltext-search.cypher").read_text()
+    params = (tmp_path / "explore" / "fulltext-search.params.cypher").read_text()
+    assert ":param q => 'learning';" in params and "db.index.fulltext.queryNodes" in query
+    assert ":param" not in query and not any(
+        line.startswith(("MATCH", "CALL", "RETURN")) for line in params.splitlines()
+    )  # the parameters and the query are two favourites, one statement each
+    assert query.count(";") == 0 and query.startswith("// explore/fulltext-search: ")
+    with_params = [spec for spec in load_catalog() if spec.params]
+    assert len(written) == len(load_catalog()) + len(with_params) + 1  # and the style
+    assert "node.Paper {" in (tmp_path / "paperkg.grass").read_text()
     result = CliRunner().invoke(main, ["query", "export", str(tmp_path / "again")])
     assert result.exit_code == 0 and len(list((tmp_path / "again").rglob("*.cypher"))) >= 15
