@@ -210,8 +210,8 @@ def test_hostile_text_lands_byte_for_byte(neo4j_driver, tmp_path: Path):
 
 def test_server_too_old_for_vector_indexes_is_refused():
     assert check_server_version("5.26.30") == (5, 26, 30)
-    with pytest.raises(Neo4jError, match=r"Neo4j 5\.11\.0 is too old: paperkg needs 5\.13"):
-        check_server_version("5.11.0")
+    with pytest.raises(Neo4jError, match=r"Neo4j 5\.17\.0 is too old: paperkg needs 5\.18"):
+        check_server_version("5.17.0")  # vector.similarity.cosine came in 5.18
     with pytest.raises(Neo4jError, match="too old"):
         check_server_version("4.4.30")
 

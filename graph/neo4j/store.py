@@ -41,8 +41,9 @@ __all__ = [
     "push_snapshot",
 ]
 
-#: Vector indexes became generally available in Neo4j 5.13.
-MIN_SERVER_VERSION = (5, 13)
+#: Vector indexes became generally available in Neo4j 5.13; the query packs compute exact
+#: cosine with ``vector.similarity.cosine``, which came in 5.18.
+MIN_SERVER_VERSION = (5, 18)
 START_HINT = "start one with 'docker compose up -d' (or 'make neo4j' in a paperkg checkout)"
 #: URI schemes the driver speaks Bolt over (``http`` is Neo4j Browser's web page instead).
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -149,13 +150,14 @@ def connect(settings: Neo4jSettings) -> neo4j.Driver:
 
 
 def check_server_version(version: str) -> tuple[int, ...]:
-    """Parse a server version and refuse one too old for vector indexes."""
+    """Parse a server version and refuse one too old for vector indexes and the packs'
+    exact cosine."""
     numbers = tuple(int(part) for part in re.findall(r"\d+", version)[:3])
     if numbers[:2] < MIN_SERVER_VERSION:
         wanted = ".".join(map(str, MIN_SERVER_VERSION))
         raise Neo4jError(
             f"Neo4j {version} is too old: paperkg needs {wanted} or newer for vector indexes "
-            "(the docker-compose.yml in paperkg runs 5.26 LTS)"
+            "and vector.similarity.cosine (the docker-compose.yml in paperkg runs 5.26 LTS)"
         )
     return numbers
 
