@@ -32,10 +32,10 @@ DIST_INFO = f"paperkg-{VERSION}.dist-info"
 
 #: Package data: the file patterns of each package folder the installed code reads.
 DATA = {
-    "paperkg": "py.typed",
-    "queries": "packs/*/*.cypher",
-    "graph": "data/*.json",
-    "viz": "templates/*.html",
+    "paperkg": ["py.typed"],
+    "queries": ["packs/*/*.cypher", "*.grass"],
+    "graph": ["data/*.json"],
+    "viz": ["templates/*.html"],
 }
 
 
@@ -88,8 +88,7 @@ def expected_files() -> set[str]:
         for module in source.rglob("*.py"):
             if "__pycache__" not in module.parts:
                 expected.add(f"{target}/{module.relative_to(source).as_posix()}")
-        pattern = DATA.get(folder)
-        if pattern:
+        for pattern in DATA.get(folder, []):
             found = sorted(source.glob(pattern))
             assert found, f"no {pattern} under {folder}/"
             expected |= {f"{target}/{path.relative_to(source).as_posix()}" for path in found}
