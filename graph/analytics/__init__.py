@@ -1,5 +1,5 @@
 """Graph analytics: two levels of topics (Leiden on the topic graph, then the clusters'
-own graph), labels, stable cluster ids across updates, centrality and bridges."""
+own graph), labels, stable cluster ids across updates, centrality, bridges and bursts."""
 
 from paperkg.graph.analytics.analyse import (
     SUBTOPIC,
@@ -15,6 +15,7 @@ from paperkg.graph.analytics.bridging import (
     entity_spread,
     paper_spread,
 )
+from paperkg.graph.analytics.bursts import Burst, detect_bursts, interval_f1
 from paperkg.graph.analytics.centrality import EXACT_BETWEENNESS_LIMIT, Centrality, centrality
 from paperkg.graph.analytics.cluster_changes import (
     SHARE,
@@ -37,6 +38,7 @@ __all__ = [
     "TOPIC",
     "UNCLUSTERED",
     "AnalyticsOptions",
+    "Burst",
     "Centrality",
     "ClusterChange",
     "ClusterFollowing",
@@ -48,8 +50,10 @@ __all__ = [
     "cluster_node_id",
     "cluster_papers",
     "describe",
+    "detect_bursts",
     "entity_spread",
     "follow_clusters",
+    "interval_f1",
     "label_coverage",
     "latest_update",
     "paper_spread",
