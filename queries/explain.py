@@ -17,6 +17,7 @@ from neo4j import exceptions as neo4j_errors
 from paperkg.errors import QueryError
 from paperkg.graph.schema import Label, RelType
 from paperkg.queries.catalog import QuerySpec
+from paperkg.queries.runner import error_text, read_session
 
 __all__ = [
     "CLUSTER_PARAMS",
@@ -89,17 +90,12 @@ def explain_empty(
     no cluster has (or, for ``bridges-between``, a topic or two clusters with no link), a
     paper no id, arXiv id or title matches, a full-text query no paper matches."""
     try:
-        # No notifications: a property the graph never set (``stub`` where no outside work
-        # is cited) is expected, and the driver would log each one as a warning line.
-        with driver.session(
-            database=database,
-            default_access_mode=neo4j.READ_ACCESS,
-            notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
-        ) as session:
+        with read_session(driver, database) as session:
             return session.execute_read(_explain, spec, values)
     except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
-        message = " ".join(str(exc).split())[:300] or type(exc).__name__
-        raise QueryError(f"cannot check why {spec.name!r} found nothing: {message}") from exc
+        raise QueryError(
+            f"cannot check why {spec.name!r} found nothing: {error_text(exc)}"
+        ) from exc
 
 
 def _explain(

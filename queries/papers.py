@@ -23,6 +23,7 @@ from paperkg.graph.search.resolve import (
     doi_key,
 )
 from paperkg.queries.catalog import QuerySpec
+from paperkg.queries.runner import error_text, read_session
 
 __all__ = ["PAPER_PARAMS", "ResolvedParams", "resolve_paper_params"]
 
@@ -86,19 +87,12 @@ def _candidates(driver: neo4j.Driver, text: str, database: str | None) -> list[P
         "limit": _CANDIDATES,
     }
     try:
-        # No notifications: a property the graph never set (``stub`` where no outside work
-        # is cited) is expected, and the driver would log each one as a warning line.
-        with driver.session(
-            database=database,
-            default_access_mode=neo4j.READ_ACCESS,
-            notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
-        ) as session:
+        with read_session(driver, database) as session:
             rows = session.execute_read(
                 lambda tx: [record.data() for record in tx.run(_CANDIDATE_CYPHER, params)]
             )
     except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
-        message = " ".join(str(exc).split())[:300] or type(exc).__name__
-        raise QueryError(f"cannot look up the paper {text!r} in Neo4j: {message}") from exc
+        raise QueryError(f"cannot look up the paper {text!r} in Neo4j: {error_text(exc)}") from exc
     return [
         PaperRecord(
             str(row["id"]), str(row["title"] or ""), row["arxiv_id"], row["doi"], row["url"]

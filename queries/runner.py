@@ -13,7 +13,7 @@ from neo4j.graph import Path as GraphPath
 from paperkg.errors import QueryError
 from paperkg.queries.catalog import QuerySpec
 
-__all__ = ["QueryResult", "run_query"]
+__all__ = ["QueryResult", "error_text", "read_session", "run_query"]
 
 
 @dataclass(frozen=True)
@@ -50,23 +50,32 @@ def _read(
     return list(result.keys()), rows
 
 
+def read_session(driver: neo4j.Driver, database: str | None) -> neo4j.Session:
+    """A read session without notifications: a property the graph never set (``stub``
+    where no outside work is cited) is expected, and the driver would log each one as a
+    warning line."""
+    return driver.session(
+        database=database,
+        default_access_mode=neo4j.READ_ACCESS,
+        notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
+    )
+
+
+def error_text(exc: Exception) -> str:
+    """A driver error as one line of at most 300 characters."""
+    return " ".join(str(exc).split())[:300] or type(exc).__name__
+
+
 def run_query(
     driver: neo4j.Driver, spec: QuerySpec, params: dict[str, Any], database: str | None = None
 ) -> QueryResult:
     """Run ``spec`` with ``params`` (values travel only as parameters) in a read transaction."""
     try:
-        # No notifications: a property the graph never set (``stub`` where no outside work
-        # is cited) is expected, and the driver would log each one as a warning line.
-        with driver.session(
-            database=database,
-            default_access_mode=neo4j.READ_ACCESS,
-            notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
-        ) as session:
+        with read_session(driver, database) as session:
             columns, rows = session.execute_read(_read, spec.cypher, params)
     except neo4j_errors.ClientError as exc:
         message = " ".join((exc.message or str(exc)).split())[:300]
         raise QueryError(f"query {spec.name!r} failed on the server: {message}") from exc
     except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
-        message = " ".join(str(exc).split())[:300] or type(exc).__name__
-        raise QueryError(f"query {spec.name!r} could not run: {message}") from exc
+        raise QueryError(f"query {spec.name!r} could not run: {error_text(exc)}") from exc
     return QueryResult(spec.name, params, columns, rows)
