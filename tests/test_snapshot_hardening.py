@@ -156,7 +156,6 @@ def test_files_paperkg_wrote_are_replaced_not_carried(snap: Path):
     assert f"{snap / 'site'} is the site of an earlier build" in again.output
 
 
-
 def test_build_html_refuses_a_site_folder_of_the_users_before_writing(snap: Path):
     assert run("build", BASIC, "--out", snap, "-q").exit_code == 0
     (snap / "site").mkdir()
@@ -166,6 +165,7 @@ def test_build_html_refuses_a_site_folder_of_the_users_before_writing(snap: Path
     assert result.exit_code == 1
     assert f"{snap / 'site'} holds files and no index.html" in result.output
     assert tree_digest(snap) == before  # nothing written, the user's file kept
+
 
 KILLER = textwrap.dedent(
     """
