@@ -129,7 +129,8 @@ def search(index: faiss.Index, queries: np.ndarray, k: int) -> tuple[np.ndarray,
 
 
 def _exact_scores(vectors: np.ndarray, rows: np.ndarray, chunk: int = 8192) -> np.ndarray:
-    """Cosine of each row with each neighbour found (quantised indexes only approximate it)."""
+    """Cosine of each row with each neighbour found, the same on every run (``einsum``
+    sums in a fixed order)."""
     scores = np.full(rows.shape, -np.inf, dtype=np.float32)
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
@@ -142,10 +143,12 @@ def _exact_scores(vectors: np.ndarray, rows: np.ndarray, chunk: int = 8192) -> n
 def knn_edges(
     index: faiss.Index, vectors: np.ndarray, k: int, min_score: float | None = None
 ) -> list[Neighbour]:
-    """Each row's ``k`` nearest other rows, best first; no self-edges; ties broken by row."""
-    scores, rows = search(index, vectors, k + 1)
-    if not isinstance(index, faiss.IndexFlat):
-        scores = _exact_scores(vectors, rows)
+    """Each row's ``k`` nearest other rows, best first; no self-edges; ties broken by row.
+
+    Scores are recomputed row by row: a quantised index only approximates them, and a flat
+    one's multi-threaded BLAS can change their last bit from run to run."""
+    _found, rows = search(index, vectors, k + 1)
+    scores = _exact_scores(vectors, rows)
     edges: list[Neighbour] = []
     for source in range(len(vectors)):
         hits = [
