@@ -13,14 +13,38 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 
 import numpy as np
 from report import median, write_section
 
-from paperkg.graph.analytics.bursts import detect_bursts, interval_f1
+from paperkg.graph.analytics.bursts import Burst, detect_bursts, interval_f1
+from paperkg.graph.analytics.timeline import BurstOptions, find_bursts
 
-#: (share relevant, papers per week, lift in a burst)
-SETTINGS = [(0.05, 200, 3.0), (0.05, 200, 2.0), (0.02, 100, 3.0), (0.2, 50, 2.0), (0.01, 500, 4.0)]
+#: (share relevant, papers per week, lift in a burst); the last is a sparse stream (0.4
+#: papers a week, as most methods of a large corpus), where false bursts are most tempting.
+SETTINGS = [
+    (0.05, 200, 3.0),
+    (0.05, 200, 2.0),
+    (0.02, 100, 3.0),
+    (0.2, 50, 2.0),
+    (0.01, 500, 4.0),
+    (0.0004, 1000, 6.0),
+]
+DEFAULTS = BurstOptions()
+
+
+def kleinberg(gamma: float) -> Callable[[list[int], list[int]], list[Burst]]:
+    """Kleinberg's detector alone at ``gamma``."""
+    return lambda relevant, totals: detect_bursts(relevant, totals, gamma=gamma)
+
+
+#: What is compared: Kleinberg's detector alone, and paperkg's default (find_bursts).
+DETECTORS: dict[str, Callable[[list[int], list[int]], list[Burst]]] = {
+    "Kleinberg, gamma 1": kleinberg(1.0),
+    "Kleinberg, gamma 2": kleinberg(2.0),
+    "default (`find_bursts`)": lambda relevant, totals: find_bursts(relevant, totals),
+}
 PERIODS = 104
 
 
@@ -39,29 +63,31 @@ def stream(rng: np.random.Generator, share: float, volume: int, lift: float, bur
     return rng.binomial(totals, rates).tolist(), totals.tolist(), truth
 
 
-def quality(gamma: float, seeds: int) -> list[tuple[float, int, float, float, int]]:
+def quality(
+    detect: Callable[[list[int], list[int]], list[Burst]], seeds: int
+) -> list[tuple[float, int, float, float, int]]:
     rows = []
     for share, volume, lift in SETTINGS:
         scores, false = [], 0
         for seed in range(seeds):
             rng = np.random.default_rng(seed)
             relevant, totals, truth = stream(rng, share, volume, lift, True)
-            found = [(b.start, b.end) for b in detect_bursts(relevant, totals, gamma=gamma)]
+            found = [(b.start, b.end) for b in detect(relevant, totals)]
             scores.append(interval_f1(found, truth))
             relevant, totals, _ = stream(rng, share, volume, lift, False)
-            false += bool(detect_bursts(relevant, totals, gamma=gamma))
+            false += bool(detect(relevant, totals))
         rows.append((share, volume, lift, float(np.mean(scores)), false))
     return rows
 
 
-def speed(streams: int, runs: int) -> float:
+def speed(detect: Callable[[list[int], list[int]], list[Burst]], streams: int, runs: int) -> float:
     rng = np.random.default_rng(0)
     data = [stream(rng, 0.01, 300, 3.0, True)[:2] for _ in range(streams)]
     seconds = []
     for _ in range(runs):
         started = time.perf_counter()
         for relevant, totals in data:
-            detect_bursts(relevant, totals)
+            detect(relevant, totals)
         seconds.append(time.perf_counter() - started)
     return median(seconds)
 
@@ -73,13 +99,18 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     lines = []
-    for gamma in (1.0, 2.0):
-        for share, volume, lift, f1, false in quality(gamma, args.seeds):
+    means: dict[str, float] = {}
+    for name, detect in DETECTORS.items():
+        rows = quality(detect, args.seeds)
+        means[name.split(",")[-1].strip(" (`)")] = float(
+            np.mean([f1 for *_setting, f1, _false in rows[:5]])
+        )
+        for share, volume, lift, f1, false in rows:
             lines.append(
-                f"| {gamma:g} | {share:.0%} of {volume}/week, x{lift:g} | {f1:.3f} "
+                f"| {name} | {share:.2%} of {volume}/week, x{lift:g} | {f1:.3f} "
                 f"| {false} of {args.seeds} |"
             )
-    seconds = speed(args.streams, args.runs)
+    seconds = speed(DETECTORS["default (`find_bursts`)"], args.streams, args.runs)
     body = f"""## Burst detection (`benchmarks/bursts.py`)
 
 Command: `python benchmarks/bursts.py --seeds {args.seeds} --streams {args.streams}`.
@@ -88,16 +119,25 @@ bursts of 3 to 8 weeks per stream. Interval F1: mean over {args.seeds} streams, 
 burst right at Jaccard >= 0.5 with an injected one. False: streams with no injected burst
 that report one.
 
-| gamma | stream | interval F1 | false |
+| detector | stream | interval F1 | false |
 |---|---|---|---|
 {chr(10).join(lines)}
 
 gamma 1 (Kleinberg's and CiteSpace's default) finds weak bursts in sparse streams but
 reports a burst in about one steady stream in ten; gamma 2 reports none in steady streams
-and misses weak bursts in sparse ones. `detect_bursts(min_weight=...)` is the other lever.
+and misses weak bursts in sparse ones. The default (`timeline.find_bursts`: s {DEFAULTS.s:g},
+gamma {DEFAULTS.gamma:g}, alpha {DEFAULTS.alpha:g}) keeps a gamma-1 candidate only when it
+holds {DEFAULTS.min_support} papers and its count is rarer than alpha / periods at the
+stream's rate outside its candidates, and than 10 alpha / periods at its overall rate: no
+false bursts in any setting, mean interval F1 {means["default (`find_bursts"]:.3f} over the
+first five (gamma 1: {means["gamma 1"]:.3f}, gamma 2: {means["gamma 2"]:.3f}). Its weak
+spot is the 2% stream, where a 3-week burst of 6 papers a week is about as likely as chance
+in a steady stream. The last stream (0.4 papers a week) shows what sparse method streams
+risk: false bursts at gamma 1.
 
 Speed: {args.streams:,} streams of {PERIODS} weeks (as many methods, datasets and terms as
-100,000 papers give) in {seconds:.1f} s, median of {args.runs}, pure Python.
+100,000 papers give) in {seconds:.1f} s with the default detector, median of {args.runs},
+pure Python.
 """
     write_section("bursts", body)
     print(body)
