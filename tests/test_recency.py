@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import math
+import random
+from datetime import date
+
 import networkx as nx
 import pytest
 
 from paperkg.errors import ParameterError
+from paperkg.graph.analytics.analyse import _directed_papers
 from paperkg.graph.analytics.recency import (
     HALF_LIFE_DAYS,
     VELOCITY_DAYS,
@@ -82,3 +87,31 @@ def test_analyse_time_sets_both_on_the_papers():
 def test_a_half_life_must_be_positive():
     with pytest.raises(ParameterError, match="half_life_days must be above 0"):
         recent_pagerank(twins(), half_life_days=0)
+
+
+def test_recent_pagerank_is_networkx_pagerank_with_the_decayed_teleport():
+
+    rng = random.Random(7)
+    graph = nx.MultiDiGraph()
+    for i in range(40):
+        day = None if i % 9 == 0 else f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        graph.add_node(f"p{i}", type=Label.PAPER, title="t", abstract="", published=day)
+    graph.add_node("stub", type=Label.PAPER, title="s", stub=True)
+    for _ in range(120):
+        u, v = f"p{rng.randrange(40)}", f"p{rng.randrange(40)}"
+        if rng.random() < 0.5:
+            graph.add_edge(u, v, key=f"{RelType.CITES}:openalex")
+        else:
+            graph.add_edge(u, v, key=RelType.SIMILAR_TO, score=rng.random())
+    graph.add_edge("p1", "stub", key=f"{RelType.CITES}:openalex")
+    dated = {n: d["published"] for n, d in graph.nodes(data=True) if d.get("published")}
+    newest = max(dated.values())
+    teleport = {
+        n: math.pow(2, -(date.fromisoformat(newest) - date.fromisoformat(d)).days / 90)
+        for n, d in dated.items()
+    }
+    expected = nx.pagerank(_directed_papers(graph), weight="weight", personalization=teleport)
+    found = recent_pagerank(graph)
+    assert set(found) == set(expected)
+    for node, value in expected.items():
+        assert found[node] == pytest.approx(value, abs=1e-5), node

@@ -1,12 +1,12 @@
 """Time-aware ranking: PageRank that favours recent papers, and how fast papers are cited.
 
 ``recent_pagerank`` is PageRank over the directed paper network the plain ``pagerank``
-uses (similarity and citation edges, ``analyse._directed_papers``) whose random jumps land
-on a paper in proportion to ``2 ** (-age / half_life)``: a paper :data:`HALF_LIFE_DAYS`
-older than the newest paper is jumped to half as often (arxiv-sanity's "top recent" idea,
-kept inside the graph). Undated papers are never jumped to, but links still reach them.
-Ages count from the newest paper's date, not from today, so building twice gives the same
-scores.
+uses (similarity and citation edges, weighted as ``analyse._directed_papers`` weighs
+them) whose random jumps land on a paper in proportion to ``2 ** (-age / half_life)``: a
+paper :data:`HALF_LIFE_DAYS` older than the newest paper is jumped to half as often
+(arxiv-sanity's "top recent" idea, kept inside the graph). Undated papers are never jumped
+to, but links still reach them. Ages count from the newest paper's date, not from today,
+so building twice gives the same scores.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ import math
 from datetime import date
 
 import networkx as nx
+import numpy as np
 
 from paperkg.errors import ParameterError
-from paperkg.graph.analytics.analyse import _directed_papers
+from paperkg.graph.analytics.similarity_graph import CITATION_WEIGHT
 from paperkg.graph.model import is_paper, relationship_type
 from paperkg.graph.schema import RelType
 from paperkg.graph.search.filters import paper_date
@@ -36,6 +37,8 @@ HALF_LIFE_DAYS = 90.0
 #: Citation velocity counts citations per this many days; a paper younger than this is
 #: taken to be this old (one citation on its first day is not 30 a month).
 VELOCITY_DAYS = 30
+#: networkx's PageRank settings: damping, and the per-node tolerance of its power iteration.
+_DAMPING, _TOLERANCE, _MAX_ITERATIONS = 0.85, 1.0e-6, 100
 
 
 def paper_dates(graph: nx.MultiDiGraph[str]) -> dict[str, date]:
@@ -68,18 +71,66 @@ def recent_pagerank(
         )
     dates = paper_dates(graph) if dates is None else dates
     newest = newest_date(dates)
-    directed = _directed_papers(graph)
-    if newest is None or directed.number_of_nodes() == 0:
+    if newest is None:
         return {}
-    teleport = {
-        node: math.pow(2.0, -(newest - day).days / half_life_days)
-        for node, day in dates.items()
-        if node in directed
-    }
-    if not teleport:
+    nodes, links = _paper_links(graph)
+    if not nodes:
         return {}
-    scores = nx.pagerank(directed, weight="weight", personalization=teleport)
-    return {node: round(value, 8) for node, value in scores.items()}
+    teleport = np.array(
+        [
+            math.pow(2.0, -(newest - dates[node]).days / half_life_days) if node in dates else 0.0
+            for node in nodes
+        ]
+    )
+    if not teleport.any():
+        return {}
+    scores = _pagerank(len(nodes), links, teleport / teleport.sum())
+    return {node: round(float(value), 8) for node, value in zip(nodes, scores, strict=True)}
+
+
+def _paper_links(
+    graph: nx.MultiDiGraph[str],
+) -> tuple[list[str], dict[tuple[int, int], float]]:
+    """Corpus papers and their weighted links, as ``analyse._directed_papers`` makes them
+    (a citation weighs ``CITATION_WEIGHT``, a similarity its score; the larger per pair),
+    without building a networkx graph (a third of the time at 100,000 papers)."""
+    nodes = [node for node, data in graph.nodes(data=True) if is_paper(data)]
+    row = {node: i for i, node in enumerate(nodes)}
+    links: dict[tuple[int, int], float] = {}
+    score: object
+    for u, v, key, score in graph.edges(keys=True, data="score"):
+        if u == v or u not in row or v not in row:
+            continue
+        kind = relationship_type(key)
+        if kind == RelType.CITES:
+            weight = CITATION_WEIGHT
+        elif kind == RelType.SIMILAR_TO:
+            weight = float(score) if isinstance(score, int | float) else 0.0
+        else:
+            continue
+        if weight > 0:
+            pair = (row[u], row[v])
+            links[pair] = max(links.get(pair, 0.0), weight)
+    return nodes, links
+
+
+def _pagerank(n: int, links: dict[tuple[int, int], float], teleport: np.ndarray) -> np.ndarray:
+    """networkx's weighted PageRank (power iteration; dangling papers jump as the teleport
+    does) on a sparse matrix."""
+    pairs = np.array(list(links), dtype=np.int64).reshape(-1, 2)
+    sources, targets = pairs[:, 0], pairs[:, 1]
+    weights = np.fromiter(links.values(), dtype=np.float64, count=len(links))
+    out = np.bincount(sources, weights=weights, minlength=n)
+    dangling = out == 0
+    share = weights / out[sources]  # each link's share of its source's out-weight
+    x = np.full(n, 1.0 / n)
+    for _ in range(_MAX_ITERATIONS):
+        last = x
+        moved = np.bincount(targets, weights=x[sources] * share, minlength=n)
+        x = _DAMPING * (moved + x[dangling].sum() * teleport) + (1 - _DAMPING) * teleport
+        if np.abs(x - last).sum() < n * _TOLERANCE:
+            break
+    return x
 
 
 def citation_velocity(
