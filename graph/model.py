@@ -64,6 +64,8 @@ def paper_graph(papers: Sequence[Paper], neighbours: Sequence[Neighbour]) -> nx.
             sources=list(paper.sources),
             listed=paper.listed,
             published=paper.published.isoformat() if paper.published else None,
+            listed_dates=[day.isoformat() for day in paper.listed_dates],
+            date_basis=paper.date_basis,
             arxiv_id=paper.arxiv_id,
             doi=paper.doi,
             url=paper.url,

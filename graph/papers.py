@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from paperkg.graph.extract.normalize import fold, title_key
 from paperkg.graph.extract.urls import web_url
+from paperkg.graph.snapshot.manifest import Dates, InferredDate
+from paperkg.loaders.listing_dates import FROM_ARXIV, year_from_arxiv
 from paperkg.loaders.records import CodeLink, PaperRecord, WorkRef
 
-__all__ = ["Paper", "identity_keys", "merge_records", "paper_text"]
+__all__ = [
+    "DATE_FROM_LISTING",
+    "DATE_FROM_SOURCE",
+    "Paper",
+    "date_sources",
+    "identity_keys",
+    "merge_records",
+    "paper_text",
+]
+
+#: ``Paper.date_basis`` of a date a source gives as the publication date.
+DATE_FROM_SOURCE = "source"
+#: ``Paper.date_basis`` of a full listing date (``"listing, year from ..."`` when inferred).
+DATE_FROM_LISTING = "listing"
 
 
 @dataclass
@@ -22,7 +38,13 @@ class Paper:
     abstract: str
     sources: list[str] = field(default_factory=list)
     listed: str | None = None
+    #: A source's publication date, else the paper's first listing date (``date_basis``).
     published: date | None = None
+    #: Every full date a feed listed it on, oldest first.
+    listed_dates: list[date] = field(default_factory=list)
+    #: How ``published`` was found: ``DATE_FROM_SOURCE``, ``DATE_FROM_LISTING``, or
+    #: ``"listing, " + `` a ``loaders.listing_dates`` note; None when undated.
+    date_basis: str | None = None
     arxiv_id: str | None = None
     doi: str | None = None
     url: str | None = None
@@ -151,7 +173,7 @@ def _merge_group(group: list[PaperRecord]) -> Paper:
         pid = f"doi:{doi.lower()}"
     else:
         pid = f"title:{title_key(first.title)}"
-    dates = [r.published for r in group if r.published is not None]
+    published, listed_dates, basis = _dates(group, arxiv)
     authors = next((list(r.authors) for r in group if r.authors), [])
     return Paper(
         id=pid,
@@ -159,7 +181,9 @@ def _merge_group(group: list[PaperRecord]) -> Paper:
         abstract=max((r.abstract for r in group), key=len),
         sources=sorted({r.source for r in group}),
         listed=next((r.listed for r in group if r.listed), None),
-        published=min(dates) if dates else None,
+        published=published,
+        listed_dates=listed_dates,
+        date_basis=basis,
         arxiv_id=arxiv,
         doi=doi,
         url=next((url for r in group if r.url and (url := web_url(r.url))), None),
@@ -174,6 +198,37 @@ def _merge_group(group: list[PaperRecord]) -> Paper:
         code_links=_code_links(group),
         pwc_id=next((r.pwc_id for r in group if r.pwc_id), None),
     )
+
+
+def _listing_date(record: PaperRecord, arxiv: str | None) -> tuple[date, str | None] | None:
+    """A record's listing date and how its year was inferred; a year guessed from
+    ``--year`` or the file's date yields to the paper's arXiv id."""
+    if record.listed_on is None:
+        return None
+    if record.date_note is not None and arxiv and record.listed:
+        found = year_from_arxiv(record.listed, arxiv)
+        if found is not None:
+            return found, FROM_ARXIV
+    return record.listed_on, record.date_note
+
+
+def _dates(
+    group: list[PaperRecord], arxiv: str | None
+) -> tuple[date | None, list[date], str | None]:
+    """``published``, the listing dates and the basis of ``published``: the earliest date
+    a source publishes, else the earliest listing."""
+    sourced = [r.published for r in group if r.published is not None]
+    listings = sorted(
+        (found for r in group if (found := _listing_date(r, arxiv)) is not None),
+        key=lambda item: (item[0], item[1] is not None),
+    )
+    listed_dates = sorted({day for day, _note in listings})
+    if sourced:
+        return min(sourced), listed_dates, DATE_FROM_SOURCE
+    if listings:
+        day, note = listings[0]
+        return day, listed_dates, f"{DATE_FROM_LISTING}, {note}" if note else DATE_FROM_LISTING
+    return None, listed_dates, None
 
 
 def _code_links(group: list[PaperRecord]) -> list[CodeLink]:
@@ -191,3 +246,21 @@ def _works(group: list[PaperRecord], field_name: str) -> list[tuple[str, WorkRef
         (r.citation_source or "metadata", work) for r in group for work in getattr(r, field_name)
     }
     return sorted(found, key=lambda item: (item[0], item[1].keys, item[1].title or ""))
+
+
+def date_sources(papers: Iterable[Paper], records: Iterable[PaperRecord]) -> Dates:
+    """The manifest's account of the dates: papers per ``date_basis`` and each listing
+    page's date whose year was inferred (by input, printed date and how)."""
+    basis = Counter(paper.date_basis or "undated" for paper in papers)
+    pages = Counter(
+        (r.path, r.listed, r.listed_on.isoformat(), r.date_note)
+        for r in records
+        if r.date_note is not None and r.listed is not None and r.listed_on is not None
+    )
+    return Dates(
+        basis=dict(sorted(basis.items())),
+        inferred=tuple(
+            InferredDate(input=path, listed=listed, date=day, how=how, papers=count)
+            for (path, listed, day, how), count in sorted(pages.items())
+        ),
+    )

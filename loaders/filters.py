@@ -14,7 +14,8 @@ __all__ = ["RecordFilter"]
 class RecordFilter:
     """``categories``: keep records with one of these arXiv categories (``cs.CL``) or
     archives (``cs`` keeps every ``cs.*``). ``since``/``until``: keep records published in
-    that range, inclusive; records without a full date are dropped when a range is set."""
+    that range, inclusive (or listed then, when no publication date is known); records
+    without a full date are dropped when a range is set."""
 
     categories: tuple[str, ...] = ()
     since: date | None = None
@@ -33,8 +34,9 @@ class RecordFilter:
             return False
         if self.since is None and self.until is None:
             return True
-        if record.published is None:
+        day = record.published or record.listed_on
+        if day is None:
             return False
-        if self.since is not None and record.published < self.since:
+        if self.since is not None and day < self.since:
             return False
-        return self.until is None or record.published <= self.until
+        return self.until is None or day <= self.until

@@ -1,6 +1,7 @@
 """Hugging Face daily papers API JSON: a list of entries, each with a ``paper`` object
 (arXiv id, title, summary, authors, publishedAt, and where present githubRepo and
-ai_keywords). :func:`fetch_hf_daily` saves one day of it as served."""
+ai_keywords) and the entry's own ``publishedAt``, the day Hugging Face listed it.
+:func:`fetch_hf_daily` saves one day of it as served."""
 
 from __future__ import annotations
 
@@ -68,7 +69,8 @@ def parse(text: str, path: str) -> Iterator[PaperRecord]:
             abstract=required_text(paper, "summary", path, where),
             path=path,
             line=index,
-            published=optional_date(paper.get("publishedAt") or entry.get("publishedAt")),
+            published=optional_date(paper.get("publishedAt")),
+            listed_on=optional_date(entry.get("publishedAt")),
             arxiv_id=arxiv_id,
             url=f"https://arxiv.org/abs/{arxiv_id}" if arxiv_id else None,
             authors=authors,

@@ -2,6 +2,8 @@
 
 The page reads: a few short header lines ("new", "Subscribe", ...), a date line ("Mar 17"),
 then one title line and one abstract line per paper. Blank lines between them are ignored.
+The date line is when the papers were listed, not published: it becomes ``listed`` (as
+written) and ``listed_on`` when it carries a year (``loaders.listing_dates`` infers one).
 """
 
 from __future__ import annotations
@@ -94,7 +96,7 @@ def sniff(text: str) -> bool:
 
 def parse(text: str, path: str) -> Iterator[PaperRecord]:
     """Yield one record per title/abstract pair; ``InputError`` names the line at fault."""
-    date_line, listed, published = _header_end(text, path)
+    date_line, listed, listed_on = _header_end(text, path)
     title: tuple[int, str] | None = None
     for number, line in _non_blank(text):
         if number <= date_line:
@@ -102,7 +104,7 @@ def parse(text: str, path: str) -> Iterator[PaperRecord]:
         if title is None:
             found = _date_of(line)
             if found is not None:  # a page may hold several days, each under its date line
-                listed, published = found
+                listed, listed_on = found
                 continue
             if len(line) > MAX_TITLE_CHARS:
                 raise InputError(
@@ -121,7 +123,7 @@ def parse(text: str, path: str) -> Iterator[PaperRecord]:
             path=path,
             line=title[0],
             listed=listed,
-            published=published,
+            listed_on=listed_on,
         )
         title = None
     if title is not None:

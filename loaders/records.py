@@ -33,7 +33,9 @@ class PaperRecord:
 
     ``path`` and ``line`` say where it came from, so errors and provenance can point there.
     ``listed`` is the date text of the page it was listed on (``"Mar 17"``), kept raw because
-    listing pages omit the year; ``published`` is set only when a full date is known.
+    listing pages omit the year; ``listed_on`` is that listing's full date, and ``date_note``
+    says how its year was inferred when the page had none (None: the source gave it).
+    ``published`` is the publication date a source gives, never a listing date.
     """
 
     title: str
@@ -42,6 +44,8 @@ class PaperRecord:
     line: int
     listed: str | None = None
     published: date | None = None
+    listed_on: date | None = None
+    date_note: str | None = None
     arxiv_id: str | None = None
     doi: str | None = None
     url: str | None = None

@@ -13,6 +13,7 @@ from paperkg.errors import InputError
 from paperkg.loaders import arxiv_jsonl, hf_daily, hf_listing, openalex, semantic_scholar
 from paperkg.loaders import papers_with_code as pwc
 from paperkg.loaders.filters import RecordFilter
+from paperkg.loaders.listing_dates import check_year, with_listing_year
 from paperkg.loaders.records import EntityRecord, PaperRecord
 from paperkg.loaders.text_file import check_regular_file, file_sha256, read_head, read_text
 
@@ -258,6 +259,7 @@ def load_sources(
     fmt: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     keep: RecordFilter | None = None,
+    year: int | None = None,
 ) -> LoadResult:
     """Read every source file, detect (or force with ``fmt``) its format, and parse it.
 
@@ -265,7 +267,10 @@ def load_sources(
     before any output is written. ``progress(done, total)`` is called after each file.
     ``keep`` drops records outside the asked categories and dates as they stream by;
     annotation records and catalogue entries never make papers, so they are always kept.
+    Listing dates printed without a year take ``year`` when given, else the file's
+    modification date's (``loaders.listing_dates``).
     """
+    check_year(year)
     if fmt is not None and fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; known formats: {', '.join(FORMATS)}")
     paths = expand_sources(sources)
@@ -278,11 +283,14 @@ def load_sources(
         seen = 0
         found = []
         described = len(entities)
+        saved = path.stat().st_mtime
         for record in FORMATS[name].read(path):
             seen += 1
             if isinstance(record, EntityRecord):
                 entities.append(record)
-            elif keep is None or record.annotation or keep.accepts(record):
+                continue
+            record = with_listing_year(record, year, saved)
+            if keep is None or record.annotation or keep.accepts(record):
                 found.append(record)
         if not seen:
             raise InputError("no papers found in the file", path=str(path))

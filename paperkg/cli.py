@@ -422,13 +422,21 @@ def _none_unless_given(ctx: click.Context, param: click.Parameter, value: T) -> 
     "--since",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Keep papers published on or after this date (YYYY-MM-DD).",
+    help="Keep papers published (else listed) on or after this date (YYYY-MM-DD).",
 )
 @click.option(
     "--until",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Keep papers published on or before this date (YYYY-MM-DD).",
+    help="Keep papers published (else listed) on or before this date (YYYY-MM-DD).",
+)
+@click.option(
+    "--year",
+    type=int,
+    default=None,
+    help="Year of listing dates printed without one (Mar 17) when the paper has no arXiv "
+    "id to tell it. Default: the year of the file's modification date; the manifest "
+    "records which.",
 )
 @click.option(
     "--max-papers",
@@ -475,6 +483,7 @@ def build_command(
     categories: tuple[str, ...],
     since: datetime | None,
     until: datetime | None,
+    year: int | None,
     max_papers: int | None,
     html: bool,
     fresh: bool,
@@ -513,6 +522,7 @@ def build_command(
         device=device,
         backend=backend,
         max_papers=max_papers,
+        year=year,
         html=html,
         fresh=fresh,
         keep=RecordFilter(
@@ -794,8 +804,10 @@ def paper_command(paper: str, out: Path, as_json: bool) -> None:
 
 def _print_paper(profile: PaperProfile) -> None:
     print_line(profile.title)
+    dated = f" ({profile.date_basis})" if profile.date_basis else ""
     print_line(
-        f"{profile.id}  listed {profile.listed or '-'}  sources: {', '.join(profile.sources)}"
+        f"{profile.id}  dated {profile.published or '-'}{dated}  listed {profile.listed or '-'}"
+        f"  sources: {', '.join(profile.sources)}"
     )
     facts = [
         ("introduces", ", ".join(profile.introduces)),

@@ -25,7 +25,7 @@ from paperkg.graph.model import (
     count_types,
     paper_graph,
 )
-from paperkg.graph.papers import merge_records
+from paperkg.graph.papers import date_sources, merge_records
 from paperkg.graph.schema import Label, RelType
 from paperkg.graph.search.lexical import SEARCH_INDEX, LexicalIndex
 from paperkg.graph.snapshot.incremental import (
@@ -48,6 +48,7 @@ from paperkg.graph.snapshot.read import CLUSTERS, RECORDS, Embeddings, read_cach
 from paperkg.graph.snapshot.records import encode_records
 from paperkg.graph.snapshot.store import check_replaceable, write_snapshot
 from paperkg.loaders import EntityRecord, InputFile, PaperRecord, RecordFilter, load_sources
+from paperkg.loaders.listing_dates import FROM_FILE, check_year
 from paperkg.memory import available_bytes, estimated_peak_bytes
 from paperkg.progress import Progress, stage_progress
 
@@ -110,11 +111,15 @@ class BuildOptions:
     #: Keep the method and dataset links extraction is at least this sure of (0 to 1;
     #: ``DEFAULT_MIN_CONFIDENCE`` drops only undefined bare acronyms).
     min_confidence: float | None = None
+    #: The year of listing dates printed without one ("Mar 17") when the paper has no
+    #: arXiv id to tell it; None: the year of the file's modification date.
+    year: int | None = None
 
     def __post_init__(self) -> None:
         _check_settings(self.k, self.min_score, self.resolution, self.min_cluster_size)
         if self.min_confidence is not None:
             check_min_confidence(self.min_confidence)
+        check_year(self.year)
         if self.max_papers is not None and self.max_papers < 1:
             raise ParameterError(
                 f"max_papers must be at least 1, got {self.max_papers}", param="max_papers"
@@ -274,7 +279,11 @@ def _build(
     model = embedder.name if embedder is not None else settings.model
     gazetteer = load_gazetteer(settings.gazetteers)
     loaded = load_sources(
-        sources, fmt=options.format, progress=stage_progress(progress, "parse"), keep=options.keep
+        sources,
+        fmt=options.format,
+        progress=stage_progress(progress, "parse"),
+        keep=options.keep,
+        year=options.year,
     )
     stored, inputs = combine(previous, [*loaded.records, *loaded.entities], loaded.files)
     records = [s.record for s in stored if isinstance(s.record, PaperRecord)]
@@ -369,6 +378,7 @@ def _build(
         min_confidence=settings.min_confidence,
         analytics=analytics,
         updates=_updates(previous, loaded.files, len(papers), embedded.computed, analytics),
+        dates=date_sources(papers, records),
     )
     extra: dict[str, str | bytes] = {
         RECORDS: encode_records(stored),
@@ -392,6 +402,7 @@ def _build(
     )
     seconds["write"] = time.perf_counter() - started
     warnings += _site(graph, out, manifest if options.html else None, settings.seed, seconds)
+    warnings += _guessed_years(loaded.records)
 
     return BuildReport(
         out=str(out),
@@ -412,6 +423,23 @@ def _build(
         seconds={name: round(value, 3) for name, value in seconds.items()},
         warnings=warnings,
     )
+
+
+def _guessed_years(records: list[PaperRecord]) -> list[str]:
+    """A warning when listing dates of the inputs just read took the file's year."""
+    guessed = sorted(
+        {(r.path, r.listed, r.listed_on) for r in records if r.date_note == FROM_FILE}, key=str
+    )
+    if not guessed:
+        return []
+    path, listed, day = guessed[0]
+    files = len({item[0] for item in guessed})
+    where = f"{files} files" if files > 1 else "1 file"
+    return [
+        f"listing dates without a year in {where} (first: {path}, {listed!r} -> {day}) took "
+        "the year of the file's date; give --year if that is wrong (a paper's arXiv id, "
+        "when it has one, decides instead)"
+    ]
 
 
 def _papers_in(previous: PreviousBuild | None) -> int:

@@ -82,8 +82,8 @@ def test_full_dates_are_parsed_and_several_days_per_page(tmp_path: Path):
     page = tmp_path / "days.txt"
     page.write_text(HEADER + "Mar 3, 2026\n\nFirst\n\nOne.\n\n2026-03-04\n\nSecond\n\nTwo.\n")
     first, second = records(page)
-    assert (first.listed, first.published) == ("Mar 3, 2026", date(2026, 3, 3))
-    assert (second.listed, second.published, second.line) == ("2026-03-04", date(2026, 3, 4), 17)
+    assert (first.listed, first.listed_on) == ("Mar 3, 2026", date(2026, 3, 3))
+    assert (second.listed, second.listed_on, second.line) == ("2026-03-04", date(2026, 3, 4), 17)
 
 
 def test_an_abstract_in_a_title_place_is_reported_at_its_line(tmp_path: Path):

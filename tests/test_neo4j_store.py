@@ -69,6 +69,23 @@ def test_push_matches_the_snapshot_per_label_and_type_and_twice_is_the_same(
     assert neo4j_counts(neo4j_driver) == counts_of(seeds_snapshot)
 
 
+def test_paper_dates_are_neo4j_dates_that_compare_as_dates(neo4j_driver, seeds_snapshot: Path):
+    import neo4j
+
+    push(neo4j_driver, seeds_snapshot)
+    graph = read_snapshot(seeds_snapshot).graph
+    august = sum(
+        1 for _n, d in graph.nodes(data=True) if (d.get("published") or "") >= "2026-08-01"
+    )
+    rows, _, _ = neo4j_driver.execute_query(
+        "MATCH (p:Paper) RETURN p.published AS published, p.listed_dates AS listed, "
+        "p.published >= date('2026-08-01') AS late"
+    )
+    assert rows and all(isinstance(r["published"], neo4j.time.Date) for r in rows)
+    assert all(r["listed"] and isinstance(r["listed"][0], neo4j.time.Date) for r in rows)
+    assert 0 < sum(r["late"] for r in rows) == august
+
+
 def test_schema_constraints_fulltext_and_vector_index(neo4j_driver, seeds_snapshot: Path):
     push(neo4j_driver, seeds_snapshot)
     constraints, _, _ = neo4j_driver.execute_query(

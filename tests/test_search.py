@@ -110,7 +110,9 @@ def test_date_filters_read_published_then_iso_listed(seeds_snapshot: Path):
     graph = read_snapshot(seeds_snapshot).graph.copy()
     ids = [n for n, d in graph.nodes(data=True) if d.get("type") == "Paper"][:3]
     graph.nodes[ids[0]]["published"] = "2024-03-01"
+    graph.nodes[ids[1]]["published"] = None
     graph.nodes[ids[1]]["listed"] = "2024-05-02"
+    graph.nodes[ids[2]]["published"] = None
     graph.nodes[ids[2]]["listed"] = "Mar 17"  # no year: no date
     facets = Facets(graph, ids)
     assert list(facets.allowed(SearchFilters(since="2024-03-01"))) == [True, True, False]

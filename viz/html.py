@@ -131,7 +131,7 @@ def _node_text(node: str, data: dict[str, Any], cluster_labels: dict[int, str]) 
         links += [{"text": url, "url": url} for url in data.get("links") or []]
         cluster = data.get("cluster")
         facts = [
-            ("Listed", data.get("listed") or data.get("published") or "-"),
+            ("Date", data.get("published") or data.get("listed") or "-"),
             (
                 Label.CLUSTER,  # the fact names the node the paper is IN_CLUSTER of
                 f"{cluster}: {cluster_labels.get(cluster, '-')}" if cluster is not None else "-",

@@ -24,11 +24,11 @@ constraints and the full-text and vector indexes.
 
 from __future__ import annotations
 
-import math
 import re
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -40,6 +40,7 @@ from paperkg.graph.export.files import check_target
 from paperkg.graph.model import relationship_type
 from paperkg.graph.neo4j import cypher as cypher
 from paperkg.graph.neo4j.store import push_id
+from paperkg.graph.neo4j.values import neo4j_value
 from paperkg.graph.schema import KEY_PROPERTY, Label, RelType
 from paperkg.graph.snapshot.read import StoredSnapshot
 
@@ -58,7 +59,7 @@ EMPTY_LISTS = "paperkg_empty_lists"
 #: Array delimiters tried in turn: control characters that text practically never holds.
 _ARRAY_DELIMITERS = ("\x1f", "\x1e", "\x1d", "\x1c", "\x1b", "\x1a")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_CSV_TYPE = {bool: "boolean", int: "long", float: "double", str: "string"}
+_CSV_TYPE = {bool: "boolean", int: "long", float: "double", str: "string", date: "date"}
 _BATCH = 10_000
 #: How long after-import.cypher waits for the indexes to be populated (a big vector index
 #: takes a while; they keep building if the wait times out).
@@ -166,16 +167,12 @@ class _Table:
         )
 
 
-def _value(value: Any) -> Any:
-    """The value a push stores: non-finite floats are left out, like None."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def _props(data: dict[str, Any]) -> dict[str, Any]:
+    """The properties a push stores (``neo4j_value``), without those it leaves out."""
     return {
-        k: v for k, v in ((k, _value(v)) for k, v in data.items() if k != "type") if v is not None
+        k: v
+        for k, v in ((k, neo4j_value(k, v)) for k, v in data.items() if k != "type")
+        if v is not None
     }
 
 

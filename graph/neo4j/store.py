@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from neo4j import exceptions as neo4j_errors
 from paperkg.errors import Neo4jError
 from paperkg.graph.model import relationship_type
 from paperkg.graph.neo4j import cypher as cypher
+from paperkg.graph.neo4j.values import neo4j_value
 from paperkg.graph.schema import KEY_PROPERTY, Label
 from paperkg.graph.snapshot.read import StoredSnapshot
 
@@ -189,12 +189,6 @@ def push_id(snapshot: StoredSnapshot) -> str:
     return hashlib.sha256(files.encode()).hexdigest()[:16]
 
 
-def _neo4j_value(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def _key_value(snapshot: StoredSnapshot, node: str) -> Any:
     """The value of a node's MERGE key property (``Paper.id``, ``Method.key``, ``Repo.url``)."""
     data = snapshot.graph.nodes[node]
@@ -207,7 +201,7 @@ def _node_rows(snapshot: StoredSnapshot, label: str) -> list[dict[str, Any]]:
     for node, data in snapshot.graph.nodes(data=True):
         if data.get("type") != label:
             continue
-        props = {k: _neo4j_value(v) for k, v in data.items() if k != "type" and v is not None}
+        props = {k: neo4j_value(k, v) for k, v in data.items() if k != "type" and v is not None}
         if node in vectors:
             props["embedding"] = vectors[node].astype(float).tolist()
         rows.append({"key": _key_value(snapshot, node), "props": props})
@@ -229,7 +223,7 @@ def _relationship_rows(snapshot: StoredSnapshot, rel: str, target: str) -> list[
         {
             "source": _key_value(snapshot, u),
             "target": _key_value(snapshot, v),
-            "props": {name: _neo4j_value(d.get(name)) for name in names},
+            "props": {name: neo4j_value(name, d.get(name)) for name in names},
         }
         for u, v, d in edges
     ]

@@ -73,6 +73,9 @@ class PaperProfile:
     sources: list[str]
     listed: str | None
     links: list[str]
+    #: The paper's date (ISO) and how it was found (``Paper.date_basis``).
+    published: str | None = None
+    date_basis: str | None = None
     introduces: list[str] = field(default_factory=list)
     uses: list[str] = field(default_factory=list)
     evaluates_on: list[str] = field(default_factory=list)
@@ -147,6 +150,8 @@ def paper_profile(graph: nx.MultiDiGraph[str], paper: str) -> PaperProfile:
         data["sources"],
         data.get("listed") or data.get("published"),
         data.get("links") or [],
+        published=data.get("published"),
+        date_basis=data.get("date_basis"),
     )
     by_relation: dict[str, list[str]] = {
         RelType.INTRODUCES: profile.introduces,

@@ -27,7 +27,9 @@ __all__ = [
     "Analytics",
     "ClusterChanges",
     "Counts",
+    "Dates",
     "FileEntry",
+    "InferredDate",
     "InputEntry",
     "Knn",
     "Manifest",
@@ -486,6 +488,49 @@ class Update(_Record):
 
 
 @dataclass(frozen=True)
+class InferredDate(_Record):
+    """Listing dates a build completed: the page (``input``, ``listed`` as printed), the
+    date taken, how its year was found (``loaders.listing_dates``), and for how many
+    papers."""
+
+    input: str
+    listed: str
+    date: str
+    how: str
+    papers: int
+
+    @classmethod
+    def from_json(cls, value: object, where: str) -> InferredDate:
+        found = _Object(value, where, ("input", "listed", "date", "how", "papers"))
+        return cls(
+            input=found.need("input", _text),
+            listed=found.need("listed", _text),
+            date=found.need("date", _text),
+            how=found.need("how", _text),
+            papers=found.need("papers", _count),
+            unsaid=found.unsaid,
+        )
+
+
+@dataclass(frozen=True)
+class Dates(_Record):
+    """Where the papers' dates come from: papers per ``date_basis`` (``undated`` for none)
+    and every listing date whose year was inferred."""
+
+    basis: Mapping[str, int] = field(default_factory=dict)
+    inferred: tuple[InferredDate, ...] = ()
+
+    @classmethod
+    def from_json(cls, value: object, where: str) -> Dates:
+        found = _Object(value, where, ("basis",))
+        return cls(
+            basis=found.need("basis", _map_of(_count)),
+            inferred=found.may("inferred", _list_of(InferredDate.from_json)) or (),
+            unsaid=found.unsaid,
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     """The settings a snapshot is built with; a build adding to it keeps them unless it is
     given others (``paperkg.BuildOptions``)."""
@@ -528,6 +573,8 @@ class Manifest(_Record):
     min_confidence: float | None = None
     analytics: Analytics | None = None
     updates: tuple[Update, ...] | None = None
+    #: Where the papers' dates come from (older snapshots: None).
+    dates: Dates | None = None
     supersedes: str | None = None
     format_version: int = FORMAT_VERSION
 
@@ -584,6 +631,7 @@ class Manifest(_Record):
             supersedes=found.may("supersedes", _nullable(_sha256)),
             analytics=found.may("analytics", Analytics.from_json),
             updates=found.may("updates", _list_of(Update.from_json)),
+            dates=found.may("dates", Dates.from_json),
             unsaid=found.unsaid,
         )
 
