@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from paperkg.errors import InputError, ParameterError
 from paperkg.graph.analytics.analyse import AnalyticsOptions, analyse
+from paperkg.graph.analytics.timeline import TIMELINE, analyse_time
 from paperkg.graph.embed.embeddings import DEFAULT_MODEL, Embedder, embed_texts
 from paperkg.graph.embed.knn import build_knn_index, knn_edges
 from paperkg.graph.extract.citations import ExternalWork, external_citations
@@ -268,7 +269,7 @@ def _build(
 
     started = time.perf_counter()
     check_replaceable(
-        out, writes=(RECORDS, CLUSTERS, *(("overview.html",) if options.html else ()))
+        out, writes=(RECORDS, CLUSTERS, TIMELINE, *(("overview.html",) if options.html else ()))
     )
     if options.html:
         from paperkg.viz import SITE_FOLDER, check_site_folder
@@ -351,6 +352,10 @@ def _build(
     seconds["analyse"] = time.perf_counter() - started
 
     started = time.perf_counter()
+    timeline = analyse_time(graph)
+    seconds["time"] = time.perf_counter() - started
+
+    started = time.perf_counter()
     backend, precision = _backend(previous, used)
     manifest = Manifest(
         created=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -387,6 +392,7 @@ def _build(
             {p.id: graph.nodes[p.id]["cluster"] for p in papers},
             {p.id: graph.nodes[p.id]["topic"] for p in papers},
         ),
+        TIMELINE: timeline.to_json(),
     }
     if options.html:
         from paperkg.viz import overview, render_html
