@@ -230,20 +230,24 @@ def test_colour_modes_legend_toggles_and_the_date_filter(
 ):
     graph = read_snapshot(seeds_snapshot).graph
     papers = sorted(n for n, d in graph.nodes(data=True) if is_paper(d))
-    for number, paper in enumerate(papers):  # the seed listings give no year: give them one
+    for number, paper in enumerate(papers):  # spread the seeds' three listing days over a year
         graph.nodes[paper]["published"] = f"2024-{1 + number % 12:02d}-{1 + number % 28:02d}"
     path = tmp_path / "dated.html"
     path.write_text(render_html(overview(graph)), encoding="utf-8")
     page, errors, _requests = _open(chromium, path)
     page.wait_for_function("window.paperkgNetwork !== undefined", timeout=30_000)
     modes = page.eval_on_selector_all("#colour-by option", "os => os.map(o => o.value)")
-    assert modes == ["cluster", "topic", "date", "pagerank"]
+    assert modes == ["cluster", "topic", "date", "pagerank", "recent"]
     colours = "() => new Set(window.paperkgNodes.get().map(n => n.color)).size"
     by_cluster = page.evaluate(colours)
     page.select_option("#colour-by", "date")
     assert page.evaluate(colours) > by_cluster and page.locator("#legend .ramp").count() == 1
     page.select_option("#colour-by", "pagerank")
     assert page.evaluate(colours) > by_cluster  # one shade per rank, not per cluster
+    page.select_option("#colour-by", "recent")  # time-decayed PageRank: the darkest is the top
+    lately = max(papers, key=lambda p: graph.nodes[p]["recent_pagerank"])
+    colour = f"() => window.paperkgNodes.get({lately!r}).color"
+    assert page.evaluate(colour) == "#00441b" and page.locator("#legend .ramp").count() == 1
     # a legend entry hides its cluster's papers and shows them again
     page.select_option("#colour-by", "cluster")
     entry = page.locator("#legend button").first

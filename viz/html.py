@@ -139,6 +139,7 @@ def _node_text(node: str, data: dict[str, Any], cluster_labels: dict[int, str]) 
             ("Topic", _topic_fact(data.get("topic"), cluster_labels)),
             ("Entities", ", ".join((data.get("entities") or [])[:6]) or "-"),
             ("PageRank", f"{data.get('pagerank', 0.0):.4f}"),
+            *_time_facts(data),
             ("Bridge score", f"{data.get('bridge_score', 0.0):.3f}"),
         ]
         return {
@@ -292,9 +293,20 @@ def render_html(
     )
 
 
+def _time_facts(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The time-aware ranks of a dated paper, beside the plain PageRank."""
+    facts = []
+    if data.get("recent_pagerank") is not None:
+        facts.append(("Recent PageRank", f"{data['recent_pagerank']:.4f}"))
+    if data.get("citation_velocity") is not None:
+        facts.append(("Citations / 30 days", f"{data['citation_velocity']:.2f}"))
+    return facts
+
+
 def _paint_facts(data: dict[str, Any]) -> dict[str, Any]:
     """What the page's script needs to colour, filter and label a node: its cluster and
-    topic, its date (ISO, papers with a full date only), PageRank and a short title."""
+    topic, its date (ISO, papers with a full date only), PageRank and time-decayed PageRank
+    (``recent``, None when undated) and a short title."""
     kind = data.get("type")
     if kind == Label.CLUSTER:
         return {"cluster": data.get("id"), "level": data.get("level", 2)}
@@ -306,6 +318,7 @@ def _paint_facts(data: dict[str, Any]) -> dict[str, Any]:
         "topic": data.get("topic", -1),
         "date": when.isoformat() if when else None,
         "rank": float(data.get("pagerank", 0.0)),
+        "recent": data.get("recent_pagerank"),
         "short": _shorten(str(data.get("title", "")), 40),
         "focus": bool(data.get("focus")),
     }
