@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date, datetime
+from pathlib import Path
 
 from paperkg.errors import ParameterError
 from paperkg.loaders.records import PaperRecord
@@ -19,6 +20,7 @@ __all__ = [
     "MIN_YEAR",
     "check_year",
     "date_in_year",
+    "saved_time",
     "with_listing_year",
     "year_from_arxiv",
 ]
@@ -85,16 +87,28 @@ def _file_year(listed: str, saved: date) -> date | None:
     return found
 
 
-def with_listing_year(record: PaperRecord, year: int | None, saved: float) -> PaperRecord:
+def saved_time(path: str | Path) -> float | None:
+    """The file's modification time, None when it is gone (a record kept from an earlier
+    build whose input was moved)."""
+    try:
+        return Path(path).stat().st_mtime
+    except OSError:
+        return None
+
+
+def with_listing_year(record: PaperRecord, year: int | None, saved: float | None) -> PaperRecord:
     """``record`` with ``listed_on`` filled in when its page gave a month and day only:
     from ``year`` (``--year``) when given, else from ``saved`` (the file's modification
-    time, seconds since the epoch); ``date_note`` says which."""
+    time, seconds since the epoch; None: unknown, the record stays undated); ``date_note``
+    says which."""
     if record.listed is None or record.listed_on is not None:
         return record
     if year is not None:
         found, note = date_in_year(record.listed, year), FROM_OPTION
-    else:
+    elif saved is not None:
         found, note = _file_year(record.listed, datetime.fromtimestamp(saved).date()), FROM_FILE
+    else:
+        return record
     if found is None:
         return record
     return replace(record, listed_on=found, date_note=note)

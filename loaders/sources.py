@@ -13,7 +13,7 @@ from paperkg.errors import InputError
 from paperkg.loaders import arxiv_jsonl, hf_daily, hf_listing, openalex, semantic_scholar
 from paperkg.loaders import papers_with_code as pwc
 from paperkg.loaders.filters import RecordFilter
-from paperkg.loaders.listing_dates import check_year, with_listing_year
+from paperkg.loaders.listing_dates import check_year, saved_time, with_listing_year
 from paperkg.loaders.records import EntityRecord, PaperRecord
 from paperkg.loaders.text_file import check_regular_file, file_sha256, read_head, read_text
 
@@ -283,7 +283,7 @@ def load_sources(
         seen = 0
         found = []
         described = len(entities)
-        saved = path.stat().st_mtime
+        saved = saved_time(path)
         for record in FORMATS[name].read(path):
             seen += 1
             if isinstance(record, EntityRecord):

@@ -46,10 +46,10 @@ from paperkg.graph.snapshot.manifest import (
     Update,
 )
 from paperkg.graph.snapshot.read import CLUSTERS, RECORDS, Embeddings, read_cache
-from paperkg.graph.snapshot.records import encode_records
+from paperkg.graph.snapshot.records import StoredRecord, encode_records
 from paperkg.graph.snapshot.store import check_replaceable, write_snapshot
 from paperkg.loaders import EntityRecord, InputFile, PaperRecord, RecordFilter, load_sources
-from paperkg.loaders.listing_dates import FROM_FILE, check_year
+from paperkg.loaders.listing_dates import FROM_FILE, check_year, saved_time, with_listing_year
 from paperkg.memory import available_bytes, estimated_peak_bytes
 from paperkg.progress import Progress, stage_progress
 
@@ -287,6 +287,7 @@ def _build(
         year=options.year,
     )
     stored, inputs = combine(previous, [*loaded.records, *loaded.entities], loaded.files)
+    stored, upgraded = _dated(stored, options.year)
     records = [s.record for s in stored if isinstance(s.record, PaperRecord)]
     catalogue = [s.record for s in stored if isinstance(s.record, EntityRecord)]
     papers = merge_records(records)
@@ -408,7 +409,7 @@ def _build(
     )
     seconds["write"] = time.perf_counter() - started
     warnings += _site(graph, out, manifest if options.html else None, settings.seed, seconds)
-    warnings += _guessed_years(loaded.records)
+    warnings += _guessed_years([*loaded.records, *upgraded])
 
     return BuildReport(
         out=str(out),
@@ -429,6 +430,25 @@ def _build(
         seconds={name: round(value, 3) for name, value in seconds.items()},
         warnings=warnings,
     )
+
+
+def _dated(
+    stored: list[StoredRecord], year: int | None
+) -> tuple[list[StoredRecord], list[PaperRecord]]:
+    """Records kept from a snapshot built before listing dates were completed get their
+    year now, by the rule new inputs follow (``loaders.listing_dates``); also returns
+    those it dated, for the build's warning."""
+    kept: list[StoredRecord] = []
+    dated: list[PaperRecord] = []
+    for item in stored:
+        record = item.record
+        if isinstance(record, PaperRecord) and record.listed and record.listed_on is None:
+            record = with_listing_year(record, year, saved_time(item.input))
+            if record.listed_on is not None:
+                dated.append(record)
+                item = replace(item, record=record)
+        kept.append(item)
+    return kept, dated
 
 
 def _guessed_years(records: list[PaperRecord]) -> list[str]:

@@ -3,6 +3,8 @@ id, --year or the file's date, the manifest saying which, and Neo4j holding ``da
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 import os
 from datetime import date, datetime
@@ -178,3 +180,31 @@ def test_cli_refuses_a_bad_year_in_one_line_and_writes_nothing(tmp_path: Path):
     assert result.exit_code != 0
     assert "year must be between" in result.output and len(result.output.strip().splitlines()) == 1
     assert not (tmp_path / "kg").exists()
+
+
+def test_a_snapshot_built_before_dates_were_completed_gets_them_on_the_next_build(
+    tmp_path: Path, embedder
+):
+    monday = page(tmp_path, "mon.txt", "Apr 6", ["Alpha", "Beta"], saved="2026-04-06T20:00:00")
+    tuesday = page(tmp_path, "tue.txt", "Apr 7", ["Gamma"], saved="2026-04-07T20:00:00")
+    out = tmp_path / "kg"
+    build([monday], out, embedder=embedder)
+    # What an older paperkg kept: the listing text, no listing date.
+    records = out / "records.jsonl.gz"
+    lines = [json.loads(line) for line in gzip.decompress(records.read_bytes()).splitlines()]
+    for line in lines:
+        line["record"].pop("listed_on")
+        line["record"].pop("date_note")
+    records.write_bytes(gzip.compress(b"\n".join(json.dumps(x).encode() for x in lines) + b"\n"))
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["files"]["records.jsonl.gz"] = {
+        "sha256": hashlib.sha256(records.read_bytes()).hexdigest(),
+        "bytes": records.stat().st_size,
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest))
+
+    report = build([tuesday], out, embedder=embedder)
+    graph = json.loads((out / "graph.json").read_text())
+    published = {n["title"]: n["published"] for n in graph["nodes"] if n.get("type") == "Paper"}
+    assert published == {"Alpha": "2026-04-06", "Beta": "2026-04-06", "Gamma": "2026-04-07"}
+    assert any("in 2 files" in w for w in report.warnings), report.warnings
