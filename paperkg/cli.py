@@ -622,6 +622,7 @@ def stats_command(out: Path, as_json: bool) -> None:
     rows += [(f"{rel} edges", n) for rel, n in stats["relationships"].items()]
     rows += [(f"{label} nodes", n) for label, n in stats["nodes"].items() if label != Label.PAPER]
     rows += [("input files", stats["sources"]), ("records read", stats["records"])]
+    rows += [(f"papers dated by {basis}", n) for basis, n in (stats["dates"] or {}).items()]
     print_table(f"Snapshot {out}", ["what", "count"], rows)
     print_line(
         f"model {stats['model']} ({stats['dimension']} dimensions), k={stats['k']}, "

@@ -167,6 +167,9 @@ def test_build_dates_every_paper_records_how_in_the_manifest_and_warns(tmp_path:
         (str(tuesday), "Apr 7", "2026-04-07", FROM_FILE, 1),
     ]
 
+    shown = run("stats", "--out", out)
+    assert shown.exit_code == 0 and "papers dated by listing, year from file date" in shown.output
+
     again = build([monday], out, BuildOptions(year=2025), embedder=embedder)
     assert not again.warnings
     graph = json.loads((out / "graph.json").read_text())

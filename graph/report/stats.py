@@ -43,4 +43,7 @@ def snapshot_stats(snapshot: str | Path | Manifest) -> dict[str, Any]:
         "nodes": nodes,
         "relationships": relationships,
         "created": manifest.created,
+        #: Papers per date basis (``source``, ``listing``, ``listing, year from ...``,
+        #: ``undated``); None for snapshots built before dates were recorded.
+        "dates": dict(manifest.dates.basis) if manifest.dates is not None else None,
     }
