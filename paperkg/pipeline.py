@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from paperkg.errors import InputError, ParameterError
 from paperkg.graph.analytics.analyse import AnalyticsOptions, analyse
-from paperkg.graph.analytics.timeline import TIMELINE, analyse_time
+from paperkg.graph.analytics.timeline import TIMELINE, Timeline, analyse_time
 from paperkg.graph.embed.embeddings import DEFAULT_MODEL, Embedder, embed_texts
 from paperkg.graph.embed.knn import build_knn_index, knn_edges
 from paperkg.graph.extract.citations import ExternalWork, external_citations
@@ -204,10 +204,12 @@ def _site(
     manifest: Manifest | None,
     seed: int,
     seconds: dict[str, float],
+    timeline: Timeline | None = None,
 ) -> list[str]:
     """With the new snapshot's ``manifest`` (``--html``), the linked site into ``out/site``
-    (written once the snapshot is in place, replacing the previous site whole); without, a
-    warning when an earlier site is there, since it no longer shows this snapshot."""
+    (written once the snapshot is in place, replacing the previous site whole, with its
+    ``timeline`` page); without, a warning when an earlier site is there, since it no
+    longer shows this snapshot."""
     from paperkg.viz import SITE_FOLDER, write_site
 
     folder = out / SITE_FOLDER
@@ -219,7 +221,7 @@ def _site(
             ]
         return []
     started = time.perf_counter()
-    write_site(graph, folder, seed=seed, manifest=manifest)
+    write_site(graph, folder, seed=seed, manifest=manifest, timeline=timeline)
     seconds["site"] = time.perf_counter() - started
     return []
 
@@ -408,7 +410,9 @@ def _build(
         extra_files=extra,
     )
     seconds["write"] = time.perf_counter() - started
-    warnings += _site(graph, out, manifest if options.html else None, settings.seed, seconds)
+    warnings += _site(
+        graph, out, manifest if options.html else None, settings.seed, seconds, timeline
+    )
     warnings += _guessed_years([*loaded.records, *upgraded])
 
     return BuildReport(

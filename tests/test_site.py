@@ -14,7 +14,7 @@ from paperkg.graph import read_snapshot
 from paperkg.graph.model import is_paper
 from paperkg.graph.schema import Label
 from paperkg.viz import overview, render_html, write_site
-from paperkg.viz.site import INDEX, page_of
+from paperkg.viz.site import INDEX, TIMELINE_PAGE, page_of
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def test_every_node_has_a_page_and_every_link_lands(site: Path, seeds_snapshot: 
     graph = read_snapshot(seeds_snapshot).graph
     expected = {p for n, d in graph.nodes(data=True) if (p := page_of(n, d))}
     written = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
-    assert written == expected | {INDEX, "bridges.html"}
+    assert written == expected | {INDEX, "bridges.html", TIMELINE_PAGE}  # the seeds are dated
     # one copy of vis-network for every map page, none inlined, and the search index
     assert sorted(p.name for p in (site / "assets").iterdir()) == [
         "search-index.js",
@@ -58,7 +58,8 @@ def test_every_node_has_a_page_and_every_link_lands(site: Path, seeds_snapshot: 
     for page in [site / INDEX, *site.glob("topics/*.html")]:
         html = page.read_text(encoding="utf-8")
         assert 'vis-network.min.js"></script>' in html and "@version 9.1.2" not in html
-    for path in [site / INDEX, *sorted(site.glob("papers/*.html"))[:40], site / "bridges.html"]:
+    pages = [site / INDEX, *sorted(site.glob("papers/*.html"))[:40], site / "bridges.html"]
+    for path in [*pages, site / TIMELINE_PAGE]:
         html = path.read_text(encoding="utf-8")
         for href in re.findall(r'href="([^"]+)"', html):
             if href.startswith(("http://", "https://")):

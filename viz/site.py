@@ -27,17 +27,20 @@ import networkx as nx
 
 from paperkg.errors import SnapshotError
 from paperkg.graph.analytics.clusters import UNCLUSTERED
+from paperkg.graph.analytics.timeline import TERM, TimedBurst, Timeline, analyse_time
 from paperkg.graph.extract.urls import is_web_url
 from paperkg.graph.model import is_paper, relationship_type
 from paperkg.graph.report.topics import bridge_report, cluster_rows
 from paperkg.graph.schema import Label, RelType
 from paperkg.graph.snapshot.manifest import Manifest
 from paperkg.viz.html import SEARCH_INDEX, environment, render_html, write_assets
+from paperkg.viz.timeline import timeline_page
 from paperkg.viz.views import bridges_view, cluster_view, isolation_note, overview
 
 __all__ = [
     "INDEX",
     "SITE_FOLDER",
+    "TIMELINE_PAGE",
     "Item",
     "Section",
     "SiteReport",
@@ -47,6 +50,8 @@ __all__ = [
 ]
 
 INDEX = "index.html"
+#: The timeline page, written for a dated snapshot only.
+TIMELINE_PAGE = "timeline.html"
 #: Where ``build --html`` writes the site inside the snapshot folder.
 SITE_FOLDER = "site"
 _FOLDERS = {
@@ -235,10 +240,13 @@ def write_site(
     *,
     seed: int = 42,
     manifest: Manifest | None = None,
+    timeline: Timeline | None = None,
 ) -> SiteReport:
     """Write the whole site into ``folder`` (new or empty, or a site paperkg wrote, which is
     replaced whole); returns what was written. The snapshot's ``manifest``, when given,
-    lets a paper without neighbours say which build setting left it alone."""
+    lets a paper without neighbours say which build setting left it alone; its
+    ``timeline`` (``timeline.json``; None: computed here) gives the timeline page when
+    papers are dated."""
     target = Path(folder)
     check_site_folder(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -247,7 +255,11 @@ def write_site(
         site = _Site(graph, scratch, seed, manifest)
         write_assets(scratch / "assets")
         _search_index(site)
-        _index(site)
+        if timeline is None:  # computed on a copy: the caller's graph is left as it is
+            timeline = analyse_time(graph.copy())
+        _index(site, _timeline_note(timeline))
+        if timeline.periods:
+            _timeline(site, timeline)
         _topics(site)
         _bridges(site)
         for node, data in graph.nodes(data=True):
@@ -298,7 +310,41 @@ def _search_index(site: _Site) -> None:
     (site.folder / "assets" / SEARCH_INDEX).write_text(script, encoding="utf-8")
 
 
-def _index(site: _Site) -> None:
+def _timeline_note(timeline: Timeline) -> Item:
+    """The index's line for the timeline: a link when there is one, else why not."""
+    if not timeline.periods:
+        return Item(
+            "No timeline: no paper has a date (build with --year for listing pages "
+            "without a year, or from sources that carry dates)"
+        )
+    return Item(
+        "Papers per period and topic, and what burst",
+        TIMELINE_PAGE,
+        f"{len(timeline.periods)} {timeline.unit}s, {timeline.periods[0]} to "
+        f"{timeline.period_ends[-1]}",
+    )
+
+
+def _timeline(site: _Site, timeline: Timeline) -> None:
+    """The timeline page: the chart, the topics' rows and the bursts, linked to their pages."""
+    topic_hrefs: dict[int, str] = {}
+    parents: dict[int, int] = {}
+    for node, data in site.graph.nodes(data=True):
+        if data.get("type") == Label.CLUSTER and node in site.pages:
+            topic_hrefs[int(data["id"])] = site.pages[node]
+            if isinstance(data.get("topic"), int):
+                parents[int(data["id"])] = int(data["topic"])
+
+    def burst_href(burst: TimedBurst) -> str | None:
+        return None if burst.kind == TERM else site.pages.get(burst.key)
+
+    html = timeline_page(
+        timeline, parents=parents, topic_hrefs=topic_hrefs, burst_href=burst_href, home=INDEX
+    )
+    site.write(TIMELINE_PAGE, html, "timeline")
+
+
+def _index(site: _Site, timeline: Item) -> None:
     graph = site.graph
     topics = []
     for row in cluster_rows(graph, 1):
@@ -315,6 +361,7 @@ def _index(site: _Site) -> None:
     sections = [
         Section("Topics", topics),
         Section("Bridges", [Item("Papers and entities that connect the clusters", "bridges.html")]),
+        Section("Timeline", [timeline]),
         Section("Most central papers", [site.link(p) for p in papers[:30]]),
     ]
     _graph_page(site, INDEX, overview(graph), sections, "index")

@@ -1,0 +1,348 @@
+"""The "this week" digest: the papers dated in a window, grouped by broad topic and cluster,
+each with its closest earlier papers, its methods, datasets and code, and the bursts of the
+timeline that overlap the window (``paperkg digest``).
+
+The window defaults to the timeline's newest period (the last day, or the last week when the
+snapshot's dates span more than six weeks). Two cases are told apart on purpose:
+
+- a window outside the snapshot's dated papers (after the newest, before the oldest) is a
+  ``ParameterError`` naming the dates there are: it is a mistyped date or a feed not built
+  yet, and an empty file would hide that;
+- a window inside that span with no paper in it (a quiet day) is an empty digest: there was
+  nothing new, and saying so is the answer.
+
+A snapshot with no dated paper at all is a ``SnapshotError``: there is no period to digest.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import networkx as nx
+
+from paperkg.errors import ParameterError, SnapshotError
+from paperkg.graph.analytics.clusters import UNCLUSTERED
+from paperkg.graph.analytics.periods import WEEK, choose_periods
+from paperkg.graph.analytics.recency import paper_dates
+from paperkg.graph.analytics.timeline import TimedBurst, Timeline
+from paperkg.graph.extract.confidence import check_min_confidence
+from paperkg.graph.extract.urls import is_web_url
+from paperkg.graph.model import edge_confidence, relationship_type
+from paperkg.graph.schema import Label, RelType
+
+__all__ = [
+    "CLOSE",
+    "EARLIER",
+    "Digest",
+    "DigestCluster",
+    "DigestPaper",
+    "DigestTopic",
+    "EarlierPaper",
+    "LinkedEntity",
+    "digest",
+]
+
+#: Closest earlier papers listed per new paper.
+EARLIER = 3
+#: A new paper none of whose earlier papers reaches this cosine breaks new ground.
+CLOSE = 0.5
+_ENTITY_RELATIONS = (RelType.INTRODUCES, RelType.USES, RelType.EVALUATES_ON)
+_ENTITY_KINDS = frozenset({Label.METHOD, Label.DATASET})
+
+
+@dataclass(frozen=True)
+class EarlierPaper:
+    """A paper dated before the new one and similar to it (``cosine``, either direction of
+    the kNN link); ``also_new`` when it is itself in the window."""
+
+    id: str
+    title: str
+    published: str
+    cosine: float
+    also_new: bool
+
+
+@dataclass(frozen=True)
+class LinkedEntity:
+    """A method or dataset a new paper introduces, uses or evaluates on."""
+
+    id: str
+    kind: str
+    name: str
+    relation: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class DigestPaper:
+    """One new paper: its date and links, entities, code and closest earlier papers."""
+
+    id: str
+    title: str
+    published: str
+    arxiv_id: str | None
+    doi: str | None
+    url: str | None
+    cluster: int
+    topic: int
+    entities: list[LinkedEntity] = field(default_factory=list)
+    code: list[str] = field(default_factory=list)
+    earlier: list[EarlierPaper] = field(default_factory=list)
+
+    @property
+    def new_ground(self) -> bool:
+        """No earlier paper is close to it (cosine below :data:`CLOSE`): a new direction."""
+        return not any(e.cosine >= CLOSE for e in self.earlier)
+
+
+@dataclass(frozen=True)
+class DigestCluster:
+    """The new papers of one cluster (``id`` -1: in none), oldest first."""
+
+    id: int
+    label: str
+    papers: list[DigestPaper]
+
+
+@dataclass(frozen=True)
+class DigestTopic:
+    """The new papers of one broad topic (``id`` -1: in none), by cluster, most papers first."""
+
+    id: int
+    label: str
+    clusters: list[DigestCluster]
+
+    @property
+    def size(self) -> int:
+        return sum(len(c.papers) for c in self.clusters)
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The window (ISO days, both included), its ``unit`` (day or week), the newest and
+    oldest dates of the snapshot, the new papers by topic (most papers first, unclustered
+    last) and the timeline's bursts overlapping the window, strongest first."""
+
+    since: str
+    until: str
+    unit: str
+    newest: str
+    oldest: str
+    topics: list[DigestTopic]
+    bursts: list[TimedBurst]
+    undated: int = 0
+
+    @property
+    def papers(self) -> int:
+        """How many new papers the digest lists."""
+        return sum(t.size for t in self.topics)
+
+
+def _day(value: date | str | None, name: str) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ParameterError(
+            f"{name} must be a date like 2026-04-06, got {value!r}", param=name
+        ) from None
+
+
+def _window(
+    since: date | None, until: date | None, dates: Iterable[date], timeline: Timeline | None
+) -> tuple[date, date, str]:
+    """The window asked for, filled in: both None is the newest period; ``since`` alone runs
+    to the newest date; ``until`` alone starts at the first day of its period."""
+    days = list(dates)
+    first, last = min(days), max(days)
+    unit = timeline.unit if timeline is not None and timeline.unit else None
+    periods = choose_periods(days, unit)
+    assert periods is not None  # days is not empty
+    if since is None and until is None:
+        if timeline is not None and timeline.periods:
+            return (
+                date.fromisoformat(timeline.periods[-1]),
+                date.fromisoformat(timeline.period_ends[-1]),
+                periods.unit,
+            )
+        newest = periods.count - 1
+        return periods.start(newest), periods.end(newest), periods.unit
+    if until is None:
+        until = last if since is None or since <= last else since
+    if since is None:
+        since = until - timedelta(days=until.weekday()) if periods.unit == WEEK else until
+    if since > until:
+        raise ParameterError(
+            f"since ({since.isoformat()}) is later than the window's last day "
+            f"({until.isoformat()})",
+            param="since",
+        )
+    if until < first or since > last:
+        raise ParameterError(
+            f"no paper is dated between {since.isoformat()} and {until.isoformat()}; the "
+            f"newest is {last.isoformat()}, the oldest {first.isoformat()}",
+            param="since" if since > last else "until",
+        )
+    return since, until, periods.unit
+
+
+def digest(
+    graph: nx.MultiDiGraph[str],
+    timeline: Timeline | None,
+    since: date | str | None = None,
+    until: date | str | None = None,
+    *,
+    min_confidence: float = 0.0,
+    earlier: int = EARLIER,
+) -> Digest:
+    """The papers dated from ``since`` to ``until`` (ISO dates, both included; default: the
+    timeline's newest period) grouped by topic, each with up to ``earlier`` closest earlier
+    papers and its methods and datasets linked with at least ``min_confidence`` (0: every
+    link the snapshot keeps), and the timeline's bursts overlapping the window."""
+    check_min_confidence(min_confidence)
+    if earlier < 0:
+        raise ParameterError(f"earlier must be at least 0, got {earlier}", param="earlier")
+    dates = paper_dates(graph)
+    if not dates:
+        raise SnapshotError(
+            "no paper of this snapshot has a date, so there is no period to digest: build "
+            "from sources that carry dates, or give listing pages their year with --year"
+        )
+    start, end, unit = _window(_day(since, "since"), _day(until, "until"), dates.values(), timeline)
+    new = {n for n, day in dates.items() if start <= day <= end}
+    labels = {
+        int(d["id"]): str(d.get("label") or "")
+        for _n, d in graph.nodes(data=True)
+        if d.get("type") == Label.CLUSTER
+    }
+    grouped: dict[int, dict[int, list[DigestPaper]]] = defaultdict(lambda: defaultdict(list))
+    for node in new:
+        paper = _paper(graph, node, dates, new, min_confidence, earlier)
+        grouped[paper.topic][paper.cluster].append(paper)
+    topics = [
+        DigestTopic(
+            topic,
+            labels.get(topic, "") if topic != UNCLUSTERED else "",
+            sorted(
+                (
+                    DigestCluster(
+                        cluster,
+                        labels.get(cluster, "") if cluster != UNCLUSTERED else "",
+                        sorted(papers, key=lambda p: (p.published, p.title, p.id)),
+                    )
+                    for cluster, papers in clusters.items()
+                ),
+                key=lambda c: (c.id == UNCLUSTERED, -len(c.papers), c.id),
+            ),
+        )
+        for topic, clusters in grouped.items()
+    ]
+    topics.sort(key=lambda t: (t.id == UNCLUSTERED, -t.size, t.id))
+    bursts = [
+        b
+        for b in (timeline.bursts if timeline is not None else [])
+        if b.start <= end.isoformat() and b.end >= start.isoformat()
+    ]
+    undated = sum(1 for _n, d in graph.nodes(data=True) if _corpus(d)) - len(dates)
+    return Digest(
+        start.isoformat(),
+        end.isoformat(),
+        unit,
+        max(dates.values()).isoformat(),
+        min(dates.values()).isoformat(),
+        topics,
+        bursts,
+        undated,
+    )
+
+
+def _corpus(data: dict[str, Any]) -> bool:
+    return data.get("type") == Label.PAPER and not data.get("stub")
+
+
+def _group(data: dict[str, Any], key: str) -> int:
+    value = data.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else UNCLUSTERED
+
+
+def _paper(
+    graph: nx.MultiDiGraph[str],
+    node: str,
+    dates: dict[str, date],
+    new: set[str],
+    min_confidence: float,
+    earlier: int,
+) -> DigestPaper:
+    data = graph.nodes[node]
+    entities: list[LinkedEntity] = []
+    code: list[str] = [str(url) for url in data.get("code") or [] if is_web_url(str(url))]
+    cosine: dict[str, float] = {}
+    for _u, target, key, edge in graph.out_edges(node, keys=True, data=True):
+        kind = relationship_type(key)
+        target_data = graph.nodes[target]
+        if kind == RelType.SIMILAR_TO:
+            cosine[target] = max(cosine.get(target, -1.0), float(edge.get("score", 0.0)))
+        elif kind == RelType.HAS_CODE and is_web_url(str(target_data.get("url") or "")):
+            code.append(str(target_data["url"]))
+        elif (
+            kind in _ENTITY_RELATIONS
+            and target_data.get("type") in _ENTITY_KINDS
+            and edge_confidence(edge) >= min_confidence
+        ):
+            entities.append(
+                LinkedEntity(
+                    target,
+                    str(target_data["type"]),
+                    str(target_data.get("name") or target),
+                    kind,
+                    edge_confidence(edge),
+                )
+            )
+    for source, _v, key, edge in graph.in_edges(node, keys=True, data=True):
+        if relationship_type(key) == RelType.SIMILAR_TO:
+            cosine[source] = max(cosine.get(source, -1.0), float(edge.get("score", 0.0)))
+    own = dates[node]
+    before = sorted(
+        (n for n in cosine if n != node and n in dates and dates[n] < own),
+        key=lambda n: (-cosine[n], n),
+    )[:earlier]
+    order = {str(r): i for i, r in enumerate(_ENTITY_RELATIONS)}
+    entities.sort(key=lambda e: (order[e.relation], e.kind, e.name.casefold()))
+    return DigestPaper(
+        node,
+        str(data.get("title") or node),
+        own.isoformat(),
+        data.get("arxiv_id") or None,
+        data.get("doi") or None,
+        data.get("url") or None,
+        _group(data, "cluster"),
+        _group(data, "topic"),
+        _unique_entities(entities),
+        list(dict.fromkeys(code)),
+        [
+            EarlierPaper(
+                n,
+                str(graph.nodes[n].get("title") or n),
+                dates[n].isoformat(),
+                round(cosine[n], 4),
+                n in new,
+            )
+            for n in before
+        ],
+    )
+
+
+def _unique_entities(entities: list[LinkedEntity]) -> list[LinkedEntity]:
+    """One line per entity and relation (a paper linked twice by two sources)."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for entity in entities:
+        if (entity.id, entity.relation) not in seen:
+            seen.add((entity.id, entity.relation))
+            kept.append(entity)
+    return kept
