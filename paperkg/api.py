@@ -18,6 +18,7 @@ import networkx as nx
 
 from paperkg.errors import ModelError, ParameterError
 from paperkg.graph.analytics.cluster_changes import UpdateReport, latest_update
+from paperkg.graph.analytics.timeline import Timeline, read_timeline
 from paperkg.graph.embed.embeddings import Embedder
 from paperkg.graph.embed.search import SimilarHit, similar
 from paperkg.graph.export.files import FileExport, export_gexf, export_graphml
@@ -31,6 +32,7 @@ from paperkg.graph.neo4j.store import (
     connect,
     push_snapshot,
 )
+from paperkg.graph.report.digest import Digest, digest
 from paperkg.graph.report.lookup import (
     EntityRow,
     PaperProfile,
@@ -39,6 +41,7 @@ from paperkg.graph.report.lookup import (
 )
 from paperkg.graph.report.stats import snapshot_stats
 from paperkg.graph.report.topics import BridgeReport, ClusterRow, bridge_report, cluster_rows
+from paperkg.graph.report.trends import TrendsReport, timeline_of, trends
 from paperkg.graph.search import (
     HybridSearch,
     PaperResolver,
@@ -59,6 +62,8 @@ from paperkg.viz import (
     render_html,
     write_site,
 )
+from paperkg.viz.digest import DigestFile, digest_format, write_digest
+from paperkg.viz.site import SITE_FOLDER
 
 if TYPE_CHECKING:
     import faiss
@@ -105,6 +110,8 @@ class Snapshot:
         self._index: faiss.Index | None = None
         self._resolver: PaperResolver | None = None
         self._search: HybridSearch | None = None
+        self._time_record: tuple[Timeline | None] | None = None
+        self._time_graph: tuple[Timeline, nx.MultiDiGraph[str], bool] | None = None
 
     def __repr__(self) -> str:
         return f"<paperkg.Snapshot {str(self.path)!r}>"
@@ -216,14 +223,62 @@ class Snapshot:
             raise ParameterError(f"top must be at least 1, got {top}", param="top")
         return bridge_report(self.graph, top)
 
+    def timeline(self) -> Timeline:
+        """Periods, dated papers per period, bursts and topic timelines (``timeline.json``);
+        for a snapshot built before timelines, computed now on a copy of the graph."""
+        return self._timeline_and_graph()[0]
+
+    def trends(
+        self, since: date | str | None = None, until: date | str | None = None, limit: int = 10
+    ) -> TrendsReport:
+        """What is new from ``since`` to ``until`` (``YYYY-MM-DD``; default: the newest day
+        or week) (``paperkg trends``): bursting methods, datasets and terms, topics that
+        appeared, grew, shrank or split, and new papers with their early signals, at most
+        ``limit`` of each."""
+        timeline, graph, computed = self._timeline_and_graph()
+        return trends(graph, timeline, self.manifest, since, until, limit, computed=computed)
+
     def site(self, folder: str | Path) -> SiteReport:
         """Write the linked offline site (``paperkg site``) into ``folder``: an overview,
         a page per topic, paper, method, dataset and repo, and the bridges, joined by
         relative links. ``folder`` must be new, empty, or a site written before."""
         seed = self.manifest.analytics.seed if self.manifest.analytics else None
         return write_site(
-            self.graph, folder, seed=seed if seed is not None else 42, manifest=self.manifest
+            self.graph,
+            folder,
+            seed=seed if seed is not None else 42,
+            manifest=self.manifest,
+            timeline=self._time(),
         )
+
+    def digest(
+        self,
+        since: date | str | None = None,
+        until: date | str | None = None,
+        *,
+        min_confidence: float = 0.0,
+    ) -> Digest:
+        """The papers dated from ``since`` to ``until`` (``YYYY-MM-DD``, both included;
+        default: the newest day or week) by topic, each with its closest earlier papers,
+        methods, datasets and code, and the bursts overlapping the window (``paperkg
+        digest``). A window outside the snapshot's dates is a ``ParameterError``."""
+        return digest(self.graph, self._time(), since, until, min_confidence=min_confidence)
+
+    def write_digest(
+        self,
+        path: str | Path,
+        since: date | str | None = None,
+        until: date | str | None = None,
+        *,
+        force: bool = False,
+        min_confidence: float = 0.0,
+    ) -> DigestFile:
+        """Write :meth:`digest` to ``path`` (``paperkg digest -o``): HTML (``.html``),
+        linking into the snapshot's site ``site/`` where it has the page, or Markdown
+        (``.md``). An existing file is replaced only with ``force``."""
+        digest_format(Path(path))  # a wrong suffix is refused before any work
+        found = self.digest(since, until, min_confidence=min_confidence)
+        return write_digest(found, self.graph, path, site=self.path / SITE_FOLDER, force=force)
 
     def view(
         self,
@@ -347,6 +402,19 @@ class Snapshot:
             )
         finally:
             driver.close()
+
+    def _timeline_and_graph(self) -> tuple[Timeline, nx.MultiDiGraph[str], bool]:
+        """The timeline, the graph it goes with and whether it was computed now (a snapshot
+        built before timelines: on a copy of the graph), read or computed once."""
+        if self._time_graph is None:
+            self._time_graph = timeline_of(self.graph, self._time())
+        return self._time_graph
+
+    def _time(self) -> Timeline | None:
+        """The snapshot's ``timeline.json`` (None before time analytics), read once."""
+        if self._time_record is None:
+            self._time_record = (read_timeline(self.path),)
+        return self._time_record[0]
 
     def _faiss_index(self) -> faiss.Index:
         """The FAISS index, read from the folder the first time it is needed."""

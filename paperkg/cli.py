@@ -26,6 +26,7 @@ from paperkg.graph.extract.confidence import CONFIDENCE
 from paperkg.graph.neo4j.store import Neo4jSettings, PushReport, check_uri, connect
 from paperkg.graph.report.lookup import PaperProfile
 from paperkg.graph.report.topics import BridgeLink, ClusterRow
+from paperkg.graph.report.trends import TrendsReport
 from paperkg.graph.schema import Label
 from paperkg.graph.search import QueryReading
 from paperkg.loaders import (
@@ -984,6 +985,110 @@ def bridges_command(out: Path, top: int, as_json: bool) -> None:
     )
 
 
+@main.command("trends")
+@out_option
+@click.option(
+    "--since",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="First day; default: the newest period's (with --until: the first of its period).",
+)
+@click.option(
+    "--until",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Last day; default: the newest period's (with --since: the newest paper's date).",
+)
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Rows per table."
+)
+@json_option
+def trends_command(
+    out: Path, since: str | None, until: str | None, limit: int, as_json: bool
+) -> None:
+    """What is new from --since to --until (default: the newest day, or week when the dates
+    span more than six weeks): methods, datasets, terms and topics bursting then (Kleinberg's
+    bursts), topics that appeared, grew or shrank against the days before and the splits,
+    merges and births of the builds that added those papers, and the new papers with the
+    strongest early signals (citations, code, bridging, bursting methods and topics, recent
+    PageRank), each with its reasons."""
+    report = open_snapshot(out).trends(since, until, limit)
+    if as_json:
+        print_json(asdict(report))
+        return
+    _print_trends(report)
+
+
+def _print_trends(report: TrendsReport) -> None:
+    """One line naming the window, then a table per section (empty sections left out)."""
+    for note in report.notes:
+        print_line(f"Note: {note}")
+    window = report.window
+    if window is None:
+        return
+    days = window.since if window.since == window.until else f"{window.since} to {window.until}"
+    before = (
+        f"compared with {window.before_since} to {window.before_until} "
+        f"({window.before_papers} papers)"
+        if window.before_since
+        else "nothing dated before it"
+    )
+    print_line(f"Trends {days} ({window.unit} periods): {window.papers} new papers; {before}")
+    for name, rows in (("bursts", report.bursts), ("topic changes", report.topics)):
+        if not rows:
+            print_line(f"No {name} in this window.")
+    if report.bursts:
+        print_table(
+            "Bursting",
+            ["kind", "name", "from", "to", "weight", "papers"],
+            [
+                (b.kind, ", ".join([b.name, *b.also]), b.start, b.end, f"{b.weight:.2f}", b.papers)
+                for b in report.bursts
+            ],
+        )
+    if report.topics:
+        print_table(
+            "Topics",
+            ["change", "id", "level", "label", "papers before -> now", "share", "first paper"],
+            [
+                (
+                    t.kind,
+                    t.cluster if t.same_as is None else f"{t.cluster} (= {t.same_as})",
+                    "topic" if t.level == 1 else "cluster",
+                    t.label,
+                    f"{t.before} -> {t.now}",
+                    f"{t.share_before:.0%} -> {t.share_now:.0%}",
+                    t.first,
+                )
+                for t in report.topics
+            ],
+        )
+    if report.events:
+        print_table(
+            "Splits, merges and births in the builds that added these papers",
+            ["change", "id", "label", "size", "into / from", "build"],
+            [
+                (
+                    e.kind if e.level == 2 else f"topic {e.kind}",
+                    e.cluster,
+                    e.label,
+                    f"{e.before} -> {e.after}" if e.after else e.before,
+                    " | ".join(
+                        f"{c} {label}" for c, label in zip(e.related, e.related_labels, strict=True)
+                    ),
+                    e.build,
+                )
+                for e in report.events
+            ],
+        )
+    if report.papers:
+        print_table(
+            "New papers by early signals",
+            ["score", "title", "published", "why"],
+            [(f"{p.score:.2f}", p.title, p.published, "; ".join(p.reasons)) for p in report.papers],
+        )
+
+
 @main.command("site")
 @out_option
 @click.option(
@@ -1008,6 +1113,57 @@ def site_command(out: Path, output: Path, as_json: bool) -> None:
         f"wrote {output}/index.html and {sum(report.pages.values())} pages ({pages}), "
         f"{report.bytes / 2**20:.1f} MiB"
     )
+
+
+@main.command("digest")
+@click.option(
+    "--since",
+    default=None,
+    help="First day (YYYY-MM-DD); default: the first day of the newest period (of --until's "
+    "period when given).",
+)
+@click.option(
+    "--until",
+    default=None,
+    help="Last day (YYYY-MM-DD); default: the newest paper's date (with no --since, the "
+    "newest period's last day).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="File to write: FILE.html (a page linking into OUT/site) or FILE.md (Markdown).",
+)
+@force_option("Replace the -o file if it exists.")
+@out_option
+@min_confidence_option(
+    "List only the methods and datasets linked with at least this confidence (0 to 1; 0: "
+    "every link the snapshot keeps)."
+)
+@json_option
+def digest_command(
+    since: str | None,
+    until: str | None,
+    output: Path,
+    force: bool,
+    out: Path,
+    min_confidence: float,
+    as_json: bool,
+) -> None:
+    """What is new: the papers dated from --since to --until (default: the newest day, or
+    week when the dates span more than six weeks) by topic, each with its closest earlier
+    papers, methods, datasets and code, and the bursts of those days. A window outside the
+    snapshot's dates is an error; a quiet day inside them gives an empty digest."""
+    report = open_snapshot(out).write_digest(
+        output, since, until, force=force, min_confidence=min_confidence
+    )
+    if as_json:
+        print_json(asdict(report))
+        return
+    window = report.since if report.since == report.until else f"{report.since} to {report.until}"
+    linked = f", linking into {report.site}" if report.site else ""
+    print_line(f"wrote {output}: {report.papers} papers dated {window}{linked}")
 
 
 @main.group("query")

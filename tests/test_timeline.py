@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from paperkg.errors import ParameterError, SnapshotError
+from paperkg.graph.analytics.bursts import detect_bursts
 from paperkg.graph.analytics.periods import DAY, WEEK, Periods, choose_periods
 from paperkg.graph.analytics.timeline import (
     BURST_ATTRIBUTES,
@@ -292,3 +293,33 @@ def test_significance_keeps_strong_bursts_and_drops_faint_ones():
     tiny = [0] * 52
     tiny[30] = 2
     assert find_bursts(tiny, [3] * 52, BurstOptions(alpha=1.0)) == []  # under min_support
+
+
+def test_a_burst_starts_and_ends_on_periods_holding_its_papers():
+    """A feed read in March and again in August (the seeds): Viterbi's tie on the empty
+    weeks between once stretched the August burst back to March."""
+    gap = 19
+    totals = [238, 65] + [0] * gap + [67]
+    relevant = [26, 0] + [0] * gap + [26]
+    assert [(b.start, b.end) for b in detect_bursts(relevant, totals)] == [(2, 21)]
+    (burst,) = find_bursts(relevant, totals)
+    assert (burst.start, burst.end) == (21, 21)
+    assert burst.weight == detect_bursts(relevant, totals)[0].weight  # empty weeks weigh 0
+
+
+def test_bursts_of_a_feed_with_a_gap_stay_off_the_empty_weeks():
+    graph = dated_graph()
+    for week in range(3, 17):  # weeks 3-16 were never read
+        graph.remove_nodes_from([f"p{week}-{i}" for i in range(PER_WEEK)])
+    for week in (17, 18, 19):
+        for i in range(8):
+            graph.add_edge(f"p{week}-{i}", "method:late", key=RelType.USES)
+    graph.add_node("method:late", type=Label.METHOD, key="late", name="Late")
+    timeline = analyse_time(graph)
+    read = {p for p, total in zip(timeline.periods, timeline.totals, strict=True) if total}
+    ends = {e for e, total in zip(timeline.period_ends, timeline.totals, strict=True) if total}
+    assert timeline.bursts
+    for burst in timeline.bursts:
+        assert burst.start in read and burst.end in ends, burst
+    late = graph.nodes["method:late"]
+    assert (late["burst_starts"], late["burst_ends"]) == (["2025-05-05"], ["2025-05-25"])

@@ -44,7 +44,8 @@ from paperkg.graph.analytics.recency import (
 )
 from paperkg.graph.model import relationship_type
 from paperkg.graph.schema import Label, RelType
-from paperkg.graph.snapshot.read import read_files
+from paperkg.graph.snapshot.manifest import Manifest
+from paperkg.graph.snapshot.read import read_file, read_files
 
 __all__ = [
     "BURST_ATTRIBUTES",
@@ -141,14 +142,31 @@ def _log_tail(hits: int, trials: int, rate: float) -> float:
     return log_term + math.log(total)
 
 
+def _trim(burst: Burst, relevant: Sequence[int]) -> Burst:
+    """``burst`` from its first to its last period holding papers of the stream. Viterbi
+    breaks the tie of an empty period (no papers at all: the same cost in both states)
+    towards staying in the burst, so a feed with a gap of months gave bursts spanning the
+    gap; those periods weigh nothing, so the weight stays."""
+    start, end = burst.start, burst.end
+    while start < end and relevant[start] == 0:
+        start += 1
+    while end > start and relevant[end] == 0:
+        end -= 1
+    return Burst(start, end, burst.weight)
+
+
 def find_bursts(
     relevant: Sequence[int], totals: Sequence[int], options: BurstOptions | None = None
 ) -> list[Burst]:
-    """The significant bursts of a stream: Kleinberg's candidates (``detect_bursts``) that
-    hold ``min_support`` papers and would be rarer than ``alpha / periods`` at the rate the
+    """The significant bursts of a stream: Kleinberg's candidates (``detect_bursts``),
+    trimmed to start and end on periods holding the stream's papers, that hold
+    ``min_support`` papers and would be rarer than ``alpha / periods`` at the rate the
     stream has outside its candidates, and than ``10 * alpha / periods`` at its overall rate."""
     options = options or BurstOptions()
-    candidates = detect_bursts(relevant, totals, s=options.s, gamma=options.gamma)
+    candidates = [
+        _trim(burst, relevant)
+        for burst in detect_bursts(relevant, totals, s=options.s, gamma=options.gamma)
+    ]
     if not candidates:
         return []
     inside = [False] * len(totals)
@@ -248,14 +266,19 @@ class Timeline:
             raise ValueError(f"not a timeline record ({exc})") from exc
 
 
-def read_timeline(out: str | Path) -> Timeline | None:
-    """The timeline of the snapshot at ``out``; None when it has none (built before
-    issue 20's time analytics)."""
-    _manifest, files = read_files(out, (TIMELINE,))
-    if TIMELINE not in files:
+def read_timeline(out: str | Path, manifest: Manifest | None = None) -> Timeline | None:
+    """The timeline of the snapshot at ``out`` (of the build ``manifest`` describes, when
+    given: a snapshot opened earlier); None when it has none (built before issue 20's time
+    analytics)."""
+    if manifest is None:
+        _manifest, files = read_files(out, (TIMELINE,))
+        text = files.get(TIMELINE)
+    else:
+        text = read_file(out, manifest, TIMELINE) if TIMELINE in manifest.files else None
+    if text is None:
         return None
     try:
-        return Timeline.from_json(files[TIMELINE])
+        return Timeline.from_json(text)
     except ValueError as exc:
         raise SnapshotError(f"{Path(out) / TIMELINE} cannot be read ({exc})") from exc
 

@@ -1,5 +1,5 @@
 """What the CLI and the Python API report: counts, entity, cluster and bridge rows, a paper's
-profile."""
+profile, and what is new in a window of time (trends)."""
 
 from paperkg.graph.report.lookup import (
     EntityLink,
@@ -19,6 +19,15 @@ from paperkg.graph.report.topics import (
     bridge_report,
     cluster_rows,
 )
+from paperkg.graph.report.trends import (
+    NewPaper,
+    TopicEvent,
+    TopicTrend,
+    TrendBurst,
+    TrendsReport,
+    TrendWindow,
+    trends,
+)
 
 __all__ = [
     "BridgeEntity",
@@ -28,11 +37,18 @@ __all__ = [
     "ClusterRow",
     "EntityLink",
     "EntityRow",
+    "NewPaper",
     "PaperProfile",
+    "TopicEvent",
+    "TopicTrend",
+    "TrendBurst",
+    "TrendWindow",
+    "TrendsReport",
     "bridge_report",
     "cluster_rows",
     "entity_rows",
     "find_paper",
     "paper_profile",
     "snapshot_stats",
+    "trends",
 ]
