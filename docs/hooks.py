@@ -84,6 +84,8 @@ def catalogue_markdown(specs: Iterable[QuerySpec]) -> str:
         lines += ["", f"## {pack}", ""]
         for spec in members:
             lines += [f"### `{spec.name}` {{#{spec.name}}}", "", spec.description, ""]
+            if spec.empty:
+                lines += [f"May find nothing {spec.empty}.", ""]
             if spec.params:
                 lines += ["| parameter | type | default |", "|---|---|---|"]
                 lines += [

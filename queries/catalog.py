@@ -5,9 +5,12 @@ a header the catalogue parses::
     // description: Papers that connect clusters ...
     // param: limit int = 10
 
-Parameter types are ``string``, ``int``, ``float``, ``bool`` and ``list`` (a list of
+Parameter types are ``string``, ``int``, ``float``, ``bool``, ``list`` (a list of
 numbers, such as a text's embedding for the vector packs; given on the command line as a
-JSON list).
+JSON list) and ``date`` (an ISO date as text, ``""`` for none; checked before it is sent).
+
+A query whose answer may rightly be empty with its defaults (nothing bursts this week) says
+when in an ``// empty:`` line; :func:`paperkg.queries.explain.explain_empty` then names why.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import Any
@@ -23,10 +27,10 @@ from paperkg.errors import QueryError
 
 __all__ = ["Param", "QuerySpec", "find_query", "load_catalog", "parse_query", "typed_params"]
 
-TYPES = {"string": str, "int": int, "float": float, "bool": bool, "list": list}
-_HEADER = re.compile(r"^//\s*(?P<field>name|description|param):\s*(?P<value>.*)$")
+TYPES = {"string": str, "int": int, "float": float, "bool": bool, "list": list, "date": str}
+_HEADER = re.compile(r"^//\s*(?P<field>name|description|empty|param):\s*(?P<value>.*)$")
 _PARAM = re.compile(
-    r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>string|int|float|bool|list)\s*=\s*(?P<default>.+)$"
+    r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>string|int|float|bool|list|date)\s*=\s*(?P<default>.+)$"
 )
 
 
@@ -41,7 +45,8 @@ class Param:
 
 @dataclass(frozen=True)
 class QuerySpec:
-    """One query of a pack, parsed from its file."""
+    """One query of a pack, parsed from its file; ``empty`` says when its answer may rightly
+    be empty with the defaults ("" for a query that always answers)."""
 
     name: str
     pack: str
@@ -49,6 +54,7 @@ class QuerySpec:
     params: tuple[Param, ...]
     cypher: str
     source: str = field(default="", compare=False)
+    empty: str = ""
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}
@@ -77,7 +83,15 @@ def parse_query(text: str, pack: str, source: str) -> QuerySpec:
     cypher = "\n".join(lines[body_start:]).strip()
     if not cypher:
         raise QueryError(f"{source}: no Cypher after the header")
-    return QuerySpec(fields["name"], pack, fields["description"], tuple(params), cypher, source)
+    return QuerySpec(
+        fields["name"],
+        pack,
+        fields["description"],
+        tuple(params),
+        cypher,
+        source,
+        fields.get("empty", ""),
+    )
 
 
 def _parse_param(value: str, source: str, line: int) -> Param:
@@ -95,6 +109,8 @@ def _parse_param(value: str, source: str, line: int) -> Param:
         raise QueryError(f"{source}:{line}: default {default!r} is not a {kind}")
     if isinstance(default, list) and not _numbers(default):
         raise QueryError(f"{source}:{line}: a list default holds numbers only, got {default!r}")
+    if kind == "date" and default != "" and _iso_date(str(default)) is None:
+        raise QueryError(f'{source}:{line}: a date default is "" or YYYY-MM-DD, got {default!r}')
     return Param(match["name"], kind, default)
 
 
@@ -155,6 +171,12 @@ def _convert(query: str, param: Param, raw: str) -> Any:
             if lowered not in {"true", "false", "1", "0", "yes", "no"}:
                 raise ValueError(raw)
             return lowered in {"true", "1", "yes"}
+        if param.type == "date":
+            day = raw.strip()
+            checked = _iso_date(day) if day else ""
+            if checked is None:
+                raise ValueError(raw)
+            return checked
         if param.type == "list":
             value = json.loads(raw)
             if not isinstance(value, list) or not _numbers(value):
@@ -162,11 +184,22 @@ def _convert(query: str, param: Param, raw: str) -> Any:
             return [float(x) for x in value]
     except ValueError as exc:
         shown = repr(raw) if len(raw) <= 60 else f"{raw[:40]!r}… ({len(raw):,} characters)"
+        expected = _EXPECTED.get(param.type, param.type)
         raise QueryError(
-            f"query {query!r}: parameter {param.name!r} must be "
-            f"{'a JSON list of numbers' if param.type == 'list' else param.type}, got {shown}"
+            f"query {query!r}: parameter {param.name!r} must be {expected}, got {shown}"
         ) from exc
     return raw
+
+
+_EXPECTED = {"list": "a JSON list of numbers", "date": "a date like 2026-04-06 (or empty)"}
+
+
+def _iso_date(text: str) -> str | None:
+    """``text`` as a YYYY-MM-DD date, None when it is not one."""
+    try:
+        return date.fromisoformat(text).isoformat() if len(text) == 10 else None
+    except ValueError:
+        return None
 
 
 def _numbers(values: list[Any]) -> bool:

@@ -1,6 +1,7 @@
 """Why a pack query answered nothing: the parameter that names something the graph does not
 hold (a cluster id, a paper, words no title or abstract has), said in one line the way
-``paperkg view cluster 99`` says it ("no cluster 99; clusters: 0, 1, 2").
+``paperkg view cluster 99`` says it ("no cluster 99; clusters: 0, 1, 2"); for the
+``trends`` pack, no dated paper or a window with nothing in it (:mod:`explain_time`).
 
 :func:`explain_empty` is asked after a query returned no rows; it returns what is missing,
 or None when everything the parameters name exists (the answer is then truly empty).
@@ -17,6 +18,7 @@ from neo4j import exceptions as neo4j_errors
 from paperkg.errors import QueryError
 from paperkg.graph.schema import Label, RelType
 from paperkg.queries.catalog import QuerySpec
+from paperkg.queries.explain_time import explain_time
 from paperkg.queries.runner import error_text, read_session
 
 __all__ = [
@@ -88,7 +90,8 @@ def explain_empty(
     """The first parameter of ``spec`` whose value (from ``values``) names something the
     database does not hold, or None. Run it after ``spec`` answered no rows: a cluster id
     no cluster has (or, for ``bridges-between``, a topic or two clusters with no link), a
-    paper no id, arXiv id or title matches, a full-text query no paper matches."""
+    paper no id, arXiv id or title matches, a full-text query no paper matches; for a
+    ``trends`` query, no dated paper, a value out of range, or nothing in the window."""
     try:
         with read_session(driver, database) as session:
             return session.execute_read(_explain, spec, values)
@@ -119,7 +122,8 @@ def _explain(
             return found
     if clusters is not None and {"a", "b"} <= declared.keys():
         return _unlinked(tx, values.get("a"), values.get("b"), clusters)
-    return None
+    timed = explain_time(tx, spec, values)
+    return None if timed is None else Missing(*timed)
 
 
 def _listed(ids: list[int]) -> str:

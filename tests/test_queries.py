@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pack_answers import answers
 
 from paperkg.cli import main
 from paperkg.errors import QueryError
@@ -35,9 +36,8 @@ def test_catalog_has_at_least_15_queries_in_packs_with_parsed_headers():
 
 @pytest.mark.parametrize("spec", load_catalog(), ids=lambda s: f"{s.pack}/{s.name}")
 def test_every_query_returns_rows_on_the_seeds(seeds_in_neo4j, spec: QuerySpec):
-    result = run_query(seeds_in_neo4j, spec, spec.defaults())
-    assert result.rows, f"{spec.name} returned nothing on the seeds graph"
-    assert len(result.columns) == len(result.rows[0])
+    """Or, for a query whose header says when it may answer nothing, says why it did."""
+    answers(seeds_in_neo4j, spec, "the seeds graph")
 
 
 def test_parameter_injection_is_just_a_string(seeds_in_neo4j):
