@@ -140,7 +140,7 @@ def test_the_default_window_is_the_newest_period_and_since_alone_runs_to_the_new
             "no paper is dated between 2026-05-01 and 2026-05-01; the newest is 2026-04-10",
         ),
         (None, "2026-03-31", "no paper is dated between 2026-03-31 and 2026-03-31"),
-        ("2026-04-10", "2026-04-06", "since (2026-04-10) is later than"),
+        ("2026-04-10", "2026-04-06", "since (2026-04-10) is after until (2026-04-06)"),
         ("last week", None, "since must be a date like"),
     ],
 )

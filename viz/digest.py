@@ -22,6 +22,7 @@ from paperkg.graph.analytics.timeline import TERM, TimedBurst
 from paperkg.graph.export.files import write_atomically
 from paperkg.graph.extract.urls import is_web_url
 from paperkg.graph.report.digest import Digest, DigestPaper, EarlierPaper
+from paperkg.graph.schema import RelType
 from paperkg.viz.html import environment
 from paperkg.viz.site import INDEX, page_of
 from paperkg.viz.timeline import burst_kind
@@ -40,7 +41,11 @@ __all__ = [
 #: File suffix -> format of the digest.
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 _MARKDOWN_SPECIAL = set("\\`*_[]<>&|#!~")
-_RELATION = {"INTRODUCES": "introduces", "USES": "uses", "EVALUATES_ON": "evaluates on"}
+_RELATION: dict[str, str] = {
+    RelType.INTRODUCES: "introduces",
+    RelType.USES: "uses",
+    RelType.EVALUATES_ON: "evaluates on",
+}
 
 
 @dataclass(frozen=True)

@@ -17,21 +17,22 @@ A snapshot with no dated paper at all is a ``SnapshotError``: there is no period
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import networkx as nx
 
 from paperkg.errors import ParameterError, SnapshotError
 from paperkg.graph.analytics.clusters import UNCLUSTERED
-from paperkg.graph.analytics.periods import WEEK, choose_periods
+from paperkg.graph.analytics.periods import DAY
 from paperkg.graph.analytics.recency import paper_dates
 from paperkg.graph.analytics.timeline import TimedBurst, Timeline
 from paperkg.graph.extract.confidence import check_min_confidence
 from paperkg.graph.extract.urls import is_web_url
 from paperkg.graph.model import edge_confidence, relationship_type
+from paperkg.graph.report.trends import shown_bursts, timeline_of
+from paperkg.graph.report.window import as_day, report_window
 from paperkg.graph.schema import Label, RelType
 
 __all__ = [
@@ -142,55 +143,6 @@ class Digest:
         return sum(t.size for t in self.topics)
 
 
-def _day(value: date | str | None, name: str) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ParameterError(
-            f"{name} must be a date like 2026-04-06, got {value!r}", param=name
-        ) from None
-
-
-def _window(
-    since: date | None, until: date | None, dates: Iterable[date], timeline: Timeline | None
-) -> tuple[date, date, str]:
-    """The window asked for, filled in: both None is the newest period; ``since`` alone runs
-    to the newest date; ``until`` alone starts at the first day of its period."""
-    days = list(dates)
-    first, last = min(days), max(days)
-    unit = timeline.unit if timeline is not None and timeline.unit else None
-    periods = choose_periods(days, unit)
-    assert periods is not None  # days is not empty
-    if since is None and until is None:
-        if timeline is not None and timeline.periods:
-            return (
-                date.fromisoformat(timeline.periods[-1]),
-                date.fromisoformat(timeline.period_ends[-1]),
-                periods.unit,
-            )
-        newest = periods.count - 1
-        return periods.start(newest), periods.end(newest), periods.unit
-    if until is None:
-        until = last if since is None or since <= last else since
-    if since is None:
-        since = until - timedelta(days=until.weekday()) if periods.unit == WEEK else until
-    if since > until:
-        raise ParameterError(
-            f"since ({since.isoformat()}) is later than the window's last day "
-            f"({until.isoformat()})",
-            param="since",
-        )
-    if until < first or since > last:
-        raise ParameterError(
-            f"no paper is dated between {since.isoformat()} and {until.isoformat()}; the "
-            f"newest is {last.isoformat()}, the oldest {first.isoformat()}",
-            param="since" if since > last else "until",
-        )
-    return since, until, periods.unit
-
-
 def digest(
     graph: nx.MultiDiGraph[str],
     timeline: Timeline | None,
@@ -213,7 +165,11 @@ def digest(
             "no paper of this snapshot has a date, so there is no period to digest: build "
             "from sources that carry dates, or give listing pages their year with --year"
         )
-    start, end, unit = _window(_day(since, "since"), _day(until, "until"), dates.values(), timeline)
+    timeline, _graph, _computed = timeline_of(graph, timeline)
+    start, end = report_window(
+        timeline, sorted(dates.values()), as_day(since, "since"), as_day(until, "until")
+    )
+    unit = timeline.unit or DAY
     new = {n for n, day in dates.items() if start <= day <= end}
     labels = {
         int(d["id"]): str(d.get("label") or "")
@@ -243,11 +199,7 @@ def digest(
         for topic, clusters in grouped.items()
     ]
     topics.sort(key=lambda t: (t.id == UNCLUSTERED, -t.size, t.id))
-    bursts = [
-        b
-        for b in (timeline.bursts if timeline is not None else [])
-        if b.start <= end.isoformat() and b.end >= start.isoformat()
-    ]
+    bursts = shown_bursts(graph, timeline, start.isoformat(), end.isoformat())
     undated = sum(1 for _n, d in graph.nodes(data=True) if _corpus(d)) - len(dates)
     return Digest(
         start.isoformat(),

@@ -37,11 +37,11 @@ from paperkg.errors import ParameterError
 from paperkg.graph.analytics.analyse import SUBTOPIC, TOPIC, cluster_node_id
 from paperkg.graph.analytics.bridging import paper_spread
 from paperkg.graph.analytics.clusters import UNCLUSTERED
-from paperkg.graph.analytics.periods import WEEK
 from paperkg.graph.analytics.recency import paper_dates
 from paperkg.graph.analytics.timeline import TERM, TimedBurst, Timeline, analyse_time
 from paperkg.graph.extract.gazetteer import entity_key
 from paperkg.graph.model import is_paper, relationship_type
+from paperkg.graph.report.window import as_day, report_window
 from paperkg.graph.schema import Label, RelType
 from paperkg.graph.snapshot.manifest import Manifest
 
@@ -56,6 +56,7 @@ __all__ = [
     "TrendBurst",
     "TrendWindow",
     "TrendsReport",
+    "shown_bursts",
     "timeline_of",
     "trends",
 ]
@@ -197,49 +198,12 @@ def timeline_of(
     return analyse_time(copy), copy, True
 
 
-def _as_date(value: date | str | None, name: str) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ParameterError(
-            f"{name} must be a date like 2026-04-08, got {value!r}", param=name
-        ) from None
-
-
-def _period_start(day: date, timeline: Timeline) -> date:
-    origin = date.fromisoformat(timeline.periods[0])
-    length = 7 if timeline.unit == WEEK else 1
-    return origin + timedelta(days=(day - origin).days // length * length)
-
-
 def _window(
     timeline: Timeline, days: Sequence[date], since: date | None, until: date | None
 ) -> TrendWindow:
-    """The window asked for, as ``paperkg digest`` reads it: the newest period by default,
-    ``since`` alone runs to the newest paper, ``until`` alone starts its period. A window
-    outside the dated papers is a mistyped date or a feed not built yet: an error. ``days``
-    is sorted."""
-    first, last = days[0], days[-1]
-    if until is None:
-        if since is None:
-            since = date.fromisoformat(timeline.periods[-1])
-            until = date.fromisoformat(timeline.period_ends[-1])
-        else:
-            until = max(last, since)
-    elif since is None:
-        since = _period_start(until, timeline)
-    if since > until:
-        raise ParameterError(
-            f"since ({since.isoformat()}) is after until ({until.isoformat()})", param="since"
-        )
-    if until < first or since > last:
-        raise ParameterError(
-            f"no paper is dated between {since.isoformat()} and {until.isoformat()}; the "
-            f"newest is {last.isoformat()}, the oldest {first.isoformat()}",
-            param="since" if since > last else "until",
-        )
+    """The window (:func:`report_window`) and the equally long stretch before it, ending
+    at the last dated paper before the window. ``days`` is sorted."""
+    since, until = report_window(timeline, days, since, until)
     inside = bisect_right(days, until) - bisect_left(days, since)
     length = (until - since).days + 1
     earlier = bisect_left(days, since)
@@ -267,8 +231,8 @@ def _in(day: str | date | None, start: str | None, end: str | None) -> bool:
     return start <= text <= end
 
 
-def _overlaps(burst: TimedBurst, window: TrendWindow) -> bool:
-    return burst.start <= window.until and burst.end >= window.since
+def _overlaps(burst: TimedBurst, since: str, until: str) -> bool:
+    return burst.start <= until and burst.end >= since
 
 
 @dataclass
@@ -305,23 +269,36 @@ def _topics(graph: nx.MultiDiGraph[str]) -> _Topics:
     return _Topics(dict(members), level, label, same_as)
 
 
-def _bursts(timeline: Timeline, window: TrendWindow, topics: _Topics) -> list[TrendBurst]:
-    """Bursts overlapping the window, strongest first: a cluster that is its topic's only
-    one is left to the topic, a term that is the name of a bursting method or dataset to
-    it, and terms with the same burst are one row."""
+def shown_bursts(
+    graph: nx.MultiDiGraph[str], timeline: Timeline, since: str, until: str
+) -> list[TimedBurst]:
+    """The timeline's bursts overlapping ``since``..``until`` (ISO days) that are worth a
+    row, strongest first: a cluster that is its topic's only one is left to the topic, and
+    a term that is the name of a bursting method or dataset to it. ``trends`` and the
+    digest both list these."""
+    return _shown(timeline, since, until, _topics(graph))
+
+
+def _shown(timeline: Timeline, since: str, until: str, topics: _Topics) -> list[TimedBurst]:
     hidden = {cluster_node_id(c) for c in topics.same_as.values()}
+    overlapping = [b for b in timeline.bursts if _overlaps(b, since, until)]
     named = {
         entity_key(b.key.split(":", 1)[-1])
-        for b in timeline.bursts
-        if b.kind in (Label.METHOD, Label.DATASET) and _overlaps(b, window)
+        for b in overlapping
+        if b.kind in (Label.METHOD, Label.DATASET)
     }
+    return [
+        b
+        for b in overlapping
+        if b.key not in hidden and not (b.kind == TERM and entity_key(b.key) in named)
+    ]
+
+
+def _bursts(timeline: Timeline, window: TrendWindow, topics: _Topics) -> list[TrendBurst]:
+    """:func:`shown_bursts` as rows, terms with the very same burst as one row."""
     rows: list[TrendBurst] = []
     by_shape: dict[tuple[str, str, float, int], int] = {}
-    for burst in timeline.bursts:
-        if not _overlaps(burst, window) or burst.key in hidden:
-            continue
-        if burst.kind == TERM and entity_key(burst.key) in named:
-            continue
+    for burst in _shown(timeline, window.since, window.until, topics):
         if burst.kind == TERM:
             shape = (burst.start, burst.end, burst.weight, burst.papers)
             if shape in by_shape:
@@ -354,7 +331,7 @@ def _topic_trends(
     weights = {
         int(b.key.split(":", 1)[1]): b.weight
         for b in reversed(timeline.bursts)
-        if b.kind == Label.CLUSTER and _overlaps(b, window)
+        if b.kind == Label.CLUSTER and _overlaps(b, window.since, window.until)
     }
     hidden = set(topics.same_as.values())
     found = []
@@ -562,7 +539,7 @@ def trends(
     computed on a copy of ``graph``; ``computed`` says the caller did that already."""
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise ParameterError(f"limit must be at least 1, got {limit!r}", param="limit")
-    start, end = _as_date(since, "since"), _as_date(until, "until")
+    start, end = as_day(since, "since"), as_day(until, "until")
     if start is not None and end is not None and start > end:
         raise ParameterError(
             f"since ({start.isoformat()}) is after until ({end.isoformat()})", param="since"
