@@ -13,6 +13,7 @@ import pytest
 
 from conftest import EXAMPLES, ROOT
 from paperkg.graph import read_snapshot
+from paperkg.graph.analytics import read_timeline
 from paperkg.graph.model import relationship_type
 from paperkg.loaders import load_sources
 
@@ -81,8 +82,8 @@ def test_story_corpora_parse_and_stay_out_of_examples():
     loaded = {name: load_sources([STORIES / name / "feed"]) for name in NAMES}
     titles = {name: len({r.title for r in found.records}) for name, found in loaded.items()}
     # this-week lists one paper on two days; code's links file names one paper of no page
-    assert titles == {"this-week": 35, "bridges": 19, "code": 12 + 1}
-    assert len(loaded["this-week"].records) == 36
+    assert titles == {"this-week": 47, "bridges": 19, "code": 12 + 1}
+    assert len(loaded["this-week"].records) == 48
     # `paperkg build examples` (make demo, the tests) searches folders recursively: the
     # stories live outside examples/, which keeps its three pages and no subfolders
     assert not any(path.is_dir() for path in EXAMPLES.iterdir())
@@ -109,10 +110,16 @@ def test_story_corpora_are_our_own_writing(seeds: Path):
         assert not shared, f"{page} repeats {[' '.join(s) for s in sorted(shared)[:3]]}"
 
 
+@pytest.fixture(scope="module")
+def this_week(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The this-week story run once for its tests: its OUT folder and its output."""
+    out = tmp_path_factory.mktemp("stories") / "week"
+    return out, run_story("this-week", out)
+
+
 @pytest.mark.model
-def test_this_week_shows_a_topic_born_midweek_and_growing(tmp_path: Path):
-    out = tmp_path / "week"
-    output = run_story("this-week", out)
+def test_this_week_shows_a_topic_born_midweek_and_growing(this_week: tuple[Path, str]):
+    out, output = this_week
     births = {
         day: [r for r in rows(section(output, day)) if r[0] == "birth"]
         for day in ("Apr 6", "Apr 7", "Apr 8", "Apr 9", "Apr 10")
@@ -125,15 +132,58 @@ def test_this_week_shows_a_topic_born_midweek_and_growing(tmp_path: Path):
     cluster, label, size = born[1], born[2], born[3]
     assert "quadruped" in label or "locomotion" in label
     assert size == "0 -> 4"
-    for day, grown in (("Apr 9", "4 -> 6"), ("Apr 10", "6 -> 8")):
+    for day, grown in (("Apr 9", "4 -> 6"), ("Apr 10", "6 -> 11")):
         growth = [r for r in rows(section(output, day)) if r[:2] == ["growth", cluster]]
         assert [r[3] for r in growth] == [grown], day
+    # Friday's wave splits the new cluster in two
+    splits = [r for r in rows(section(output, "Apr 10")) if r[0] == "split"]
+    assert [r[1] for r in splits] == [cluster]
     friday = dict(r[:2] for r in rows(section(output, "Apr 10")) if len(r) == 2)
-    assert friday == {"papers added": "7", "papers embedded": "7", "embeddings reused": "28"}
+    assert friday == {"papers added": "19", "papers embedded": "19", "embeddings reused": "28"}
     stats = dict(r[:2] for r in rows(section(output, "The week's snapshot")))
-    assert stats["papers"] == "35" and stats["SUBTOPIC_OF edges"] == "4"  # four clusters
-    assert 4 < int(stats["Cluster nodes"]) <= 8  # and the broad topics above them
+    assert stats["papers"] == "47" and stats["SUBTOPIC_OF edges"] == "5"  # five clusters
+    assert stats["papers dated by listing, year from --year"] == "47"
+    assert 5 < int(stats["Cluster nodes"]) <= 10  # and the broad topics above them
     assert (out / "overview.html").stat().st_size > 10_000
+
+
+def _bursting(text: str) -> dict[str, list[str]]:
+    """The rows of a trends output's 'Bursting' table by name: kind, from, to, weight, papers."""
+    table = text.split("Bursting", 1)[1].split("Topics", 1)[0]
+    return {r[1]: [r[0], *r[2:]] for r in rows(table) if r[0]}
+
+
+@pytest.mark.model
+def test_this_week_shows_a_burst_and_a_new_topic(this_week: tuple[Path, str]):
+    """Issue 20's target: the story shows at least one burst and one new topic."""
+    out, output = this_week
+    friday = section(output, "Trending on Friday")
+    assert friday.splitlines()[1].startswith("Trends 2026-04-10 (day periods): 19 new papers")
+    bursting = _bursting(friday)
+    # Friday's wave: fourteen of its nineteen papers build on PawPrint and score on GaitBench
+    kind, start, end, _weight, papers = bursting["PawPrint"]
+    assert (kind, start, end, papers) == ("method", "2026-04-10", "2026-04-10", "14")
+    assert bursting["GaitBench"][:3] == ["dataset", "2026-04-10", "2026-04-10"]
+    since = section(output, "New since Wednesday")
+    assert _bursting(since).keys() >= {"PawPrint", "GaitBench"}
+    topics = since.split("Topics", 1)[1].split("Splits, merges and births", 1)[0]
+    appeared = [r for r in rows(topics) if r[0] == "appeared"]
+    # the legged-robots topic and its two clusters, all first seen on Wednesday; the three
+    # topics running since Monday did not appear
+    assert [r[2] for r in appeared] == ["topic", "cluster", "cluster"]
+    assert all(r[6] == "2026-04-08" for r in appeared)
+    assert appeared[0][4] == "0 -> 20"
+    assert "locomotion" in appeared[0][3] or "robot" in appeared[0][3]
+    # the same from the snapshot the story leaves
+    timeline = read_timeline(out / "kg")
+    assert timeline is not None and timeline.unit == "day"
+    assert timeline.totals == [7, 7, 7, 7, 19]
+    found = {(b.kind, b.name): (b.start, b.end, b.papers) for b in timeline.bursts}
+    assert found[("Method", "PawPrint")] == ("2026-04-10", "2026-04-10", 14)
+    legged = [t for t in timeline.topics if t.level == 1 and t.counts[:2] == [0, 0]]
+    assert [t.counts for t in legged] == [[0, 0, 4, 2, 14]]
+    digest = (out / "this-week.html").read_text(encoding="utf-8")
+    assert "PawPrint" in digest and "2026-04-06" in digest
 
 
 @pytest.mark.model

@@ -20,9 +20,11 @@ fresh=--fresh   # the first day starts the snapshot over, so the story can be ru
 for page in "$HERE"/feed/*.txt; do
     day="$(sed -n '/^[A-Z][a-z][a-z] [0-9]*$/{p;q;}' "$page")"
     step "$day: $(basename "$page")"
-    printf '$ paperkg build %s --out %s -q%s\n' "$page" "$KG" "${fresh:+ $fresh}"
-    # -q: no progress bars; keep the build table's incremental rows only.
-    paperkg build "$page" --out "$KG" -q $fresh | grep -E 'papers added|papers embedded|embeddings reused'
+    printf '$ paperkg build %s --out %s --year 2026 -q%s\n' "$page" "$KG" "${fresh:+ $fresh}"
+    # --year: listing pages print "Apr 6" without a year. -q: no progress bars; keep the
+    # build table's incremental rows only.
+    paperkg build "$page" --out "$KG" --year 2026 -q $fresh \
+        | grep -E 'papers added|papers embedded|embeddings reused'
     if [ -z "$fresh" ]; then
         show paperkg clusters --changes --out "$KG"
     fi
@@ -32,7 +34,16 @@ done
 step "The week's snapshot"
 show paperkg stats --out "$KG"
 
+step "Trending on Friday"
+show paperkg trends --out "$KG"
+
+step "New since Wednesday"
+show paperkg trends --since 2026-04-08 --out "$KG"
+
+step "The week's digest"
+show paperkg digest --since 2026-04-06 --out "$KG" -o "$OUT/this-week.html" --force
+
 step "The picture"
 show paperkg view overview --out "$KG" -o "$OUT/overview.html"
 echo
-echo "Snapshot in $KG; open $OUT/overview.html in a browser."
+echo "Snapshot in $KG; open $OUT/overview.html and $OUT/this-week.html in a browser."
