@@ -1,10 +1,12 @@
 """Screenshots for the README and docs/gallery.md, by the tests' browser harness.
 
 The single-file views of the example corpus (overview, cluster, FoldLite's paper view with its
-panel open, bridges) and every page kind of its linked site (overview, broad topic, cluster,
-paper, method, bridges, the search list). ``--seeds`` photographs the same site pages built
-from ../shared/seeds into test-output/gallery-seeds/ instead: those pictures show the seed
-pages' real titles, which the repository does not keep, so they are not committed.
+panel open, bridges), every page kind of its linked site (overview, broad topic, cluster,
+paper, method, bridges, the search list), and the this-week story's timeline page and
+digest (its feed built a day at a time, dated 2026). ``--seeds`` photographs the same site
+pages built from ../shared/seeds into test-output/gallery-seeds/ instead: those pictures
+show the seed pages' real titles, which the repository does not keep, so they are not
+committed.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from browser import browser, visit  # noqa: E402
 
+from paperkg.api import open_snapshot  # noqa: E402
 from paperkg.graph import read_snapshot  # noqa: E402
 from paperkg.graph.model import is_paper  # noqa: E402
 from paperkg.graph.report.lookup import find_paper  # noqa: E402
 from paperkg.graph.schema import Label  # noqa: E402
-from paperkg.pipeline import build  # noqa: E402
+from paperkg.pipeline import BuildOptions, build  # noqa: E402
 from paperkg.viz import (  # noqa: E402
     bridges_view,
     cluster_view,
@@ -36,6 +39,7 @@ from paperkg.viz.site import page_of  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
 SEEDS = ROOT.parent / "shared" / "seeds"
+STORY = ROOT / "stories" / "this-week" / "feed"
 
 
 def _views(graph, work: Path) -> dict[str, tuple[Path, Callable | None]]:
@@ -90,6 +94,19 @@ def _site_pages(graph, site: Path) -> dict[str, tuple[Path, Callable | None]]:
     return shots
 
 
+def _time_pages(work: Path) -> dict[str, tuple[Path, Callable | None]]:
+    """The this-week story's snapshot, built a day at a time as a daily job would: its
+    site's timeline page and the digest of the week (linking into that site)."""
+    kg = work / "week"
+    for page in sorted(STORY.glob("*.txt")):
+        build([page], kg, BuildOptions(year=2026))
+    snapshot = open_snapshot(kg)
+    snapshot.site(kg / "site")
+    digest = kg / "this-week.html"
+    snapshot.write_digest(digest, since="2026-04-06")
+    return {"site-timeline": (kg / "site" / "timeline.html", None), "digest": (digest, None)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seeds", action="store_true", help="the seed pages' site instead")
@@ -101,11 +118,13 @@ def main() -> None:
     into = ROOT / "test-output" / "gallery-seeds" if args.seeds else IMAGES
     shots = _site_pages(graph, work / "site")
     if not args.seeds:
-        shots = {**_views(graph, work), **shots}
+        shots = {**_views(graph, work), **shots, **_time_pages(work)}
     into.mkdir(parents=True, exist_ok=True)
     with browser() as chromium:
         for name, (path, action) in shots.items():
-            graph_page = "/papers/" not in path.as_posix() and "/methods/" not in path.as_posix()
+            graph_page = not any(
+                part in path.as_posix() for part in ("/papers/", "/methods/", "/week/")
+            )
             seen = visit(chromium, path, width=1200, height=760, graph=graph_page)
             if action is not None:
                 action(seen.page)

@@ -18,8 +18,8 @@ def test_gallery_pictures_exist_and_the_commands_come_first():
     text = (DOCS / "gallery.md").read_text(encoding="utf-8")
     pictures = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
     site = {f"site-{kind}" for kind in ("overview", "search", "topic", "cluster", "paper")}
-    site |= {"site-method", "site-bridges"}
-    views = {"build", "overview", "cluster", "paper", "bridges"}
+    site |= {"site-method", "site-bridges", "site-timeline"}
+    views = {"build", "overview", "cluster", "paper", "bridges", "digest"}
     browser = {f"browser-{name}" for name in ("cluster-overview", "top-bridges", "graph")}
     browser.add("browser-code-in-cluster")
     assert {Path(p).stem for p in pictures} == views | site | browser
