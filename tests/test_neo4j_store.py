@@ -297,3 +297,45 @@ def test_build_with_unreachable_neo4j_fails_before_writing(tmp_path: Path):
     )
     assert result.exit_code == 1 and "cannot reach Neo4j" in result.stderr
     assert not out.exists()
+
+
+def test_a_property_the_snapshot_no_longer_has_leaves_neo4j_too(neo4j_driver, tmp_path: Path):
+    """A burst that is over (or any property a newer build no longer sets) is removed by the
+    next push; a property the user set in Neo4j stays."""
+    papers = [Paper(id=f"title:p{i}", title=f"Paper {i}", abstract="Text.") for i in range(3)]
+    vectors = np.eye(3, 8, dtype=np.float32)
+    index = build_index(vectors)
+
+    def snapshot(name: str, bursting: bool) -> Path:
+        graph = paper_graph(papers, knn_edges(index, vectors, 1))
+        if bursting:
+            graph.nodes["title:p0"].update(
+                burst_starts=["2026-04-06"], burst_ends=["2026-04-12"], burst_weight=2.5
+            )
+        out = tmp_path / name
+        write_snapshot(
+            out,
+            graph=graph,
+            index=index,
+            embeddings=Embeddings([p.id for p in papers], ["h"] * 3, vectors),
+            manifest=Manifest(
+                model=Model("test", 8),
+                knn=Knn(k=1, metric="cosine"),
+                counts=Counts(nodes={"Paper": 3}, relationships={}),
+                inputs=(),
+            ),
+        )
+        return out
+
+    neo4j_driver.execute_query("DROP INDEX paper_embedding IF EXISTS")
+    query = "MATCH (p:Paper {id: 'title:p0'}) RETURN p.burst_weight AS w, p.burst_starts AS s"
+    try:
+        push(neo4j_driver, snapshot("monday", bursting=True))
+        (row,), _, _ = neo4j_driver.execute_query(query)
+        assert row["w"] == 2.5 and [d.iso_format() for d in row["s"]] == ["2026-04-06"]
+        neo4j_driver.execute_query("MATCH (p:Paper {id: 'title:p0'}) SET p.note = 'mine'")
+        push(neo4j_driver, snapshot("tuesday", bursting=False))
+        (row,), _, _ = neo4j_driver.execute_query(query + ", p.note AS note")
+        assert (row["w"], row["s"], row["note"]) == (None, None, "mine")
+    finally:
+        neo4j_driver.execute_query("DROP INDEX paper_embedding IF EXISTS")

@@ -196,12 +196,16 @@ def _key_value(snapshot: StoredSnapshot, node: str) -> Any:
 
 
 def _node_rows(snapshot: StoredSnapshot, label: str) -> list[dict[str, Any]]:
+    """One row per node of ``label``. Each row names every property any node of the label
+    has, None where it has none: ``SET n += props`` then removes what an earlier push left
+    (a burst that is over, a citation velocity no longer computed); properties a user set
+    in Neo4j are not named, so they stay."""
     vectors = dict(zip(snapshot.embeddings.ids, snapshot.embeddings.vectors, strict=True))
+    nodes = [(n, d) for n, d in snapshot.graph.nodes(data=True) if d.get("type") == label]
+    names = sorted({name for _n, d in nodes for name in d if name != "type"})
     rows = []
-    for node, data in snapshot.graph.nodes(data=True):
-        if data.get("type") != label:
-            continue
-        props = {k: neo4j_value(k, v) for k, v in data.items() if k != "type" and v is not None}
+    for node, data in nodes:
+        props = {name: neo4j_value(name, data.get(name)) for name in names}
         if node in vectors:
             props["embedding"] = vectors[node].astype(float).tolist()
         rows.append({"key": _key_value(snapshot, node), "props": props})
