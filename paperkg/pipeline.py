@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from paperkg.errors import InputError, ParameterError
 from paperkg.graph.analytics.analyse import AnalyticsOptions, analyse
+from paperkg.graph.analytics.recency import future_papers
 from paperkg.graph.analytics.timeline import TIMELINE, Timeline, analyse_time
 from paperkg.graph.embed.embeddings import DEFAULT_MODEL, Embedder, embed_texts
 from paperkg.graph.embed.knn import build_knn_index, knn_edges
@@ -414,6 +415,7 @@ def _build(
         graph, out, manifest if options.html else None, settings.seed, seconds, timeline
     )
     warnings += _guessed_years([*loaded.records, *upgraded])
+    warnings += _future_dated(graph)
 
     return BuildReport(
         out=str(out),
@@ -469,6 +471,19 @@ def _guessed_years(records: list[PaperRecord]) -> list[str]:
         f"listing dates without a year in {where} (first: {path}, {listed!r} -> {day}) took "
         "the year of the file's date; give --year if that is wrong (a paper's arXiv id, "
         "when it has one, decides instead)"
+    ]
+
+
+def _future_dated(graph: nx.MultiDiGraph[str]) -> list[str]:
+    """A warning naming papers dated after today, which time analytics leave out."""
+    future = future_papers(graph)
+    if not future:
+        return []
+    first = graph.nodes[future[0]]
+    return [
+        f"{len(future)} papers are dated after today (first: {first['title'][:60]!r}, "
+        f"{first.get('published')}); trends, bursts and timelines leave them out: check "
+        "--year or the source's dates"
     ]
 
 

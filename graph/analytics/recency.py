@@ -6,13 +6,16 @@ them) whose random jumps land on a paper in proportion to ``2 ** (-age / half_li
 paper :data:`HALF_LIFE_DAYS` older than the newest paper is jumped to half as often
 (arxiv-sanity's "top recent" idea, kept inside the graph). Undated papers are never jumped
 to, but links still reach them. Ages count from the newest paper's date, not from today,
-so building twice gives the same scores.
+so building twice gives the same scores. A paper's date here is the day it reached the
+feed (:func:`feed_date`: its first listing, else its publication date).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -27,6 +30,8 @@ __all__ = [
     "HALF_LIFE_DAYS",
     "VELOCITY_DAYS",
     "citation_velocity",
+    "feed_date",
+    "future_papers",
     "newest_date",
     "paper_dates",
     "recent_pagerank",
@@ -41,15 +46,40 @@ VELOCITY_DAYS = 30
 _DAMPING, _TOLERANCE, _MAX_ITERATIONS = 0.85, 1.0e-6, 100
 
 
-def paper_dates(graph: nx.MultiDiGraph[str]) -> dict[str, date]:
-    """The date of every dated paper of the corpus (stubs and undated papers left out)."""
+def feed_date(data: Mapping[str, Any]) -> date | None:
+    """The day a paper reached the feed, which is what "new this week" means to a reader:
+    its first listing date when a feed listed it, else its date (``paper_date``)."""
+    for listed in data.get("listed_dates") or ():
+        try:
+            return date.fromisoformat(str(listed)[:10])
+        except ValueError:
+            continue
+    return paper_date(data)
+
+
+def paper_dates(graph: nx.MultiDiGraph[str], today: date | None = None) -> dict[str, date]:
+    """The feed date of every dated paper of the corpus (stubs and undated papers left
+    out). Dates after ``today`` (default: the machine's) are left out too: a wrong
+    ``--year`` or a typo, which would stretch every timeline to it (``future_papers``)."""
+    limit = today or date.today()
     found: dict[str, date] = {}
     for node, data in graph.nodes(data=True):
         if is_paper(data):
-            day = paper_date(data)
-            if day is not None:
+            day = feed_date(data)
+            if day is not None and day <= limit:
                 found[node] = day
     return found
+
+
+def future_papers(graph: nx.MultiDiGraph[str], today: date | None = None) -> list[str]:
+    """Papers dated after ``today`` (default: the machine's), which time analytics leave
+    out; the build warns about them."""
+    limit = today or date.today()
+    return sorted(
+        node
+        for node, data in graph.nodes(data=True)
+        if is_paper(data) and (day := feed_date(data)) is not None and day > limit
+    )
 
 
 def newest_date(dates: dict[str, date]) -> date | None:

@@ -33,7 +33,7 @@ from paperkg.errors import ParameterError, SnapshotError
 from paperkg.graph.analytics.analyse import SUBTOPIC, TOPIC, cluster_node_id
 from paperkg.graph.analytics.bursts import Burst, detect_bursts
 from paperkg.graph.analytics.clusters import UNCLUSTERED
-from paperkg.graph.analytics.labels import _STOP, MIN_COVERAGE, MIN_LIFT, _fold
+from paperkg.graph.analytics.labels import MIN_COVERAGE, MIN_LIFT, STOP_WORDS, fold_word
 from paperkg.graph.analytics.periods import Periods, choose_periods
 from paperkg.graph.analytics.recency import (
     HALF_LIFE_DAYS,
@@ -288,9 +288,9 @@ class _Terms(dict[str, str]):
 
     def __missing__(self, token: str) -> str:
         folded = ""
-        if len(token) > 1 and token.lower() not in _STOP:
-            folded = _fold(token)
-            if folded in _STOP:
+        if len(token) > 1 and token.lower() not in STOP_WORDS:
+            folded = fold_word(token)
+            if folded in STOP_WORDS:
                 folded = ""
         self[token] = folded
         return folded
@@ -524,8 +524,10 @@ def analyse_time(
     options = options or BurstOptions()
     _clear(graph)
     dates = paper_dates(graph)
-    for node, score in recent_pagerank(graph, half_life_days=half_life_days, dates=dates).items():
-        graph.nodes[node]["recent_pagerank"] = score
+    ranks = recent_pagerank(graph, half_life_days=half_life_days, dates=dates)
+    for node, score in ranks.items():  # an undated paper has no "recent" rank to show
+        if node in dates:
+            graph.nodes[node]["recent_pagerank"] = score
     for node, speed in citation_velocity(graph, dates=dates).items():
         graph.nodes[node]["citation_velocity"] = speed
     streams = streams_of(graph, unit=unit, dates=dates)

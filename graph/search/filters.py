@@ -8,6 +8,7 @@ few array operations, not a walk over the graph.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,7 +21,7 @@ from paperkg.graph.extract.normalize import fold
 from paperkg.graph.model import relationship_type
 from paperkg.graph.schema import Label, RelType
 
-__all__ = ["Facets", "SearchFilters", "paper_date"]
+__all__ = ["Facets", "SearchFilters", "as_date", "paper_date"]
 
 #: Relations that link a paper to the method or dataset a filter names.
 _ENTITY_RELATIONS = frozenset({RelType.USES, RelType.INTRODUCES, RelType.EVALUATES_ON})
@@ -58,7 +59,7 @@ class SearchFilters:
         )
 
 
-def paper_date(data: dict[str, Any]) -> date | None:
+def paper_date(data: Mapping[str, Any]) -> date | None:
     """A paper's date: ``published``, else ``listed`` when that is an ISO date (listing
     pages give ``Mar 17`` without a year: no date)."""
     for key in ("published", "listed"):
@@ -71,11 +72,13 @@ def paper_date(data: dict[str, Any]) -> date | None:
     return None
 
 
-def _as_date(value: date | str | None, name: str) -> date | None:
+def as_date(value: date | str | None, name: str) -> date | None:
+    """``value`` as a date (``YYYY-MM-DD`` text or a date; None stays None), else a
+    ``ParameterError`` naming the option: the one reading of every date option."""
     if value is None or isinstance(value, date):
         return value
     try:
-        return date.fromisoformat(value.strip())
+        return date.fromisoformat(str(value).strip())
     except ValueError:
         raise ParameterError(
             f"{name} must be a date like 2024-03-01, got {value!r}", param=name
@@ -125,7 +128,7 @@ class Facets:
                     param="cluster",
                 )
             keep &= in_it
-        since, until = _as_date(filters.since, "since"), _as_date(filters.until, "until")
+        since, until = as_date(filters.since, "since"), as_date(filters.until, "until")
         if since is not None and until is not None and since > until:
             raise ParameterError(f"since ({since}) is after until ({until})", param="since")
         if since is not None:
