@@ -250,13 +250,18 @@ def _works(group: list[PaperRecord], field_name: str) -> list[tuple[str, WorkRef
 
 def date_sources(papers: Iterable[Paper], records: Iterable[PaperRecord]) -> Dates:
     """The manifest's account of the dates: papers per ``date_basis`` and each listing
-    page's date whose year was inferred (by input, printed date and how)."""
+    page's date whose year was inferred (by input, printed date and how), as the merged
+    paper took it (an arXiv id overrides a guessed year)."""
+    papers = list(papers)
+    arxiv = {source: paper.arxiv_id for paper in papers for source in paper.sources}
     basis = Counter(paper.date_basis or "undated" for paper in papers)
-    pages = Counter(
-        (r.path, r.listed, r.listed_on.isoformat(), r.date_note)
-        for r in records
-        if r.date_note is not None and r.listed is not None and r.listed_on is not None
-    )
+    pages: Counter[tuple[str, str, str, str]] = Counter()
+    for record in records:
+        if record.date_note is None or record.listed is None:
+            continue
+        found = _listing_date(record, arxiv.get(record.source))
+        if found is not None and found[1] is not None:
+            pages[(record.path, record.listed, found[0].isoformat(), found[1])] += 1
     return Dates(
         basis=dict(sorted(basis.items())),
         inferred=tuple(

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import run
 from paperkg.errors import ParameterError
-from paperkg.graph.papers import DATE_FROM_LISTING, DATE_FROM_SOURCE, merge_records
+from paperkg.graph.papers import DATE_FROM_LISTING, DATE_FROM_SOURCE, date_sources, merge_records
 from paperkg.graph.search.filters import paper_date
 from paperkg.loaders import load_sources
 from paperkg.loaders.listing_dates import (
@@ -211,3 +211,35 @@ def test_a_snapshot_built_before_dates_were_completed_gets_them_on_the_next_buil
     published = {n["title"]: n["published"] for n in graph["nodes"] if n.get("type") == "Paper"}
     assert published == {"Alpha": "2026-04-06", "Beta": "2026-04-06", "Gamma": "2026-04-07"}
     assert any("in 2 files" in w for w in report.warnings), report.warnings
+
+
+def test_the_manifest_says_when_an_arxiv_id_decided_the_year():
+    listed = PaperRecord(
+        "Gamma",
+        "Text.",
+        "a.txt",
+        3,
+        listed="Jan 3",
+        listed_on=date(2026, 1, 3),
+        date_note=FROM_FILE,
+    )
+    other = PaperRecord(
+        "Delta",
+        "Text.",
+        "a.txt",
+        5,
+        listed="Jan 3",
+        listed_on=date(2026, 1, 3),
+        date_note=FROM_FILE,
+    )
+    with_id = PaperRecord("Gamma", "Text.", "c.json", 1, arxiv_id="2412.00001")
+    records = [listed, other, with_id]
+    found = date_sources(merge_records(records), records)
+    assert [(d.input, d.date, d.how, d.papers) for d in found.inferred] == [
+        ("a.txt", "2025-01-03", FROM_ARXIV, 1),
+        ("a.txt", "2026-01-03", FROM_FILE, 1),
+    ]
+    assert found.basis == {
+        f"{DATE_FROM_LISTING}, {FROM_ARXIV}": 1,
+        f"{DATE_FROM_LISTING}, {FROM_FILE}": 1,
+    }

@@ -65,6 +65,7 @@ def test_a_built_manifest_reads_and_writes_back_unchanged(built: Path):
     assert manifest.updates is not None and len(manifest.updates) == 2
     assert manifest.updates[0].cluster_changes is None  # written as null, kept as null
     assert "cluster_changes" in data["updates"][0] and "supersedes" in data
+    assert manifest.dates is not None and sum(manifest.dates.basis.values()) > 0
     assert [Path(i.path).name for i in manifest.inputs] == [BASIC.name, ARXIV.name]
     assert set(manifest.files) == {
         "graph.json",
@@ -73,6 +74,7 @@ def test_a_built_manifest_reads_and_writes_back_unchanged(built: Path):
         "records.jsonl.gz",
         "clusters.json",
         "search.sqlite",
+        "timeline.json",
     }
 
 
