@@ -262,7 +262,8 @@ class Snapshot:
         default: the newest day or week) by topic, each with its closest earlier papers,
         methods, datasets and code, and the bursts overlapping the window (``paperkg
         digest``). A window outside the snapshot's dates is a ``ParameterError``."""
-        return digest(self.graph, self._time(), since, until, min_confidence=min_confidence)
+        timeline, graph, _computed = self._timeline_and_graph()
+        return digest(graph, timeline, since, until, min_confidence=min_confidence)
 
     def write_digest(
         self,

@@ -193,7 +193,7 @@ def digest_markdown(found: Digest, graph: nx.MultiDiGraph[str]) -> str:
                             for e in paper.earlier
                         )
                     )
-                elif paper.published > found.oldest:
+                elif paper.new_ground:
                     lines.append("  - no earlier paper among its nearest ones: new ground")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -21,7 +21,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-__all__ = ["MIN_COVERAGE", "Label", "describe", "label_coverage", "terms_of"]
+__all__ = [
+    "MIN_COVERAGE",
+    "STOP_WORDS",
+    "Label",
+    "describe",
+    "fold_word",
+    "label_coverage",
+    "terms_of",
+]
 
 _T = TypeVar("_T")
 
@@ -68,7 +76,8 @@ particularly typically usually commonly code available publicly github https htt
 introduce introduces introduced evaluate evaluated evaluation analysis analyze paradigm
 approach leverage leverages leveraging benchmark benchmarks dataset datasets
 """
-_STOP = frozenset(_STOP_WORDS.split())
+#: Words never a label term or a trend term on their own.
+STOP_WORDS = frozenset(_STOP_WORDS.split())
 
 
 @dataclass(frozen=True)
@@ -84,7 +93,7 @@ class Label:
         return ", ".join(self.terms[:3])
 
 
-def _fold(word: str) -> str:
+def fold_word(word: str) -> str:
     """Lower case, and a plural's ``s`` / ``es`` / ``ies`` off ("classes" is "class")."""
     word = word.lower()
     if len(word) > 4 and word.endswith("ies"):
@@ -98,7 +107,7 @@ def _fold(word: str) -> str:
 
 def _key(term: str) -> str:
     """The folded form of a term, as candidates are counted."""
-    return " ".join(_fold(w) for w in _WORD.findall(term))
+    return " ".join(fold_word(w) for w in _WORD.findall(term))
 
 
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ions", "ion", "ers", "er", "ed", "es", "s")
@@ -124,9 +133,9 @@ def _grams(text: str) -> Iterable[tuple[str, str]]:
     """(folded key, spelling) of every candidate term in ``text``."""
     for piece in _BREAK.split(text):
         words = _WORD.findall(piece)
-        folded = [_fold(w) for w in words]
+        folded = [fold_word(w) for w in words]
         stop = [
-            len(w) < 2 or w.lower() in _STOP or f in _STOP
+            len(w) < 2 or w.lower() in STOP_WORDS or f in STOP_WORDS
             for w, f in zip(words, folded, strict=True)
         ]
         for start in range(len(words)):

@@ -32,8 +32,9 @@ from paperkg.graph.extract.confidence import check_min_confidence
 from paperkg.graph.extract.urls import is_web_url
 from paperkg.graph.model import edge_confidence, relationship_type
 from paperkg.graph.report.trends import shown_bursts, timeline_of
-from paperkg.graph.report.window import as_day, report_window
+from paperkg.graph.report.window import report_window
 from paperkg.graph.schema import Label, RelType
+from paperkg.graph.search.filters import as_date
 
 __all__ = [
     "CLOSE",
@@ -93,11 +94,9 @@ class DigestPaper:
     entities: list[LinkedEntity] = field(default_factory=list)
     code: list[str] = field(default_factory=list)
     earlier: list[EarlierPaper] = field(default_factory=list)
-
-    @property
-    def new_ground(self) -> bool:
-        """No earlier paper is close to it (cosine below :data:`CLOSE`): a new direction."""
-        return not any(e.cosine >= CLOSE for e in self.earlier)
+    #: No earlier paper is close to it (cosine below :data:`CLOSE`, or none at all) while
+    #: the snapshot has papers before its day: a new direction.
+    new_ground: bool = False
 
 
 @dataclass(frozen=True)
@@ -167,9 +166,10 @@ def digest(
         )
     timeline, _graph, _computed = timeline_of(graph, timeline)
     start, end = report_window(
-        timeline, sorted(dates.values()), as_day(since, "since"), as_day(until, "until")
+        timeline, sorted(dates.values()), as_date(since, "since"), as_date(until, "until")
     )
     unit = timeline.unit or DAY
+    oldest = min(dates.values())
     new = {n for n, day in dates.items() if start <= day <= end}
     labels = {
         int(d["id"]): str(d.get("label") or "")
@@ -178,7 +178,7 @@ def digest(
     }
     grouped: dict[int, dict[int, list[DigestPaper]]] = defaultdict(lambda: defaultdict(list))
     for node in new:
-        paper = _paper(graph, node, dates, new, min_confidence, earlier)
+        paper = _paper(graph, node, dates, new, min_confidence, earlier, oldest)
         grouped[paper.topic][paper.cluster].append(paper)
     topics = [
         DigestTopic(
@@ -229,6 +229,7 @@ def _paper(
     new: set[str],
     min_confidence: float,
     earlier: int,
+    oldest: date,
 ) -> DigestPaper:
     data = graph.nodes[node]
     entities: list[LinkedEntity] = []
@@ -286,6 +287,7 @@ def _paper(
             )
             for n in before
         ],
+        own > oldest and not any(cosine[n] >= CLOSE for n in before),
     )
 
 

@@ -41,8 +41,9 @@ from paperkg.graph.analytics.recency import paper_dates
 from paperkg.graph.analytics.timeline import TERM, TimedBurst, Timeline, analyse_time
 from paperkg.graph.extract.gazetteer import entity_key
 from paperkg.graph.model import is_paper, relationship_type
-from paperkg.graph.report.window import as_day, report_window
+from paperkg.graph.report.window import report_window
 from paperkg.graph.schema import Label, RelType
+from paperkg.graph.search.filters import as_date
 from paperkg.graph.snapshot.manifest import Manifest
 
 __all__ = [
@@ -539,7 +540,7 @@ def trends(
     computed on a copy of ``graph``; ``computed`` says the caller did that already."""
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise ParameterError(f"limit must be at least 1, got {limit!r}", param="limit")
-    start, end = as_day(since, "since"), as_day(until, "until")
+    start, end = as_date(since, "since"), as_date(until, "until")
     if start is not None and end is not None and start > end:
         raise ParameterError(
             f"since ({start.isoformat()}) is after until ({end.isoformat()})", param="since"

@@ -11,20 +11,7 @@ from paperkg.errors import ParameterError
 from paperkg.graph.analytics.periods import WEEK
 from paperkg.graph.analytics.timeline import Timeline
 
-__all__ = ["as_day", "report_window"]
-
-
-def as_day(value: date | str | None, name: str) -> date | None:
-    """``value`` as a date (``YYYY-MM-DD`` text or a date); ``ParameterError`` naming the
-    option otherwise."""
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ParameterError(
-            f"{name} must be a date like 2026-04-08, got {value!r}", param=name
-        ) from None
+__all__ = ["report_window"]
 
 
 def _period_start(day: date, timeline: Timeline) -> date:
