@@ -16,6 +16,7 @@ from paperkg.loaders.records import CodeLink, PaperRecord, WorkRef
 __all__ = [
     "DATE_FROM_LISTING",
     "DATE_FROM_SOURCE",
+    "DATE_YEAR_ONLY",
     "Paper",
     "date_sources",
     "identity_keys",
@@ -25,6 +26,8 @@ __all__ = [
 
 #: ``Paper.date_basis`` of a date a source gives as the publication date.
 DATE_FROM_SOURCE = "source"
+#: ``Paper.date_basis`` of January 1 of the only year a source gives (any day wins over it).
+DATE_YEAR_ONLY = "source, year only"
 #: ``Paper.date_basis`` of a full listing date (``"listing, year from ..."`` when inferred).
 DATE_FROM_LISTING = "listing"
 
@@ -216,8 +219,9 @@ def _dates(
     group: list[PaperRecord], arxiv: str | None
 ) -> tuple[date | None, list[date], str | None]:
     """``published``, the listing dates and the basis of ``published``: the earliest date
-    a source publishes, else the earliest listing."""
-    sourced = [r.published for r in group if r.published is not None]
+    a source publishes, else the earliest listing, else a year alone (as January 1)."""
+    sourced = [r.published for r in group if r.published is not None and not r.year_only]
+    years = [r.published for r in group if r.published is not None and r.year_only]
     listings = sorted(
         (found for r in group if (found := _listing_date(r, arxiv)) is not None),
         key=lambda item: (item[0], item[1] is not None),
@@ -228,6 +232,8 @@ def _dates(
     if listings:
         day, note = listings[0]
         return day, listed_dates, f"{DATE_FROM_LISTING}, {note}" if note else DATE_FROM_LISTING
+    if years:
+        return min(years), listed_dates, DATE_YEAR_ONLY
     return None, listed_dates, None
 
 

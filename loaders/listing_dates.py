@@ -80,11 +80,13 @@ def year_from_arxiv(listed: str, arxiv_id: str) -> date | None:
 
 def _file_year(listed: str, saved: date) -> date | None:
     """The listing's latest date not after the day the file was saved: a page saved on
-    January 2 that says "Dec 30" was listed the year before."""
-    found = date_in_year(listed, saved.year)
-    if found is not None and found > saved:
-        return date_in_year(listed, saved.year - 1)
-    return found
+    January 2 that says "Dec 30" was listed the year before, and "Feb 29" in the last
+    leap year."""
+    for year in range(saved.year, saved.year - 8, -1):
+        found = date_in_year(listed, year)
+        if found is not None and found <= saved:
+            return found
+    return None
 
 
 def saved_time(path: str | Path) -> float | None:

@@ -46,6 +46,8 @@ class PaperRecord:
     published: date | None = None
     listed_on: date | None = None
     date_note: str | None = None
+    #: ``published`` is only a year (January 1 of it): any day-precise date wins over it.
+    year_only: bool = False
     arxiv_id: str | None = None
     doi: str | None = None
     url: str | None = None

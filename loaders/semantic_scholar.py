@@ -101,9 +101,10 @@ def parse(text: str, path: str) -> Iterator[PaperRecord]:
         line = position if label.startswith("line") else None
         ids = _external_ids(item)
         year = item.get("year")
-        published = optional_date(item.get("publicationDate")) or (
-            optional_date(str(year)) if isinstance(year, int) else None
-        )
+        published = optional_date(item.get("publicationDate"))
+        year_only = published is None and isinstance(year, int)
+        if year_only:
+            published = optional_date(str(year))
         arxiv_id = optional_text(ids, "ArXiv")
         yield PaperRecord(
             title=required_text(item, "title", path, label, line),
@@ -111,6 +112,7 @@ def parse(text: str, path: str) -> Iterator[PaperRecord]:
             path=path,
             line=position,
             published=published,
+            year_only=year_only,
             arxiv_id=arxiv_id,
             doi=optional_text(ids, "DOI"),
             url=optional_text(item, "url"),

@@ -14,7 +14,13 @@ import pytest
 
 from conftest import run
 from paperkg.errors import ParameterError
-from paperkg.graph.papers import DATE_FROM_LISTING, DATE_FROM_SOURCE, date_sources, merge_records
+from paperkg.graph.papers import (
+    DATE_FROM_LISTING,
+    DATE_FROM_SOURCE,
+    DATE_YEAR_ONLY,
+    date_sources,
+    merge_records,
+)
 from paperkg.graph.search.filters import paper_date
 from paperkg.loaders import load_sources
 from paperkg.loaders.listing_dates import (
@@ -78,6 +84,9 @@ def test_file_date_gives_the_year_and_a_late_december_page_saved_in_january_is_l
         FROM_FILE,
     )
     assert (second.listed_on, second.date_note) == (date(2026, 12, 30), FROM_FILE)
+    leap = page(tmp_path, "c.txt", "Feb 29", ["Gamma"], saved="2025-06-01T12:00:00")
+    (third,) = load_sources([leap]).records
+    assert third.listed_on == date(2024, 2, 29)  # the last Feb 29 before the file's date
     assert first.published is None  # a listing day is not a publication date
 
 
@@ -243,3 +252,14 @@ def test_the_manifest_says_when_an_arxiv_id_decided_the_year():
         f"{DATE_FROM_LISTING}, {FROM_ARXIV}": 1,
         f"{DATE_FROM_LISTING}, {FROM_FILE}": 1,
     }
+
+
+def test_a_year_alone_yields_to_a_listing_day(tmp_path: Path):
+    s2 = tmp_path / "s2.json"
+    s2.write_text(json.dumps([{"paperId": "abc", "title": "Gamma", "year": 2026}]), "utf-8")
+    listing = page(tmp_path, "a.txt", "Apr 7, 2026", ["Gamma"])
+    records = load_sources([s2, listing]).records
+    (paper,) = merge_records(records)
+    assert (paper.published, paper.date_basis) == (date(2026, 4, 7), DATE_FROM_LISTING)
+    (alone,) = merge_records(load_sources([s2]).records)
+    assert (alone.published, alone.date_basis) == (date(2026, 1, 1), DATE_YEAR_ONLY)
