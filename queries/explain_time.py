@@ -42,8 +42,8 @@ _NO_DATES = (
 # Monday week, as the build's timeline cuts them) unless since or until is given.
 _WINDOW = f"""
 MATCH (p:{Label.PAPER})
-WHERE p.published IS :: DATE NOT NULL AND coalesce(p.stub, false) = false
-WITH min(p.published) AS oldest, max(p.published) AS newest, count(p) AS dated
+WHERE p.feed_date IS :: DATE NOT NULL AND coalesce(p.stub, false) = false
+WITH min(p.feed_date) AS oldest, max(p.feed_date) AS newest, count(p) AS dated
 WITH dated, newest, duration.inDays(oldest, newest).days < 42 AS daily,
      CASE WHEN coalesce($since, '') <> '' THEN date($since) END AS given_since,
      CASE WHEN coalesce($until, '') <> '' THEN date($until) END AS given_until
@@ -74,7 +74,7 @@ WITH q, [x IN [s, t] WHERE x IS NOT NULL] AS homes
 UNWIND homes AS c
 WITH c, q
 WHERE c.id >= 0 AND $level IN [0, coalesce(c.level, 2)]
-WITH c, min(CASE WHEN q.published IS :: DATE THEN q.published END) AS first
+WITH c, min(CASE WHEN q.feed_date IS :: DATE THEN q.feed_date END) AS first
 WHERE first IS NOT NULL
 RETURN c.id AS id, c.label AS label, coalesce(c.level, 2) AS level, first
 ORDER BY first DESC, level, id
@@ -87,7 +87,7 @@ RETURN count(p) AS ranked
 _DATED_IN_CLUSTER = f"""
 MATCH (c:{Label.CLUSTER} {{id: $cluster}})
 MATCH (p:{Label.PAPER})-[:{RelType.IN_CLUSTER}]->(s:{Label.CLUSTER})
-WHERE (s = c OR (s)-[:{RelType.SUBTOPIC_OF}]->(c)) AND p.published IS :: DATE NOT NULL
+WHERE (s = c OR (s)-[:{RelType.SUBTOPIC_OF}]->(c)) AND p.feed_date IS :: DATE NOT NULL
 RETURN count(p) AS dated
 """
 

@@ -192,6 +192,7 @@ def test_late_words_label_only_their_periods():
 def test_a_rerun_takes_off_bursts_that_no_longer_hold():
     graph = dated_graph()
     analyse_time(graph)
+    assert set(BURST_ATTRIBUTES) <= set(graph.nodes["method:hot"])  # it burst first
     for u, v, key in list(graph.in_edges("method:hot", keys=True)):
         graph.remove_edge(u, v, key)
     analyse_time(graph)

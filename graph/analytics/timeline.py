@@ -457,6 +457,7 @@ def _clear(graph: nx.MultiDiGraph[str]) -> None:
         elif kind == Label.PAPER:
             data.pop("recent_pagerank", None)
             data.pop("citation_velocity", None)
+            data.pop("feed_date", None)
 
 
 def _store(graph: nx.MultiDiGraph[str], node: str, bursts: Sequence[TimedBurst]) -> None:
@@ -519,11 +520,13 @@ def analyse_time(
     half_life_days: float = HALF_LIFE_DAYS,
 ) -> Timeline:
     """Bursts, timelines and time-aware ranks of ``graph``'s dated papers, set on its nodes
-    (``burst_*`` on methods, datasets and clusters; ``recent_pagerank`` and
+    (``burst_*`` on methods, datasets and clusters; ``feed_date``, ``recent_pagerank`` and
     ``citation_velocity`` on papers) and returned as the ``timeline.json`` record."""
     options = options or BurstOptions()
     _clear(graph)
     dates = paper_dates(graph)
+    for node, day in dates.items():  # the day queries count the paper on (recency.feed_date)
+        graph.nodes[node]["feed_date"] = day.isoformat()
     ranks = recent_pagerank(graph, half_life_days=half_life_days, dates=dates)
     for node, score in ranks.items():  # an undated paper has no "recent" rank to show
         if node in dates:

@@ -22,7 +22,7 @@ from neo4j import exceptions as neo4j_errors
 from paperkg.errors import Neo4jError
 from paperkg.graph.model import relationship_type
 from paperkg.graph.neo4j import cypher as cypher
-from paperkg.graph.neo4j.values import neo4j_value
+from paperkg.graph.neo4j.values import TIME_PROPERTIES, neo4j_value
 from paperkg.graph.schema import KEY_PROPERTY, Label
 from paperkg.graph.snapshot.read import StoredSnapshot
 
@@ -197,12 +197,12 @@ def _key_value(snapshot: StoredSnapshot, node: str) -> Any:
 
 def _node_rows(snapshot: StoredSnapshot, label: str) -> list[dict[str, Any]]:
     """One row per node of ``label``. Each row names every property any node of the label
-    has, None where it has none: ``SET n += props`` then removes what an earlier push left
-    (a burst that is over, a citation velocity no longer computed); properties a user set
-    in Neo4j are not named, so they stay."""
+    has, and every time property (``TIME_PROPERTIES``), None where it has none: ``SET n +=
+    props`` then removes what an earlier push left (a burst that is over, a citation
+    velocity no longer computed); properties a user set in Neo4j are not named, so stay."""
     vectors = dict(zip(snapshot.embeddings.ids, snapshot.embeddings.vectors, strict=True))
     nodes = [(n, d) for n, d in snapshot.graph.nodes(data=True) if d.get("type") == label]
-    names = sorted({name for _n, d in nodes for name in d if name != "type"})
+    names = sorted({name for _n, d in nodes for name in d if name != "type"} | TIME_PROPERTIES)
     rows = []
     for node, data in nodes:
         props = {name: neo4j_value(name, data.get(name)) for name in names}

@@ -7,10 +7,22 @@ import math
 from datetime import date
 from typing import Any
 
-__all__ = ["DATE_PROPERTIES", "neo4j_value"]
+from paperkg.graph.analytics.timeline import BURST_ATTRIBUTES
+
+__all__ = ["DATE_PROPERTIES", "TIME_PROPERTIES", "neo4j_value"]
 
 #: Properties holding ISO dates (or lists of them), stored as Neo4j ``date`` values.
-DATE_PROPERTIES = frozenset({"published", "listed_dates", "burst_starts", "burst_ends"})
+DATE_PROPERTIES = frozenset(
+    {"published", "listed_dates", "feed_date", "burst_starts", "burst_ends"}
+)
+
+
+#: What the time analytics set on a node only while it holds (a burst, a paper's date in
+#: the feed and its time-aware ranks): a push names them on every row, None where absent,
+#: so one that no longer holds is removed from Neo4j too.
+TIME_PROPERTIES = frozenset(
+    {*BURST_ATTRIBUTES, "feed_date", "recent_pagerank", "citation_velocity"}
+)
 
 
 def _date(value: Any) -> Any:

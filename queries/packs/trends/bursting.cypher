@@ -6,8 +6,8 @@
 // param: kind string = "any"
 // param: limit int = 25
 MATCH (p:Paper)
-WHERE p.published IS :: DATE NOT NULL AND coalesce(p.stub, false) = false
-WITH min(p.published) AS oldest, max(p.published) AS newest
+WHERE p.feed_date IS :: DATE NOT NULL AND coalesce(p.stub, false) = false
+WITH min(p.feed_date) AS oldest, max(p.feed_date) AS newest
 WITH newest, duration.inDays(oldest, newest).days < 42 AS daily,
      CASE WHEN coalesce($since, '') <> '' THEN date($since) END AS given_since,
      CASE WHEN coalesce($until, '') <> '' THEN date($until) END AS given_until
@@ -33,11 +33,11 @@ RETURN labels(n)[0] AS kind, coalesce(n.name, n.label) AS name, n.level AS level
        start, end, weight,
        COUNT {
          MATCH (q:Paper)-[:USES|INTRODUCES|EVALUATES_ON|IN_CLUSTER]->(n)
-         WHERE since <= q.published <= until
+         WHERE since <= q.feed_date <= until
          RETURN q
          UNION
          MATCH (q:Paper)-[:IN_CLUSTER]->(:Cluster)-[:SUBTOPIC_OF]->(n)
-         WHERE since <= q.published <= until
+         WHERE since <= q.feed_date <= until
          RETURN q
        } AS papers_in_window,
        since AS window_start, until AS window_end

@@ -5,8 +5,8 @@
 // param: level int = 0
 // param: limit int = 25
 MATCH (p:Paper)
-WHERE p.published IS :: DATE NOT NULL AND coalesce(p.stub, false) = false
-WITH max(p.published) AS newest
+WHERE p.feed_date IS :: DATE NOT NULL AND coalesce(p.stub, false) = false
+WITH max(p.feed_date) AS newest
 MATCH (q:Paper)-[:IN_CLUSTER]->(s:Cluster)
 OPTIONAL MATCH (s)-[:SUBTOPIC_OF]->(t:Cluster)
 WITH newest, q, [x IN [s, t] WHERE x IS NOT NULL] AS homes
@@ -15,7 +15,7 @@ WITH newest, c, q
 WHERE c.id >= 0 AND $level IN [0, coalesce(c.level, 2)]
 ORDER BY q.pagerank DESC, q.id
 WITH newest, c, collect(q) AS members,
-     min(CASE WHEN q.published IS :: DATE THEN q.published END) AS first
+     min(CASE WHEN q.feed_date IS :: DATE THEN q.feed_date END) AS first
 WHERE $days >= 1 AND first >= newest - duration({days: $days - 1})
 OPTIONAL MATCH (c)-[:SUBTOPIC_OF]->(parent:Cluster)
 RETURN c.level AS level, c.id AS cluster, c.label AS label, first AS first_paper,

@@ -8,8 +8,8 @@ OPTIONAL MATCH (t:Cluster {level: 1})
 WITH CASE WHEN $level = 1 AND count(t) = 0 THEN 2 ELSE $level END AS level
 MATCH (p:Paper)
 WHERE toLower($unit) IN ['day', 'week', 'month', 'year']
-  AND p.published IS :: DATE NOT NULL AND coalesce(p.stub, false) = false
-WITH level, date.truncate(toLower($unit), p.published) AS period, collect(p) AS papers
+  AND p.feed_date IS :: DATE NOT NULL AND coalesce(p.stub, false) = false
+WITH level, date.truncate(toLower($unit), p.feed_date) AS period, collect(p) AS papers
 UNWIND papers AS p
 MATCH (p)-[:IN_CLUSTER]->(s:Cluster)
 OPTIONAL MATCH (s)-[:SUBTOPIC_OF]->(t:Cluster)
