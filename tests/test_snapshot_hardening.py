@@ -111,6 +111,7 @@ def test_a_build_carries_over_every_user_file(snap: Path):
         "records.jsonl.gz",
         "clusters.json",
         "search.sqlite",
+        "timeline.json",
     }
     assert sorted(p.name for p in snap.parent.iterdir()) == ["kg"]  # nothing left beside it
     result = run("build", BASIC, "--out", snap, "-q", "--fresh")  # --fresh keeps them too
@@ -739,7 +740,7 @@ def test_an_old_folder_that_cannot_be_settled_no_longer_blocks_builds(
     shutil.copytree(small, old)
     (old / "notes.md").write_text("saved into the old folder during the swap")
     (snap / "notes.md").write_text("carried over")
-    result = run("build", BASIC, "--out", snap, "-q")
+    result = run("build", BASIC, "--out", snap, "-q", "--year", "2026")
     assert result.exit_code == 0, result.output
     kept = [snap.parent / n for n in beside(snap) if n != "kg"]
     assert len(kept) == 1 and kept[0].name.startswith("kg.kept-"), beside(snap)
@@ -748,7 +749,7 @@ def test_an_old_folder_that_cannot_be_settled_no_longer_blocks_builds(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Warning: "), result.stderr
     assert str(kept[0]) in lines[0] and "notes.md" in lines[0]
-    result = run("build", BASIC, "--out", snap, "-q", "--json")
+    result = run("build", BASIC, "--out", snap, "-q", "--json", "--year", "2026")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["warnings"] == [] and result.stderr == ""
 
