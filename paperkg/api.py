@@ -32,6 +32,7 @@ from paperkg.graph.neo4j.store import (
     connect,
     push_snapshot,
 )
+from paperkg.graph.report.around import AroundReport, around
 from paperkg.graph.report.digest import Digest, digest
 from paperkg.graph.report.lookup import (
     EntityRow,
@@ -194,6 +195,12 @@ class Snapshot:
         with the sentence that links it (``evidence``), and the ``basis`` and
         ``confidence`` of the link."""
         return paper_profile(self.graph, self.resolve(ref).id)
+
+    def around(self, *refs: str, size: int = 40) -> AroundReport:
+        """The ``size`` papers most related to the papers ``refs`` name (each read as
+        :meth:`resolve` reads it), with their reasons, and the set's prior and derivative
+        works (``paperkg around``; the measure: docs/guides/around.md)."""
+        return around(self.graph, [self.resolve(ref).id for ref in refs], size)
 
     def entities(self, kind: str | None = None, *, min_confidence: float = 0.0) -> list[EntityRow]:
         """Methods, datasets and repos, most-linked first, with their aliases (``paperkg

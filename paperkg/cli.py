@@ -839,6 +839,41 @@ def _print_paper(profile: PaperProfile) -> None:
         )
 
 
+@main.command("around")
+@click.argument("papers", nargs=-1, required=True)
+@click.option(
+    "--size", type=click.IntRange(min=1), default=40, show_default=True, help="Papers listed."
+)
+@out_option
+@json_option
+def around_command(papers: tuple[str, ...], size: int, out: Path, as_json: bool) -> None:
+    """The papers most related to PAPERS (each an id, arXiv id, DOI, title or a unique part
+    of one), by one score over similarity, citations both ways, co-citation, shared
+    references, shared methods, datasets (rare ones count most) and code, each with its
+    reasons; then prior works (most cited by the origins and their top related papers) and
+    derivative works (citing most of them). Works without citations too, and says so."""
+    report = open_snapshot(out).around(*papers, size=size)
+    if as_json:
+        print_json(asdict(report))
+        return
+    print_line(
+        "Around: " + "; ".join(f"#{i} {o.title} ({o.id})" for i, o in enumerate(report.origins, 1))
+    )
+    if report.note:
+        print_line(report.note)
+    print_table(
+        "Related papers",
+        ["score", "title", "why"],
+        [(f"{p.score:.2f}", p.title, p.why) for p in report.related],
+    )
+    for heading, works in (("Prior works", report.prior), ("Derivative works", report.derivative)):
+        print_table(
+            heading,
+            ["title", "", "how many"],
+            [(w.title, "outside work" if w.stub else "", w.note) for w in works],
+        )
+
+
 @main.command("clusters")
 @out_option
 @click.option(

@@ -31,6 +31,12 @@ from paperkg.graph.analytics.timeline import TERM, TimedBurst, Timeline, analyse
 from paperkg.graph.extract.urls import is_web_url
 from paperkg.graph.model import is_paper, relationship_type
 from paperkg.graph.report.topics import bridge_report, cluster_rows
+from paperkg.graph.report.works import (
+    PaperLinks,
+    neighbourhood_of,
+    paper_links,
+    prior_and_derivative,
+)
 from paperkg.graph.schema import Label, RelType
 from paperkg.graph.snapshot.manifest import Manifest
 from paperkg.viz.html import SEARCH_INDEX, environment, render_html, write_assets
@@ -64,13 +70,6 @@ _FOLDERS = {
 #: Papers listed on a topic page, most central first.
 _TOP_PAPERS = 60
 _ENTITY_LINKS = (RelType.INTRODUCES, RelType.USES, RelType.EVALUATES_ON, RelType.HAS_CODE)
-#: Prior and derivative works listed on a paper page, most shared first.
-_TOP_WORKS = 10
-#: A prior (derivative) work is cited by (cites) at least this many papers of a paper's
-#: neighbourhood: one shared citation is chance, two are a pattern ...
-_MIN_SHARED = 2
-#: ... except around a paper with fewer neighbours than this, where one is all there can be.
-_FEW_NEIGHBOURS = 5
 
 
 @dataclass(frozen=True)
@@ -193,9 +192,9 @@ class _Site:
         return {n: href for n in nodes if (href := _relative(page, self.pages.get(n)))}
 
     @cached_property
-    def paper_links(self) -> _PaperLinks:
+    def paper_links(self) -> PaperLinks:
         """Citations and similarity of every paper, indexed once for all paper pages."""
-        return _paper_links(self.graph)
+        return paper_links(self.graph)
 
     @cached_property
     def list_template(self) -> jinja2.Template:
@@ -487,70 +486,17 @@ def _paper(site: _Site, node: str) -> None:
     )
 
 
-@dataclass(frozen=True)
-class _PaperLinks:
-    """Each paper's cited works, citing works and similar papers (either direction), each
-    pair once however many sources give its citation."""
-
-    cites: dict[str, set[str]]
-    cited_by: dict[str, set[str]]
-    similar: dict[str, set[str]]
-
-
-def _paper_links(graph: nx.MultiDiGraph[str]) -> _PaperLinks:
-    """One pass over the edges, so that no paper page walks the graph for its neighbours'."""
-    links = _PaperLinks({}, {}, {})
-    for source, target, key in graph.edges(keys=True):
-        if source == target:
-            continue
-        kind = relationship_type(key)
-        if kind == RelType.CITES:
-            links.cites.setdefault(source, set()).add(target)
-            links.cited_by.setdefault(target, set()).add(source)
-        elif kind == RelType.SIMILAR_TO:
-            links.similar.setdefault(source, set()).add(target)
-            links.similar.setdefault(target, set()).add(source)
-    return links
-
-
 def _works(site: _Site, node: str) -> list[Section]:
-    """Prior and derivative works, as Connected Papers shows them: the works most often
-    cited by, and those citing most of, the paper's neighbourhood (itself, its similar
-    papers, what it cites and what cites it)."""
+    """Prior and derivative works of the paper and its neighbourhood (its similar papers,
+    what it cites and what cites it), as ``paperkg around`` lists them."""
     links = site.paper_links
-    none: set[str] = set()
-    around = (
-        links.similar.get(node, none) | links.cites.get(node, none) | links.cited_by.get(node, none)
+    works = prior_and_derivative(
+        site.graph, [node], neighbourhood_of(site.graph, links, node), links
     )
-    around = {n for n in around if site.graph.nodes[n].get("type") == Label.PAPER} - {node}
-    neighbourhood = [node, *sorted(around)]
-    least = _MIN_SHARED if len(around) >= _FEW_NEIGHBOURS else 1
-
-    def ranked(edges: dict[str, set[str]], verb: str) -> list[Item]:
-        shared: dict[str, list[str]] = {}
-        for member in neighbourhood:
-            for work in edges.get(member, none):
-                if work != node:
-                    shared.setdefault(work, []).append(member)
-        top = sorted(
-            (w for w, by in shared.items() if len(by) >= least),
-            key=lambda w: (-len(shared[w]), -site.graph.nodes[w].get("pagerank", 0.0), w),
-        )[:_TOP_WORKS]
-        return [site.link(w, _shared_note(verb, shared[w], node, len(around))) for w in top]
-
     return [
-        Section("Prior works", ranked(links.cites, "cited by")),
-        Section("Derivative works", ranked(links.cited_by, "cites")),
+        Section("Prior works", [site.link(w.id, w.note) for w in works.prior]),
+        Section("Derivative works", [site.link(w.id, w.note) for w in works.derivative]),
     ]
-
-
-def _shared_note(verb: str, members: list[str], node: str, neighbours: int) -> str:
-    """'cited by this paper and 3 of its 12 neighbours', 'cites 4 of its 12 neighbours'."""
-    others = sum(1 for m in members if m != node)
-    counted = f"{others} of its {neighbours} neighbour{'' if neighbours == 1 else 's'}"
-    if len(members) == others:
-        return f"{verb} {counted}"
-    return f"{verb} this paper and {counted}" if others else f"{verb} this paper"
 
 
 def _entity(site: _Site, node: str) -> None:
