@@ -12,7 +12,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from conftest import run
+from conftest import DATA, run
 from paperkg.api import open_snapshot
 from paperkg.errors import AmbiguousError, NotFoundError, ParameterError
 from paperkg.graph.model import is_paper
@@ -246,3 +246,62 @@ def test_cli_needs_a_paper_and_a_positive_size(seeds_snapshot: Path):
     assert run("around", "--out", seeds_snapshot).exit_code != 0
     result = run("around", "x", "--size", "0", "--out", seeds_snapshot)
     assert result.exit_code != 0 and "--size" in result.output
+
+
+@pytest.fixture(scope="module")
+def mixed_with_stubs(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    """The multi-source fixtures (tests/data/formats) with outside works kept as stubs."""
+    from paperkg.pipeline import BuildOptions, build
+
+    out = tmp_path_factory.mktemp("around-mixed") / "kg"
+    build(
+        [DATA / "formats"],
+        out,
+        BuildOptions(k=2, min_cluster_size=1, external_refs=True),
+        embedder=embedder,
+    )
+    return out
+
+
+def test_works_on_the_multi_source_fixtures_equal_the_hand_computed_lists(mixed_with_stubs):
+    snapshot = open_snapshot(mixed_with_stubs)
+    graph = snapshot.graph
+    report = snapshot.around("arxiv:2603.01001")
+    # Citations (tests/test_cross_source.py): 01001 -> 02002, 01003, stub zzz999;
+    # 01002 -> 01001; 01003 -> 01001, stub w9999; 02002 -> zzz999. The three other corpus
+    # papers are all related, fewer than five neighbours: one citation is enough.
+    assert {r.id for r in report.related} == {
+        "arxiv:2603.01002",
+        "arxiv:2603.01003",
+        "arxiv:2603.02002",
+    }
+    # prior: zzz999 by 01001 and 02002 (2); 02002 and 01003 by 01001, w9999 by 01003 (1)
+    assert (report.prior[0].id, report.prior[0].members) == (
+        "s2:zzz999",
+        ["arxiv:2603.01001", "arxiv:2603.02002"],
+    )
+    assert (
+        report.prior[0].stub
+        and report.prior[0].note == "cited by this paper and 1 of its 3 neighbours"
+    )
+    ones = [w.id for w in report.prior[1:]]
+    assert sorted(ones) == ["arxiv:2603.01003", "arxiv:2603.02002", "openalex:w9999"]
+    assert ones == sorted(ones, key=lambda w: (-graph.nodes[w].get("pagerank", 0.0), w))
+    # derivative: 01002 and 01003 each cite the origin and no neighbour
+    assert sorted((w.id, w.note) for w in report.derivative) == [
+        ("arxiv:2603.01002", "cites this paper"),
+        ("arxiv:2603.01003", "cites this paper"),
+    ]
+    assert report.note == ""
+    coupled = _kinds(next(r for r in report.related if r.id == "arxiv:2603.02002"))
+    assert coupled["coupled"] == ["s2:zzz999"] and "cites" in coupled
+
+
+def test_origins_by_arxiv_id_doi_and_url_on_the_multi_source_fixtures(mixed_with_stubs):
+    snapshot = open_snapshot(mixed_with_stubs)
+    doi = snapshot.resolve("10.5555/routelet.2026").id
+    report = snapshot.around("2603.02002", "https://doi.org/10.5555/routelet.2026", size=5)
+    assert [o.id for o in report.origins] == ["arxiv:2603.02002", doi]
+    result = run("around", "arXiv:2603.02002", "--out", mixed_with_stubs, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["origins"][0]["id"] == "arxiv:2603.02002"
