@@ -33,6 +33,8 @@ from paperkg.graph.neo4j.store import (
     push_snapshot,
 )
 from paperkg.graph.report.around import AroundReport, around
+from paperkg.graph.report.connect import ConnectReport
+from paperkg.graph.report.connect import connect as paths_between
 from paperkg.graph.report.digest import Digest, digest
 from paperkg.graph.report.lookup import (
     EntityRow,
@@ -201,6 +203,12 @@ class Snapshot:
         :meth:`resolve` reads it), with their reasons, and the set's prior and derivative
         works (``paperkg around``; the measure: docs/guides/around.md)."""
         return around(self.graph, [self.resolve(ref).id for ref in refs], size)
+
+    def connect(self, a: str, b: str, k: int = 5) -> ConnectReport:
+        """The ``k`` best paths between the papers ``a`` and ``b`` name (read as
+        :meth:`resolve` reads them), mixing similarity, citations and shared methods,
+        datasets and repos, each hop with its evidence (``paperkg connect``)."""
+        return paths_between(self.graph, self.resolve(a).id, self.resolve(b).id, k)
 
     def entities(self, kind: str | None = None, *, min_confidence: float = 0.0) -> list[EntityRow]:
         """Methods, datasets and repos, most-linked first, with their aliases (``paperkg

@@ -24,6 +24,7 @@ from paperkg.graph.embed.embeddings import BACKENDS
 from paperkg.graph.export.files import FileExport
 from paperkg.graph.extract.confidence import CONFIDENCE
 from paperkg.graph.neo4j.store import Neo4jSettings, PushReport, check_uri, connect
+from paperkg.graph.report.connect import ConnectReport
 from paperkg.graph.report.lookup import PaperProfile
 from paperkg.graph.report.topics import BridgeLink, ClusterRow
 from paperkg.graph.report.trends import TrendsReport
@@ -872,6 +873,40 @@ def around_command(papers: tuple[str, ...], size: int, out: Path, as_json: bool)
             ["title", "", "how many"],
             [(w.title, "outside work" if w.stub else "", w.note) for w in works],
         )
+
+
+@main.command("connect")
+@click.argument("paper_a")
+@click.argument("paper_b")
+@click.option(
+    "-k", "k", type=click.IntRange(min=1), default=5, show_default=True, help="Paths to show."
+)
+@out_option
+@json_option
+def connect_command(paper_a: str, paper_b: str, k: int, out: Path, as_json: bool) -> None:
+    """The K best paths between PAPER_A and PAPER_B (each an id, arXiv id, DOI, title or a
+    unique part of one), cheapest first, mixing similarity, citations either way and hops
+    through a shared method, dataset or repo (rare ones cost least); each hop with its
+    evidence: the similarity score, the citation's source and sentence, the shared entity."""
+    report = open_snapshot(out).connect(paper_a, paper_b, k)
+    if as_json:
+        print_json(asdict(report))
+        return
+    _print_connect(report)
+
+
+def _print_connect(report: ConnectReport) -> None:
+    print_line(
+        f"{len(report.paths)} paths from {report.source.name} ({report.source.id}) to "
+        f"{report.target.name} ({report.target.id}), cheapest first"
+    )
+    for number, path in enumerate(report.paths, 1):
+        print_line(f"{number}. cost {path.cost:.2f}, {len(path.hops)} hops")
+        for node, hop in zip(path.nodes, [*path.hops, None], strict=True):
+            print_line(f"   [{node.label}] {node.name} ({node.id})")
+            if hop is not None:
+                left, right = ("-", "->") if hop.forward else ("<-", "-")
+                print_line(f"      {left}({hop.kind}: {hop.evidence}){right}")
 
 
 @main.command("clusters")
