@@ -81,6 +81,7 @@ bench: $(BENCH_STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/cluster_candidates.py
 	$(BIN)/python benchmarks/topic_speed.py $(if $(SIZE),--size $(SIZE))
 	$(BIN)/python benchmarks/trends.py $(if $(SIZE),--size $(SIZE))
+	$(BIN)/python benchmarks/around.py $(if $(SIZE),--size $(SIZE))
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/search_quality.py
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/search_speed.py $(if $(SIZE),--size $(SIZE))
 	$(BIN)/python benchmarks/views.py
