@@ -40,6 +40,7 @@ __all__ = [
     "SOURCE",
     "abstract_text",
     "fetch_openalex",
+    "openalex_request_id",
     "parse",
     "sniff",
 ]
@@ -139,6 +140,21 @@ def _openalex_key(raw: str) -> tuple[str, str]:
         f"not an OpenAlex work id or DOI: {raw!r}; use W2741809807 or 10.1234/x "
         "(DOIs with ',' or '|' cannot go in an OpenAlex filter)"
     )
+
+
+def openalex_request_id(keys: Sequence[str]) -> str | None:
+    """The id to fetch a work with identity ``keys`` by: its OpenAlex work id (W…), else its
+    DOI (``10.…``); None when it has neither (an arXiv-only work)."""
+    for scheme in ("openalex", "doi"):
+        for key in keys:
+            prefix, _, value = key.partition(":")
+            if prefix == scheme and value:
+                try:
+                    _openalex_key(value)
+                except FetchError:
+                    continue
+                return value.upper() if scheme == "openalex" else value
+    return None
 
 
 def _openalex_results(data: bytes) -> list[Any]:

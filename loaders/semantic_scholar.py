@@ -43,6 +43,7 @@ __all__ = [
     "fetch_s2",
     "paper_keys",
     "parse",
+    "s2_request_id",
     "sniff",
     "work_refs",
 ]
@@ -148,6 +149,17 @@ def _s2_id(raw: str) -> str:
         f"not a Semantic Scholar id: {raw!r}; use arXiv:2401.01234, DOI:10.1234/x, "
         "CorpusId:123 or a 40-hex paper id"
     )
+
+
+def s2_request_id(keys: Sequence[str]) -> str | None:
+    """The batch-endpoint id for a work with identity ``keys`` (``arxiv:…``, ``doi:…``,
+    ``s2:…``): its arXiv id, else DOI, else S2 paper id; None when it has none of these."""
+    schemes = {key.partition(":")[0]: key.partition(":")[2] for key in reversed(keys)}
+    if schemes.get("arxiv"):
+        return f"arXiv:{schemes['arxiv']}"
+    if schemes.get("doi"):
+        return f"DOI:{schemes['doi']}"
+    return schemes.get("s2") or None
 
 
 def fetch_s2(

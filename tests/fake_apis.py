@@ -78,6 +78,7 @@ class _State:
     requests: list[Recorded] = field(default_factory=list)
     faults: dict[str, list[Fault]] = field(default_factory=dict)
     fixed: dict[str, tuple[int, str]] = field(default_factory=dict)
+    s2_papers: dict[str, dict] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -199,6 +200,18 @@ def s2_paper(key: str, fields: list[str]) -> dict | None:
     return paper
 
 
+def served_s2(state: _State, key: str, fields: list[str]) -> dict | None:
+    """A paper given to :meth:`FakeApis.serve_s2` (links left out unless asked), else
+    :func:`s2_paper`'s invented one."""
+    with state.lock:
+        served = state.s2_papers.get(key.lower())
+    if served is None:
+        return s2_paper(key, fields)
+    if "references.paperId" in fields:
+        return served
+    return {k: v for k, v in served.items() if k not in ("references", "citations")}
+
+
 def openalex_work(kind: str, value: str) -> dict | None:
     if "9999" in value:
         return None
@@ -270,6 +283,16 @@ class FakeApis:
         """Misbehave on the next calls to ``path``, one fault per call, then answer normally."""
         with self.state.lock:
             self.state.faults[path] = [f if isinstance(f, Fault) else Fault(f) for f in faults]
+
+    def serve_s2(self, *papers: dict) -> None:
+        """Answer the S2 batch endpoint with these papers (by paperId, ``arXiv:…`` or
+        ``DOI:…``) instead of invented ones; ``references``/``citations`` only when asked."""
+        with self.state.lock:
+            for paper in papers:
+                ids = paper.get("externalIds") or {}
+                names = [paper["paperId"], f"arxiv:{ids.get('ArXiv')}", f"doi:{ids.get('DOI')}"]
+                for name in names:
+                    self.state.s2_papers[name.lower()] = paper
 
     def always(self, path: str, status: int, body: str = "") -> None:
         """Answer every call to ``path`` with ``status`` (and a JSON ``body``)."""
@@ -384,7 +407,7 @@ def _handler(state: _State) -> type[BaseHTTPRequestHandler]:
                 "/graph/v1/paper/batch": lambda: (
                     json.dumps(
                         [
-                            s2_paper(i, query["fields"][0].split(","))
+                            served_s2(state, i, query["fields"][0].split(","))
                             for i in json.loads(body)["ids"]
                         ]
                     ),
