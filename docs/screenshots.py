@@ -1,12 +1,12 @@
 """Screenshots for the README and docs/gallery.md, by the tests' browser harness.
 
 The single-file views of the example corpus (overview, cluster, FoldLite's paper view with its
-panel open, bridges), every page kind of its linked site (overview, broad topic, cluster,
-paper, method, bridges, the search list), and the this-week story's timeline page and
-digest (its feed built a day at a time, dated 2026). ``--seeds`` photographs the same site
-pages built from ../shared/seeds into test-output/gallery-seeds/ instead: those pictures
-show the seed pages' real titles, which the repository does not keep, so they are not
-committed.
+panel open, bridges, the papers around FoldLite, the paths from FoldLite to ResiDiff), every
+page kind of its linked site (overview, broad topic, cluster, paper, method, bridges, the
+search list), and the this-week story's timeline page and digest (its feed built a day at a
+time, dated 2026). ``--seeds`` photographs the same site pages built from ../shared/seeds
+into test-output/gallery-seeds/ instead: those pictures show the seed pages' real titles,
+which the repository does not keep, so they are not committed.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from browser import browser, visit  # noqa: E402
 from paperkg.api import open_snapshot  # noqa: E402
 from paperkg.graph import read_snapshot  # noqa: E402
 from paperkg.graph.model import is_paper  # noqa: E402
+from paperkg.graph.report.around import around  # noqa: E402
+from paperkg.graph.report.connect import connect  # noqa: E402
 from paperkg.graph.report.lookup import find_paper  # noqa: E402
 from paperkg.graph.schema import Label  # noqa: E402
 from paperkg.pipeline import BuildOptions, build  # noqa: E402
@@ -35,6 +37,7 @@ from paperkg.viz import (  # noqa: E402
     render_html,
     write_site,
 )
+from paperkg.viz.around_view import around_sections, around_view, connect_view  # noqa: E402
 from paperkg.viz.site import page_of  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
@@ -44,11 +47,15 @@ STORY = ROOT / "stories" / "this-week" / "feed"
 
 def _views(graph, work: Path) -> dict[str, tuple[Path, Callable | None]]:
     foldlite = find_paper(graph, "FoldLite: Fast")
+    residiff = find_paper(graph, "ResiDiff")
+    nearby = around(graph, [foldlite])
     pages = {
         "overview": render_html(overview(graph)),
         "cluster": render_html(cluster_view(graph, graph.nodes[foldlite]["cluster"])),
         "paper": render_html(paper_view(graph, foldlite)),
         "bridges": render_html(bridges_view(graph)),
+        "around": render_html(around_view(graph, nearby), sections=around_sections(nearby)),
+        "connect": render_html(connect_view(graph, connect(graph, foldlite, residiff, k=4))),
     }
     shots = {}
     for name, html in pages.items():

@@ -9,10 +9,10 @@ again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard, overload
 
 import networkx as nx
 
@@ -65,6 +65,7 @@ from paperkg.viz import (
     render_html,
     write_site,
 )
+from paperkg.viz.around_view import around_sections, around_view, connect_view
 from paperkg.viz.digest import DigestFile, digest_format, write_digest
 from paperkg.viz.site import SITE_FOLDER
 
@@ -82,11 +83,13 @@ VIEWS: dict[str, frozenset[str]] = {
     "cluster": frozenset({"min_confidence"}),
     "paper": frozenset({"depth", "node_budget", "min_confidence"}),
     "bridges": frozenset({"top", "min_confidence"}),
+    "around": frozenset({"size"}),
+    "connect": frozenset({"k"}),
 }
 #: What ``Snapshot.export`` writes.
 EXPORT_FORMATS = ("graphml", "gexf", "vosviewer", "neo4j-csv")
 
-ViewKind = Literal["overview", "cluster", "paper", "bridges"]
+ViewKind = Literal["overview", "cluster", "paper", "bridges", "around", "connect"]
 Progress = Callable[[str, int, int], None]
 
 
@@ -299,19 +302,23 @@ class Snapshot:
     def view(
         self,
         kind: ViewKind,
-        target: str | int | None = None,
+        target: str | int | Sequence[str] | None = None,
         *,
         node_budget: int | None = None,
         min_score: float | None = None,
         depth: int | None = None,
         top: int | None = None,
         min_confidence: float | None = None,
+        size: int | None = None,
+        k: int | None = None,
     ) -> str:
         """One interactive HTML page, self-contained (``paperkg view``): ``"overview"``,
         ``"cluster"`` (``target`` is the cluster id), ``"paper"`` (``target`` names the
-        paper) or ``"bridges"``. Options left None take the view's default; an option the
-        view does not take is refused (:data:`VIEWS`). ``min_confidence`` hides links to
-        methods and datasets that extraction is less sure of (default: none hidden)."""
+        paper), ``"bridges"``, ``"around"`` (``target`` names one paper or a list of them;
+        ``size``) or ``"connect"`` (``target`` the two papers; ``k``). Options left None
+        take the view's default; an option the view does not take is refused
+        (:data:`VIEWS`). ``min_confidence`` hides links to methods and datasets that
+        extraction is less sure of (default: none hidden)."""
         options: dict[str, Any] = {
             name: value
             for name, value in (
@@ -320,10 +327,14 @@ class Snapshot:
                 ("depth", depth),
                 ("top", top),
                 ("min_confidence", min_confidence),
+                ("size", size),
+                ("k", k),
             )
             if value is not None
         }
         _check_view(kind, target, options)
+        if kind in ("around", "connect"):
+            return self._path_view(kind, target, options)
         if min_confidence is not None:
             check_min_confidence(min_confidence)
         if kind == "overview":
@@ -338,6 +349,14 @@ class Snapshot:
         else:
             drawn = bridges_view(self.graph, **options)
         return render_html(drawn)
+
+    def _path_view(self, kind: str, target: Any, options: dict[str, Any]) -> str:
+        """The around view of ``target`` (papers) or the connect view of its two papers."""
+        if kind == "around":
+            refs = [target] if isinstance(target, str) else list(target)
+            report = self.around(*refs, **options)
+            return render_html(around_view(self.graph, report), sections=around_sections(report))
+        return render_html(connect_view(self.graph, self.connect(*target, **options)))
 
     @overload
     def export(
@@ -470,7 +489,12 @@ class Snapshot:
         return self._embedder
 
 
-def _check_view(kind: str, target: str | int | None, options: dict[str, Any]) -> None:
+def _strings(target: object) -> TypeGuard[Sequence[str]]:
+    """Whether ``target`` is a list or tuple of strings."""
+    return isinstance(target, list | tuple) and all(isinstance(t, str) for t in target)
+
+
+def _check_view(kind: str, target: object, options: dict[str, Any]) -> None:
     """Refuse a view that does not exist, a target it needs or does not take, and options
     it does not take."""
     if kind not in VIEWS:
@@ -485,6 +509,15 @@ def _check_view(kind: str, target: str | int | None, options: dict[str, Any]) ->
         raise ParameterError(
             f"target must name the paper (its id or title) for the paper view, got {target!r}",
             param="target",
+        )
+    if kind == "around" and not (isinstance(target, str) or (_strings(target) and len(target) > 0)):
+        raise ParameterError(
+            f"target must name the paper or papers for the around view, got {target!r}",
+            param="target",
+        )
+    if kind == "connect" and not (_strings(target) and len(target) == 2):
+        raise ParameterError(
+            f"target must name two papers for the connect view, got {target!r}", param="target"
         )
     if kind in ("overview", "bridges") and target is not None:
         raise ParameterError(f"target does not apply to the {kind} view", param="target")

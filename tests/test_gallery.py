@@ -19,7 +19,7 @@ def test_gallery_pictures_exist_and_the_commands_come_first():
     pictures = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
     site = {f"site-{kind}" for kind in ("overview", "search", "topic", "cluster", "paper")}
     site |= {"site-method", "site-bridges", "site-timeline"}
-    views = {"build", "overview", "cluster", "paper", "bridges", "digest"}
+    views = {"build", "overview", "cluster", "paper", "bridges", "digest", "around", "connect"}
     browser = {f"browser-{name}" for name in ("cluster-overview", "top-bridges", "graph")}
     browser.add("browser-code-in-cluster")
     assert {Path(p).stem for p in pictures} == views | site | browser

@@ -14,9 +14,13 @@ import pytest
 import pyvis
 from browser import visit
 
+from paperkg.errors import NotFoundError
 from paperkg.graph import read_snapshot
+from paperkg.graph.report.around import around
+from paperkg.graph.report.connect import connect
 from paperkg.pipeline import BuildOptions, build
 from paperkg.viz import bridges_view, cluster_view, overview, paper_view, render_html
+from paperkg.viz.around_view import around_view, connect_view
 from paperkg.viz.html import PHYSICS_LIMIT
 
 SITE = "https://paperswithcode.com"
@@ -448,6 +452,21 @@ def test_every_paper_view(chromium, hostile, tmp_path):
     for number, paper in enumerate(sorted(nodes_of(hostile, "Paper"))):
         view = paper_view(hostile, paper)
         assert check_page(chromium, tmp_path, f"paper-{number}", view, hostile) >= 3
+
+
+def test_around_and_connect_views(chromium, hostile, tmp_path):
+    """Hostile titles in the around view's reasons and the connect view's hop labels."""
+    papers = sorted(nodes_of(hostile, "Paper"))
+    report = around(hostile, papers[:1], size=len(papers))
+    assert check_page(chromium, tmp_path, "around", around_view(hostile, report), hostile) >= 3
+    for other in papers[1:]:
+        try:
+            paths = connect(hostile, papers[0], other, k=3)
+        except NotFoundError:
+            continue
+        assert check_page(chromium, tmp_path, "connect", connect_view(hostile, paths), hostile) > 1
+        return
+    raise AssertionError("no two hostile papers are connected")
 
 
 HOVER = """([id, box]) => {

@@ -88,6 +88,7 @@ EDGE_STYLE = {
     RelType.LINKS_TO: {"color": "#7f8c8d", "arrows": ""},
     "JOINS": {"color": "#f28e2b", "arrows": "to"},
     "SPANS": {"color": "#8e7cc3", "arrows": "to"},
+    "RELATED": {"color": "#c9d1da", "arrows": ""},
 }
 
 
@@ -141,6 +142,7 @@ def _node_text(node: str, data: dict[str, Any], cluster_labels: dict[int, str]) 
             ("PageRank", f"{data.get('pagerank', 0.0):.4f}"),
             *_time_facts(data),
             ("Bridge score", f"{data.get('bridge_score', 0.0):.3f}"),
+            *data.get("view_facts", []),
         ]
         return {
             "label": _shorten(data["title"]),
@@ -183,6 +185,10 @@ def _node_text(node: str, data: dict[str, Any], cluster_labels: dict[int, str]) 
 def _edge_title(kind: str, props: dict[str, Any]) -> str:
     """An edge's hover text: its type, with its score or the basis and confidence of a link
     to a method or dataset."""
+    if "hop" in props:  # a hop of a connect view, with its evidence
+        return f"{kind} {props['hop']}"
+    if "why" in props:  # an around view's origin and a paper no drawn edge joins
+        return f"{kind} {props['score']:.3f} {props['why']}"
     if "score" in props:
         return f"{kind} {props['score']:.3f}"
     if isinstance(props.get("confidence"), int | float):
@@ -232,6 +238,7 @@ def render_html(
             size = 18 + 4 * math.sqrt(data.get("size", 1))
         else:
             size = 10
+        size = float(data.get("view_size", size))  # a view's own measure (around: relevance)
         # the hover text (heading and facts) is made by the page from ``meta``, not sent twice
         options: dict[str, Any] = {"size": round(size, 1), "shape": SHAPES.get(kind, "dot")}
         if data.get("focus"):
@@ -251,9 +258,13 @@ def render_html(
             width = 0.5 + 4 * max(float(props.get("score", 0.0)) - 0.3, 0.0)
         elif kind == RelType.LINKS_TO:
             width = 1 + math.log1p(props.get("edges", 1))
+        labelled: dict[str, Any] = {}
+        if props.get("view_label"):  # a connect view's hop: its kind and evidence, small
+            labelled = {"label": str(props["view_label"]), "font": {"size": 10}}
         net.add_edge(
             source,
             target,
+            **labelled,
             color=style["color"],
             arrows=style["arrows"],
             width=round(width, 2),
@@ -283,6 +294,7 @@ def render_html(
             "none": UNCLUSTERED_COLOR,
             "siteRoot": site_root or "",
             "groupLabels": not any(d.get("type") == Label.CLUSTER for d in view.nodes.values()),
+            "mode": view.colour,
         },
         kinds=sorted({str(d.get("type", "")) for d in view.nodes.values()}),
         physics=physics,
@@ -317,7 +329,7 @@ def _paint_facts(data: dict[str, Any]) -> dict[str, Any]:
         "cluster": data.get("cluster", -1),
         "topic": data.get("topic", -1),
         "date": when.isoformat() if when else None,
-        "rank": float(data.get("pagerank", 0.0)),
+        "rank": float(data.get("view_rank", data.get("pagerank", 0.0))),
         "recent": data.get("recent_pagerank"),
         "short": _shorten(str(data.get("title", "")), 40),
         "focus": bool(data.get("focus")),

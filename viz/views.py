@@ -52,6 +52,8 @@ class ViewGraph:
     #: Fixed positions (canvas units) for nodes the view places itself; the page keeps
     #: them and lays out the rest.
     positions: dict[str, tuple[float, float]] = field(default_factory=dict)
+    #: How the page colours papers first when it can ("date", ...; None: by cluster).
+    colour: str | None = None
 
     @classmethod
     def of(cls, graph: nx.MultiDiGraph[str], title: str) -> ViewGraph:
