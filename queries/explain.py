@@ -1,7 +1,9 @@
 """Why a pack query answered nothing: the parameter that names something the graph does not
 hold (a cluster id, a paper, words no title or abstract has), said in one line the way
 ``paperkg view cluster 99`` says it ("no cluster 99; clusters: 0, 1, 2"); for the
-``trends`` pack, no dated paper or a window with nothing in it (:mod:`explain_time`).
+``trends`` pack, no dated paper or a window with nothing in it (:mod:`explain_time`); for
+the ``around`` pack, a neighbourhood citing nothing often enough or two papers no chain of
+links joins (:mod:`explain_around`).
 
 :func:`explain_empty` is asked after a query returned no rows; it returns what is missing,
 or None when everything the parameters name exists (the answer is then truly empty).
@@ -18,6 +20,7 @@ from neo4j import exceptions as neo4j_errors
 from paperkg.errors import QueryError
 from paperkg.graph.schema import Label, RelType
 from paperkg.queries.catalog import QuerySpec
+from paperkg.queries.explain_around import explain_around
 from paperkg.queries.explain_time import explain_time
 from paperkg.queries.runner import error_text, read_session
 
@@ -91,7 +94,8 @@ def explain_empty(
     database does not hold, or None. Run it after ``spec`` answered no rows: a cluster id
     no cluster has (or, for ``bridges-between``, a topic or two clusters with no link), a
     paper no id, arXiv id or title matches, a full-text query no paper matches; for a
-    ``trends`` query, no dated paper, a value out of range, or nothing in the window."""
+    ``trends`` query, no dated paper, a value out of range, or nothing in the window; for
+    an ``around`` query, no shared citation in the neighbourhood or no path."""
     try:
         with read_session(driver, database) as session:
             return session.execute_read(_explain, spec, values)
@@ -122,7 +126,7 @@ def _explain(
             return found
     if clusters is not None and {"a", "b"} <= declared.keys():
         return _unlinked(tx, values.get("a"), values.get("b"), clusters)
-    timed = explain_time(tx, spec, values)
+    timed = explain_time(tx, spec, values) or explain_around(tx, spec, values)
     return None if timed is None else Missing(*timed)
 
 
