@@ -25,6 +25,7 @@ from paperkg.graph.export.files import FileExport
 from paperkg.graph.extract.confidence import CONFIDENCE
 from paperkg.graph.neo4j.store import Neo4jSettings, PushReport, check_uri, connect
 from paperkg.graph.report.connect import ConnectReport
+from paperkg.graph.report.linked_works import next_hop_ids
 from paperkg.graph.report.lookup import PaperProfile
 from paperkg.graph.report.topics import BridgeLink, ClusterRow
 from paperkg.graph.report.trends import TrendsReport
@@ -40,6 +41,8 @@ from paperkg.loaders import (
     fetch_s2,
     make_client,
 )
+from paperkg.loaders.openalex import openalex_request_id
+from paperkg.loaders.semantic_scholar import s2_request_id
 from paperkg.pipeline import DEFAULTS, BuildOptions, BuildReport, build
 from paperkg.queries import export_catalog, find_query, load_catalog, run_query, typed_params
 from paperkg.queries.explain import explain_empty
@@ -1558,6 +1561,31 @@ def _ids(values: tuple[str, ...]) -> list[str]:
     return ids
 
 
+def _ids_and_refs(
+    values: tuple[str, ...],
+    refs_of: str | None,
+    out: Path,
+    request_id: Callable[[tuple[str, ...]], str | None],
+) -> list[str]:
+    """--ids, then the ids of the stubs --refs-of's paper cites and is cited by in --out."""
+    if refs_of is None:
+        return _ids(values)
+    snapshot = open_snapshot(out)
+    hop = next_hop_ids(snapshot.graph, snapshot.resolve(refs_of).id, request_id)
+    return list(dict.fromkeys([*(_ids(values) if values else []), *hop]))
+
+
+def refs_of_option(func: F) -> F:
+    """--refs-of and --out: fetch the outside works a snapshot's paper is linked to."""
+    return click.option(
+        "--refs-of",
+        metavar="PAPER",
+        default=None,
+        help="Also fetch the outside works (stubs) PAPER cites and is cited by in the "
+        "snapshot at --out (built with --external-refs): the next hop from PAPER.",
+    )(out_option(func))
+
+
 def _fetch(
     cache: Path | None,
     retries: int,
@@ -1592,9 +1620,9 @@ def fetch_hf_daily_command(
     )
 
 
-def ids_option(help_text: str) -> Callable[[F], F]:
+def ids_option(help_text: str, required: bool = True) -> Callable[[F], F]:
     """The ``--ids`` option of a fetch command: ids comma-separated or repeated."""
-    return click.option("--ids", multiple=True, required=True, metavar="IDS", help=help_text)
+    return click.option("--ids", multiple=True, required=required, metavar="IDS", help=help_text)
 
 
 @fetch_group.command("arxiv")
@@ -1611,17 +1639,21 @@ def fetch_arxiv_command(
 @fetch_group.command("s2")
 @ids_option(
     "arXiv:2401.01234, DOI:10.1234/x, CorpusId:123 or bare arXiv ids/DOIs; "
-    "comma-separated or repeated."
+    "comma-separated or repeated (optional with --refs-of).",
+    required=False,
 )
 @click.option(
     "--with-references",
     is_flag=True,
     help="Also fetch each paper's references and citations (ids and titles).",
 )
+@refs_of_option
 @fetch_options
 def fetch_s2_command(
     ids: tuple[str, ...],
     with_references: bool,
+    refs_of: str | None,
+    out: Path,
     into: Path,
     cache: Path | None,
     retries: int,
@@ -1629,7 +1661,7 @@ def fetch_s2_command(
     max_mib: int,
 ) -> None:
     """Semantic Scholar papers through the batch endpoint (s2-<hash>.json)."""
-    wanted = _ids(ids)
+    wanted = _ids_and_refs(ids, refs_of, out, s2_request_id)
     _fetch(
         cache,
         retries,
@@ -1640,13 +1672,26 @@ def fetch_s2_command(
 
 
 @fetch_group.command("openalex")
-@ids_option("OpenAlex work ids (W2741809807) or DOIs; comma-separated or repeated.")
+@ids_option(
+    "OpenAlex work ids (W2741809807) or DOIs; comma-separated or repeated "
+    "(optional with --refs-of).",
+    required=False,
+)
+@refs_of_option
 @fetch_options
 def fetch_openalex_command(
-    ids: tuple[str, ...], into: Path, cache: Path | None, retries: int, timeout: float, max_mib: int
+    ids: tuple[str, ...],
+    refs_of: str | None,
+    out: Path,
+    into: Path,
+    cache: Path | None,
+    retries: int,
+    timeout: float,
+    max_mib: int,
 ) -> None:
-    """OpenAlex works by id or DOI (openalex-<hash>.json)."""
-    wanted = _ids(ids)
+    """OpenAlex works by id or DOI, with the ids of the works they cite
+    (openalex-<hash>.json)."""
+    wanted = _ids_and_refs(ids, refs_of, out, openalex_request_id)
     _fetch(cache, retries, timeout, max_mib, lambda c, http: fetch_openalex(wanted, into, c, http))
 
 
