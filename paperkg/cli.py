@@ -1493,6 +1493,40 @@ def view_bridges(out: Path, output: Path, force: bool, top: int, min_confidence:
     _write_page(html, output, force)
 
 
+@view_group.command("around")
+@click.argument("papers", nargs=-1, required=True, metavar="PAPER...")
+@out_option
+@output_option("around.html")
+@click.option(
+    "--size",
+    type=click.IntRange(min=1),
+    default=40,
+    show_default=True,
+    help="Related papers drawn.",
+)
+def view_around(papers: tuple[str, ...], out: Path, output: Path, force: bool, size: int) -> None:
+    """The papers most related to PAPER... (as `paperkg around` ranks them): the origins in
+    the middle, nearer and bigger the more related, coloured by date when dated; under the
+    map the related list with why, and the prior and derivative works."""
+    html = open_snapshot(out).view("around", list(papers), size=size)
+    _write_page(html, output, force)
+
+
+@view_group.command("connect")
+@click.argument("paper_a")
+@click.argument("paper_b")
+@out_option
+@output_option("connect.html")
+@click.option(
+    "-k", type=click.IntRange(min=1), default=5, show_default=True, help="Paths drawn (at most)."
+)
+def view_connect(paper_a: str, paper_b: str, out: Path, output: Path, force: bool, k: int) -> None:
+    """The best paths from PAPER_A to PAPER_B (as `paperkg connect` finds them), left to
+    right, one row each, every hop labelled with its kind and evidence."""
+    html = open_snapshot(out).view("connect", (paper_a, paper_b), k=k)
+    _write_page(html, output, force)
+
+
 @main.group("fetch")
 def fetch_group() -> None:
     """Download raw API responses into --into, ready for `paperkg build DIR`.

@@ -403,6 +403,6 @@ def test_an_unknown_pack_is_refused_by_the_library_and_shown_by_the_cli():
     assert {spec.pack for spec in load_catalog("citations")} == {"citations"}
     with pytest.raises(QueryError) as raised:
         load_catalog("nope")
-    assert str(raised.value).startswith("no pack 'nope'; packs: bridges, citations, ")
+    assert str(raised.value).startswith("no pack 'nope'; packs: around, bridges, citations, ")
     result = run("query", "list", "--pack", "nope")
     assert result.exit_code == 1 and result.stderr.strip() == f"Error: {raised.value}"
