@@ -57,18 +57,21 @@ def pairs_of(graph: nx.MultiDiGraph[str], count: int, seed: int = 1) -> list[tup
 def time_connect(
     graph: nx.MultiDiGraph[str], pairs: list[tuple[str, str]], k: int
 ) -> tuple[list[str], list[float]]:
-    """Table rows (seconds, paths, best cost and hops, nodes searched, link kinds) and the
-    seconds of ``connect`` between each pair."""
+    """Table rows (seconds, paths, best cost and hops, nodes searched, link kinds, the
+    load average then) and the seconds of ``connect`` between each pair."""
     rows = []
     for a, b in pairs:
         seconds, report = timed(lambda a=a, b=b: connect(graph, a, b, k))
         best = report.paths[0]
         kinds = ", ".join(sorted({h.kind for p in report.paths for h in p.hops}))
-        rows.append((seconds, len(report.paths), best.cost, len(best.hops), report.searched, kinds))
+        load = os.getloadavg()[0]
+        rows.append(
+            (seconds, len(report.paths), best.cost, len(best.hops), report.searched, kinds, load)
+        )
         print(f"connect {a} {b}: {seconds:.2f} s, {rows[-1][1:]}", flush=True)
     return [
-        f"| {s:.2f} | {n} | {cost:.2f} | {hops} | {searched:,} | {kinds} |"
-        for s, n, cost, hops, searched, kinds in rows
+        f"| {s:.2f} | {n} | {cost:.2f} | {hops} | {searched:,} | {kinds} | {load:.1f} |"
+        for s, n, cost, hops, searched, kinds, load in rows
     ], [r[0] for r in rows]
 
 
@@ -134,9 +137,12 @@ at most the best one + {MARGIN:g} are sought; nodes searched: those within half 
 either paper (entities more than {MAX_SHARED} papers link are not walked: {hubs:,} of
 {entities:,} here, the most used linked by {widest:,} papers).
 
-| seconds | paths | best cost | best hops | nodes searched | link kinds on the paths |
-|---|---|---|---|---|---|
+| seconds | paths | best cost | best hops | nodes searched | link kinds on the paths | load |
+|---|---|---|---|---|---|---|
 {table}
+
+The load column is the 1-minute load average just after each call: above 2, the call
+shared its core with other work and its time is longer than on a quiet machine.
 
 {around_text}
 """
