@@ -873,8 +873,8 @@ def around_command(papers: tuple[str, ...], size: int, out: Path, as_json: bool)
     for heading, works in (("Prior works", report.prior), ("Derivative works", report.derivative)):
         print_table(
             heading,
-            ["title", "", "how many"],
-            [(w.title, "outside work" if w.stub else "", w.note) for w in works],
+            ["title", "in the corpus", "how many"],
+            [(w.title, "no: outside work" if w.stub else "yes", w.note) for w in works],
         )
 
 
