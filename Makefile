@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 
 ## demo: build the example corpus into ./paperkg-out and print its summary
 demo: $(STAMP)
-	$(BIN)/paperkg build examples --out paperkg-out --html --fresh
+	$(BIN)/paperkg build examples --out paperkg-out --html --fresh --year 2026
 	$(BIN)/paperkg stats --out paperkg-out
 	$(BIN)/paperkg similar "protein structure prediction" --out paperkg-out -k 5
 
