@@ -42,7 +42,8 @@ def test_every_node_has_a_page_and_every_link_lands(site: Path, seeds_snapshot: 
     graph = read_snapshot(seeds_snapshot).graph
     expected = {p for n, d in graph.nodes(data=True) if (p := page_of(n, d))}
     written = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
-    assert written == expected | {INDEX, "bridges.html", TIMELINE_PAGE}  # the seeds are dated
+    maps = {f"around/{p.split('/', 1)[1]}" for p in expected if p.startswith("papers/")}
+    assert written == expected | maps | {INDEX, "bridges.html", TIMELINE_PAGE}  # dated seeds
     # one copy of vis-network for every map page, none inlined, and the search index
     assert sorted(p.name for p in (site / "assets").iterdir()) == [
         "search-index.js",

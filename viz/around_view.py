@@ -8,6 +8,7 @@ draws its paths left to right, one row each, every hop labelled with its evidenc
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
@@ -86,24 +87,28 @@ def _paper_links(graph: nx.MultiDiGraph[str], view: ViewGraph) -> None:
                 view.link(node, other, kind, data)
 
 
-def around_sections(report: AroundReport) -> list[dict[str, Any]]:
-    """The lists under an around map: the related papers with why, then the prior and
-    derivative works (items without links; the map's panel opens each shown paper)."""
+def around_sections(
+    report: AroundReport, href: Callable[[str], str | None] | None = None
+) -> list[dict[str, Any]]:
+    """The lists under an around map: the related papers with their score and why, then
+    the prior and derivative works. ``href`` gives a paper's page (None: no link; the
+    standalone view has none, its map's panel opens each shown paper; the site links)."""
+    page = href or (lambda _node: None)
     related = [
-        {"text": f"{r.title}", "note": f"{r.score:.2f} · {r.why}", "href": None}
+        {"text": r.title, "note": f"{r.score:.2f} · {r.why}", "href": page(r.id)}
         for r in report.related
     ]
     return [
         {"heading": f"Related papers ({len(related)})", "items": related},
-        {"heading": "Prior works", "items": _works(report.prior)},
-        {"heading": "Derivative works", "items": _works(report.derivative)},
+        {"heading": "Prior works", "items": _works(report.prior, page)},
+        {"heading": "Derivative works", "items": _works(report.derivative, page)},
     ]
 
 
-def _works(works: list[Work]) -> list[dict[str, Any]]:
+def _works(works: list[Work], page: Callable[[str], str | None]) -> list[dict[str, Any]]:
     if not works:
         return [{"text": "none in this snapshot", "note": "", "href": None}]
-    return [{"text": w.title, "note": w.note, "href": None} for w in works]
+    return [{"text": w.title, "note": w.note, "href": page(w.id)} for w in works]
 
 
 def connect_view(graph: nx.MultiDiGraph[str], report: ConnectReport) -> ViewGraph:

@@ -1,8 +1,8 @@
 """One linked offline site for a snapshot: an overview, a page per topic (both levels), per
 paper, per method, dataset and repo, and the bridges, joined by relative links.
 
-The overview, topic and bridges pages are the interactive views (``render_html``) with
-lists under the map; a node's panel links to its page. They share one copy of the
+The overview, topic, bridges and around pages are the interactive views (``render_html``)
+with lists under the map; a node's panel links to its page. They share one copy of the
 vis-network script and stylesheet in ``assets/`` (allowed by their content security
 policy as ``'self'``, which a ``file://`` page's own folder is). Paper and entity pages are plain
 HTML lists, no script at all. Everything opens from ``file://``: no server, no network.
@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -30,6 +31,7 @@ from paperkg.graph.analytics.clusters import UNCLUSTERED
 from paperkg.graph.analytics.timeline import TERM, TimedBurst, Timeline, analyse_time
 from paperkg.graph.extract.urls import is_web_url
 from paperkg.graph.model import is_paper, relationship_type
+from paperkg.graph.report.around import AroundReport, around
 from paperkg.graph.report.topics import bridge_report, cluster_rows
 from paperkg.graph.report.works import (
     PaperLinks,
@@ -39,11 +41,14 @@ from paperkg.graph.report.works import (
 )
 from paperkg.graph.schema import Label, RelType
 from paperkg.graph.snapshot.manifest import Manifest
+from paperkg.viz.around_view import around_sections, around_view
 from paperkg.viz.html import SEARCH_INDEX, environment, render_html, write_assets
 from paperkg.viz.timeline import timeline_page
 from paperkg.viz.views import bridges_view, cluster_view, isolation_note, overview
 
 __all__ = [
+    "AROUND_FOLDER",
+    "AROUND_PAGES",
     "INDEX",
     "SITE_FOLDER",
     "TIMELINE_PAGE",
@@ -69,6 +74,15 @@ _FOLDERS = {
 }
 #: Papers listed on a topic page, most central first.
 _TOP_PAPERS = 60
+#: Where the around maps go: ``around/<the paper page's name>``.
+AROUND_FOLDER = "around"
+#: Papers given an around map (and a related list on their page), the most central first
+#: by PageRank; every paper when the corpus has no more. Each costs ~13 ms of ``around`` and
+#: a ~100 KiB map at 10,000 papers, so a map per paper would add minutes and ~1 GiB; the
+#: other papers' pages say how to draw theirs (``paperkg view around ID``).
+AROUND_PAGES = 1_000
+#: Related papers listed on a paper page (its around map lists them all).
+_TOP_RELATED = 10
 _ENTITY_LINKS = (RelType.INTRODUCES, RelType.USES, RelType.EVALUATES_ON, RelType.HAS_CODE)
 
 
@@ -146,6 +160,7 @@ class _Site:
         self.manifest = manifest
         self.pages = {n: p for n, d in graph.nodes(data=True) if (p := page_of(n, d))}
         self.counts: dict[str, int] = {}
+        self.mapped = _most_central(graph, AROUND_PAGES)
         self.labels = {
             int(d["id"]): str(d.get("label") or "")
             for _n, d in graph.nodes(data=True)
@@ -167,6 +182,10 @@ class _Site:
             return None
         node = f"cluster:{cluster}"
         return self.link(node) if node in self.graph else None
+
+    def around_page(self, node: str) -> str:
+        """The around map's page of a paper: its page's name in ``AROUND_FOLDER``."""
+        return f"{AROUND_FOLDER}/{self.pages[node].split('/', 1)[1]}"
 
     def write(self, page: str, html: str, kind: str) -> None:
         path = self.folder / page
@@ -265,7 +284,10 @@ def write_site(
             if node not in site.pages:
                 continue
             if is_paper(data):
-                _paper(site, node)
+                report = around(graph, [node]) if node in site.mapped else None
+                _paper(site, node, report)
+                if report is not None:
+                    _around(site, node, report)
             elif data.get("type") in (Label.METHOD, Label.DATASET, Label.REPO):
                 _entity(site, node)
         size = sum(p.stat().st_size for p in scratch.rglob("*") if p.is_file())
@@ -292,6 +314,15 @@ def _graph_page(site: _Site, page: str, view: Any, sections: list[Section], kind
         site_root="../" if "/" in page else "",
     )
     site.write(page, html, kind)
+
+
+def _most_central(graph: nx.MultiDiGraph[str], most: int) -> set[str]:
+    """The ``most`` corpus papers of highest PageRank (ties by id): those with a page."""
+    papers = [n for n, d in graph.nodes(data=True) if is_paper(d) and not d.get("stub")]
+    if len(papers) <= most:
+        return set(papers)
+    papers.sort(key=lambda n: (-graph.nodes[n].get("pagerank", 0.0), n))
+    return set(papers[:most])
 
 
 def _search_index(site: _Site) -> None:
@@ -425,7 +456,7 @@ def _bridges(site: _Site) -> None:
     _graph_page(site, "bridges.html", bridges_view(site.graph), sections, "bridges")
 
 
-def _paper(site: _Site, node: str) -> None:
+def _paper(site: _Site, node: str, report: AroundReport | None) -> None:
     graph = site.graph
     data = graph.nodes[node]
     page = site.pages[node]
@@ -467,6 +498,7 @@ def _paper(site: _Site, node: str) -> None:
         Section("Uses", entities[RelType.USES]),
         Section("Evaluates on", entities[RelType.EVALUATES_ON]),
         Section("Code", entities[RelType.HAS_CODE]),
+        *_related(site, node, report),
         Section("Similar papers", [item for _rank, item in sorted(similar, key=lambda s: s[0])]),
         Section("Cites", cites),
         Section("Cited by", cited_by),
@@ -484,6 +516,54 @@ def _paper(site: _Site, node: str) -> None:
         str(data.get("abstract") or ""),
         sections,
     )
+
+
+def _related(site: _Site, node: str, report: AroundReport | None) -> list[Section]:
+    """The paper's most related papers (``paperkg around``) with why, and the link to its
+    around map; a paper without a map (not among the ``AROUND_PAGES`` most central) gets
+    the command that draws it instead."""
+    if report is None:
+        command = f"paperkg view around {shlex.quote(node)}"
+        return [
+            Section(
+                "Around this paper",
+                [
+                    Item(
+                        f"This site maps the {AROUND_PAGES:,} most central papers, not this "
+                        "one: to see its related papers and their map, run",
+                        note=command,
+                    )
+                ],
+            )
+        ]
+    related = [site.link(r.id, f"{r.score:.2f} · {r.why}") for r in report.related[:_TOP_RELATED]]
+    return [
+        Section(
+            "Around this paper",
+            [
+                Item(
+                    "Map of the papers around this one",
+                    site.around_page(node),
+                    f"{len(report.related)} related papers, prior and derivative works",
+                )
+            ],
+        ),
+        Section("Related papers", related),
+    ]
+
+
+def _around(site: _Site, node: str, report: AroundReport) -> None:
+    """The paper's around map (``paperkg view around``) with its lists linked to the
+    papers' pages, and the paper itself first."""
+    lists = around_sections(report, site.pages.get)
+    sections = [
+        Section("This paper", [site.link(node, "its page")]),
+        *(
+            Section(s["heading"], [Item(i["text"], i["href"], i["note"]) for i in s["items"]])
+            for s in lists
+        ),
+    ]
+    _graph_page(site, site.around_page(node), around_view(site.graph, report), sections, "around")
 
 
 def _works(site: _Site, node: str) -> list[Section]:
