@@ -30,7 +30,7 @@ from report import machine, median, write_section
 from trends import cpu_flags, dated_graph, plan
 
 from paperkg.graph.model import papers_of
-from paperkg.graph.report.connect import MARGIN, MAX_SHARED, connect
+from paperkg.graph.report.connect import MARGIN, MAX_MARGIN, MAX_SHARED, connect
 from paperkg.graph.schema import Label
 
 ENTITIES = (Label.METHOD, Label.DATASET, Label.REPO)
@@ -133,9 +133,10 @@ its work; target <= 2 s each.
 
 `connect` (k = {args.k}) between {args.pairs} random pairs of papers of different clusters:
 median **{median(connect_times):.2f} s**, slowest {max(connect_times):.2f} s. Paths costing
-at most the best one + {MARGIN:g} are sought; nodes searched: those within half that bound of
-either paper (entities more than {MAX_SHARED} papers link are not walked: {hubs:,} of
-{entities:,} here, the most used linked by {widest:,} papers).
+at most the best one + {MARGIN:g} are sought (the margin doubled, up to {MAX_MARGIN:g}, while
+fewer than k fit); nodes searched: those within half that bound of either paper (entities
+more than {MAX_SHARED} papers link are not walked: {hubs:,} of {entities:,} here, the most
+used linked by {widest:,} papers).
 
 | seconds | paths | best cost | best hops | nodes searched | link kinds on the paths | load |
 |---|---|---|---|---|---|---|

@@ -207,11 +207,12 @@ class Snapshot:
         works (``paperkg around``; the measure: docs/guides/around.md)."""
         return around(self.graph, [self.resolve(ref).id for ref in refs], size)
 
-    def connect(self, a: str, b: str, k: int = 5) -> ConnectReport:
+    def connect(self, a: str, b: str, k: int = 5, *, margin: float | None = None) -> ConnectReport:
         """The ``k`` best paths between the papers ``a`` and ``b`` name (read as
         :meth:`resolve` reads them), mixing similarity, citations and shared methods,
-        datasets and repos, each hop with its evidence (``paperkg connect``)."""
-        return paths_between(self.graph, self.resolve(a).id, self.resolve(b).id, k)
+        datasets and repos, each hop with its evidence (``paperkg connect``); ``margin``
+        as :func:`paperkg.graph.report.connect.connect` reads it."""
+        return paths_between(self.graph, self.resolve(a).id, self.resolve(b).id, k, margin=margin)
 
     def entities(self, kind: str | None = None, *, min_confidence: float = 0.0) -> list[EntityRow]:
         """Methods, datasets and repos, most-linked first, with their aliases (``paperkg

@@ -884,14 +884,23 @@ def around_command(papers: tuple[str, ...], size: int, out: Path, as_json: bool)
 @click.option(
     "-k", "k", type=click.IntRange(min=1), default=5, show_default=True, help="Paths to show."
 )
+@click.option(
+    "--margin",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Only paths costing at most the cheapest one plus this. Default: 1 (about one more "
+    "similarity step), doubled up to 4 while fewer than K paths fit.",
+)
 @out_option
 @json_option
-def connect_command(paper_a: str, paper_b: str, k: int, out: Path, as_json: bool) -> None:
+def connect_command(
+    paper_a: str, paper_b: str, k: int, margin: float | None, out: Path, as_json: bool
+) -> None:
     """The K best paths between PAPER_A and PAPER_B (each an id, arXiv id, DOI, title or a
     unique part of one), cheapest first, mixing similarity, citations either way and hops
     through a shared method, dataset or repo (rare ones cost least); each hop with its
     evidence: the similarity score, the citation's source and sentence, the shared entity."""
-    report = open_snapshot(out).connect(paper_a, paper_b, k)
+    report = open_snapshot(out).connect(paper_a, paper_b, k, margin=margin)
     if as_json:
         print_json(asdict(report))
         return

@@ -18,7 +18,7 @@ from conftest import run
 from paperkg.api import open_snapshot
 from paperkg.errors import AmbiguousError, NotFoundError, ParameterError
 from paperkg.graph.model import is_paper
-from paperkg.graph.report.connect import MARGIN, MAX_SHARED, connect
+from paperkg.graph.report.connect import MARGIN, MAX_MARGIN, MAX_SHARED, connect
 from paperkg.graph.schema import Label, RelType
 from paperkg.graph.snapshot.manifest import Counts, Knn, Manifest, Model
 from paperkg.graph.snapshot.read import Embeddings
@@ -81,9 +81,17 @@ def test_a_citation_path_beats_a_long_similarity_chain():
     report = connect(citation_graph(), "a", "b", k=5, margin=3.0)
     assert _ids(report) == [["a", "c", "b"], ["a", "s1", "b"], ["a", "t1", "t2", "t3", "b"]]
     assert [p.cost for p in report.paths] == [2.0, 2.2, 4.4]
-    default = connect(citation_graph(), "a", "b", k=5)
-    assert default.bound == 2.0 + MARGIN == 3.0  # the long chain is past it
-    assert default.paths == report.paths[:2]
+    fixed = connect(citation_graph(), "a", "b", k=5, margin=MARGIN)
+    assert fixed.bound == 2.0 + MARGIN == 3.0  # the long chain is past it
+    assert fixed.paths == report.paths[:2]
+
+
+def test_the_default_margin_widens_until_k_paths_fit():
+    two = connect(citation_graph(), "a", "b", k=2)
+    assert two.bound == 2.0 + MARGIN and len(two.paths) == 2  # no need to widen
+    five = connect(citation_graph(), "a", "b", k=5)  # three exist: widened to the most
+    assert five.bound == 2.0 + MAX_MARGIN
+    assert five.paths == connect(citation_graph(), "a", "b", k=5, margin=3.0).paths
 
 
 def test_a_hub_method_is_dear_and_a_rare_one_is_close():
@@ -205,7 +213,7 @@ def test_the_cli_prints_numbered_paths_with_their_evidence(kg: Path):
     result = run("connect", "a", "b", "--out", kg, "-k", "3")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].startswith("2 paths from Routing Transformers for Sparse Attention (a)")
+    assert lines[0].startswith("3 paths from Routing Transformers for Sparse Attention (a)")
     assert lines[1:6] == [
         "1. cost 2.00, 2 hops",
         "   [Paper] Routing Transformers for Sparse Attention (a)",
@@ -215,6 +223,15 @@ def test_the_cli_prints_numbered_paths_with_their_evidence(kg: Path):
     ]
     assert "2. cost 2.20, 2 hops" in lines
     assert "      -(SIMILAR_TO: similarity 0.95)->" in lines
+    assert "3. cost 4.40, 4 hops" in lines
+
+
+def test_the_cli_margin_keeps_only_paths_near_the_best(kg: Path):
+    result = run("connect", "a", "b", "--out", kg, "--margin", "1")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("2 paths from")
+    refused = run("connect", "a", "b", "--out", kg, "--margin", "-1")
+    assert refused.exit_code == 2 and "--margin" in refused.output
 
 
 def test_the_cli_json_is_the_report(kg: Path):
@@ -225,7 +242,9 @@ def test_the_cli_json_is_the_report(kg: Path):
     assert [[n["id"] for n in p["nodes"]] for p in data["paths"]] == [
         ["a", "c", "b"],
         ["a", "s1", "b"],
+        ["a", "t1", "t2", "t3", "b"],
     ]
+    assert data["bound"] == 6.0
     assert data["paths"][0]["hops"][0]["sentence"] == SENTENCE
 
 

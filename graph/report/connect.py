@@ -7,17 +7,19 @@ its distance (1 - cosine), and a hop through a shared entity (paper -> method ->
 close as a good similarity edge and one a thousand papers use ("Transformer") is dear.
 The search (Yen's algorithm, ``nx.shortest_simple_paths``) runs on the part of the graph
 that can hold a path costing at most the best one plus :data:`MARGIN`: nodes within half
-that cost of either paper (Dijkstra on the snapshot graph itself, so no graph of the whole
-corpus is built) whose distances to both add up to at most that. Stubs (outside works),
-clusters and entities more than :data:`MAX_SHARED` papers link are not walked.
+that cost of either paper (a bidirectional Dijkstra on the snapshot graph itself, so no
+graph of the whole corpus is built) whose distances to both add up to at most that; while
+fewer than k paths fit, the margin is doubled up to :data:`MAX_MARGIN`. Stubs (outside
+works), clusters and entities more than :data:`MAX_SHARED` papers link are not walked.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from itertools import chain, islice, pairwise
+from itertools import islice, pairwise
 from typing import Any
 
 import networkx as nx
@@ -29,6 +31,7 @@ from paperkg.graph.schema import Label, RelType
 __all__ = [
     "CITATION_COST",
     "MARGIN",
+    "MAX_MARGIN",
     "ConnectPath",
     "ConnectReport",
     "Hop",
@@ -47,6 +50,8 @@ SHARED_BASE, SHARED_SCALE = 0.5, 0.25
 #: Paths costing more than the best one by more than this are not searched (about one
 #: more similarity step): it bounds the part of the graph the search walks.
 MARGIN = 1.0
+#: While fewer than ``k`` paths fit, the margin is doubled up to this.
+MAX_MARGIN = 4.0
 
 #: Entities more papers than this link are not walked: a hop through one costs more than
 #: three good similarity steps, and walking it means looking at every paper linking it.
@@ -117,15 +122,21 @@ class ConnectReport:
 
 
 def connect(
-    graph: nx.MultiDiGraph[str], a: str, b: str, k: int = 5, *, margin: float = MARGIN
+    graph: nx.MultiDiGraph[str],
+    a: str,
+    b: str,
+    k: int = 5,
+    *,
+    margin: float | None = None,
 ) -> ConnectReport:
-    """The ``k`` cheapest paths between papers ``a`` and ``b`` (node ids) in cost order,
-    of those costing at most the best one plus ``margin``. ``ParameterError`` for ``k``
-    below 1 or the same paper twice; ``NotFoundError`` when either is not a paper of the
-    graph or no path links them."""
+    """The ``k`` cheapest paths between papers ``a`` and ``b`` (node ids) in cost order, of
+    those costing at most the best one plus ``margin``; None: :data:`MARGIN`, widened
+    (doubled, up to :data:`MAX_MARGIN`) while fewer than ``k`` paths fit. ``ParameterError``
+    for ``k`` below 1 or the same paper twice; ``NotFoundError`` when either is not a paper
+    of the graph or no path links them."""
     if k < 1:
         raise ParameterError(f"k must be at least 1, got {k}", param="k")
-    if not margin >= 0:
+    if margin is not None and not margin >= 0:
         raise ParameterError(f"margin must be 0 or more, got {margin}", param="margin")
     for node in (a, b):
         if node not in graph or not is_paper(graph.nodes[node]):
@@ -133,37 +144,89 @@ def connect(
     if a == b:
         raise ParameterError(f"both papers are {a}: name two different papers")
     weight = LinkCost(graph)
-    view = graph.to_undirected(as_view=True)
-    try:
-        best = nx.bidirectional_dijkstra(view, a, b, weight=weight)[0]
-    except nx.NetworkXNoPath:
+    from_a, from_b = _Search(weight, a), _Search(weight, b)
+    best = _meet(from_a, from_b)
+    if best is None:
         raise NotFoundError(
             f"no path links {a} and {b} (by similarity, citation, shared method, dataset or repo)"
-        ) from None
-    bound = best + margin
-    region = set(nx.single_source_dijkstra_path_length(view, a, bound / 2, weight=weight))
-    region |= set(nx.single_source_dijkstra_path_length(view, b, bound / 2, weight=weight))
-    local = _weighted(graph, region, weight)
-    local = _within(local, a, b, bound)
-    paths = []
-    for nodes in islice(nx.shortest_simple_paths(local, a, b, weight="weight"), k):
-        path = _path(graph, nodes, weight)
-        if path.cost > bound + 1e-9:
+        )
+    step = MARGIN if margin is None else margin
+    while True:
+        bound = best + step
+        region = from_a.within(bound / 2) | from_b.within(bound / 2)
+        local = _within(_weighted(region, weight), a, b, bound)
+        paths = []
+        for nodes in islice(nx.shortest_simple_paths(local, a, b, weight="weight"), k):
+            path = _path(graph, nodes, weight)
+            if path.cost > bound + 1e-9:
+                break
+            paths.append(path)
+        if len(paths) >= k or margin is not None or step >= MAX_MARGIN:
             break
-        paths.append(path)
+        step = min(step * 2, MAX_MARGIN)
     return ConnectReport(_node(graph, a), _node(graph, b), k, round(bound, 4), len(region), paths)
 
 
+class _Search:
+    """Dijkstra from one paper over the links :class:`LinkCost` allows, settled node by
+    node on demand, so the bidirectional search and the later widening share its work."""
+
+    def __init__(self, weight: LinkCost, source: str) -> None:
+        self.weight = weight
+        self.settled: dict[str, float] = {}
+        self.reached: dict[str, float] = {source: 0.0}
+        self._heap: list[tuple[float, str]] = [(0.0, source)]
+
+    def top(self) -> float:
+        """The distance of the next node to settle (infinity when none is left)."""
+        while self._heap and self._heap[0][1] in self.settled:
+            heapq.heappop(self._heap)
+        return self._heap[0][0] if self._heap else math.inf
+
+    def settle(self) -> tuple[str, float]:
+        """Settle the nearest unsettled node and reach its neighbours; returns it."""
+        self.top()
+        distance, node = heapq.heappop(self._heap)
+        self.settled[node] = distance
+        for other, cost in self.weight.neighbours(node).items():
+            if other in self.settled:
+                continue
+            total = distance + cost
+            if total < self.reached.get(other, math.inf):
+                self.reached[other] = total
+                heapq.heappush(self._heap, (total, other))
+        return node, distance
+
+    def within(self, radius: float) -> set[str]:
+        """The nodes at most ``radius`` away (settling as far as that needs)."""
+        while self.top() <= radius:
+            self.settle()
+        return {node for node, distance in self.settled.items() if distance <= radius}
+
+
+def _meet(one: _Search, other: _Search) -> float | None:
+    """The cost of the cheapest path between the two searches' sources (bidirectional
+    Dijkstra: stop when the two frontiers together cannot beat the best meeting)."""
+    best = math.inf
+    while one.top() + other.top() < best:
+        side, far = (one, other) if one.top() <= other.top() else (other, one)
+        node, distance = side.settle()
+        for neighbour, cost in side.weight.neighbours(node).items():
+            if neighbour in far.reached:
+                best = min(best, distance + cost + far.reached[neighbour])
+    return None if math.isinf(best) else best
+
+
 class LinkCost:
-    """The cost of the cheapest link between two nodes (an edge either way), or None where
-    the search must not go (a stub, a cluster, an edge of no kind above): a Dijkstra weight
-    function for the graph's undirected view, remembering what it computed."""
+    """The cost of each link (an edge either way), or None where the search must not go (a
+    stub, a cluster, an edge of no kind above), and each node's cheapest links to its
+    neighbours, remembered once computed."""
 
     def __init__(self, graph: nx.MultiDiGraph[str]) -> None:
         self._graph = graph
         self._label: dict[str, str | None] = {}
         self._side: dict[str, float] = {}
-        self._known: dict[tuple[str, str], float | None] = {}
+        self._neighbours: dict[str, dict[str, float]] = {}
 
     def label(self, node: str) -> str | None:
         """The node's label if the search walks it (a paper of the corpus, an entity)."""
@@ -195,31 +258,37 @@ class LinkCost:
             self._side[entity] = SHARED_BASE + SHARED_SCALE * math.log(count)
         return self._side[entity]
 
-    def __call__(self, u: str, v: str, _edges: Mapping[str, Any] | None = None) -> float | None:
-        pair = (u, v) if u < v else (v, u)
-        if pair in self._known:
-            return self._known[pair]
-        best: float | None = None
-        if self.label(u) is not None and self.label(v) is not None:
-            for links in (self._graph.succ[u].get(v), self._graph.pred[u].get(v)):
-                for key, data in (links or {}).items():
-                    value = self.edge(u, v, key, data)
-                    if value is not None and (best is None or value < best):
-                        best = value
-        self._known[pair] = best
-        return best
+    def neighbours(self, node: str) -> dict[str, float]:
+        """The cost of the cheapest link from ``node`` to each node it may go to (none from
+        a node the search does not walk)."""
+        found = self._neighbours.get(node)
+        if found is not None:
+            return found
+        found = {}
+        if self.label(node) is not None:
+            graph = self._graph  # its adjacency dicts: the views cost 3x here, at 100k papers
+            for links in (graph._succ[node], graph._pred[node]):  # type: ignore[attr-defined]
+                for other, edges in links.items():
+                    if self.label(other) is None:
+                        continue
+                    for key, data in edges.items():
+                        value = self.edge(node, other, key, data)
+                        if value is not None and value < found.get(other, math.inf):
+                            found[other] = value
+        self._neighbours[node] = found
+        return found
 
 
-def _weighted(graph: nx.MultiDiGraph[str], region: set[str], weight: LinkCost) -> nx.Graph[str]:
+def _weighted(region: set[str], weight: LinkCost) -> nx.Graph[str]:
     """The simple graph of ``region`` with each link's cost as ``weight``."""
     local: nx.Graph[str] = nx.Graph()
     local.add_nodes_from(region)
-    for u in region:
-        for v in chain(graph.succ[u], graph.pred[u]):
-            if v in region and not local.has_edge(u, v):
-                cost = weight(u, v)
-                if cost is not None:
-                    local.add_edge(u, v, weight=cost)
+    local.add_weighted_edges_from(
+        (u, v, cost)
+        for u in region
+        for v, cost in weight.neighbours(u).items()
+        if v in region and u < v
+    )
     return local
 
 
