@@ -80,7 +80,7 @@ AROUND_FOLDER = "around"
 #: by PageRank; every paper when the corpus has no more. Each costs ~13 ms of ``around`` and
 #: a ~100 KiB map at 10,000 papers, so a map per paper would add minutes and ~1 GiB; the
 #: other papers' pages say how to draw theirs (``paperkg view around ID``).
-AROUND_PAGES = 1_000
+AROUND_PAGES = 500
 #: Related papers listed on a paper page (its around map lists them all).
 _TOP_RELATED = 10
 _ENTITY_LINKS = (RelType.INTRODUCES, RelType.USES, RelType.EVALUATES_ON, RelType.HAS_CODE)
