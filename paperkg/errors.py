@@ -4,6 +4,7 @@
      ├── InputError        a source path or file cannot be used (names the file and line)
      ├── ModelError        the embedding model cannot be loaded
      ├── SnapshotError     a snapshot directory is missing, damaged or cannot be written
+     ├── TagsError         a snapshot's tags file (tags.json) is damaged, or a tag name is bad
      ├── Neo4jError        the Neo4j server cannot be reached, refuses us, or fails a write
      ├── QueryError        an unknown query pack query, a bad parameter, or a failed query
      ├── ExportError       an export, view or query file cannot be written where it was
@@ -38,6 +39,7 @@ __all__ = [
     "ParameterError",
     "QueryError",
     "SnapshotError",
+    "TagsError",
 ]
 
 
@@ -80,6 +82,13 @@ class SnapshotError(PaperkgError):
     """A snapshot directory is missing, damaged, or cannot be written."""
 
     code = "snapshot_error"
+
+
+class TagsError(PaperkgError):
+    """A snapshot's tags file cannot be read (bad JSON, another format, a bad entry: the
+    message names the file and what is wrong) or written, or a tag name breaks the rule."""
+
+    code = "tags_error"
 
 
 class Neo4jError(PaperkgError):
@@ -133,6 +142,8 @@ ERROR_CODES: dict[str, str] = {
     "input_error": "a source path or file cannot be read, or is not in a format paperkg reads",
     "model_error": "the embedding model cannot be found or loaded",
     "snapshot_error": "no snapshot at --out, or it is damaged or cannot be written",
+    "tags_error": "the snapshot's tags.json is damaged or cannot be written, or a tag name "
+    "is not allowed",
     "neo4j_error": "Neo4j cannot be reached, refuses the credentials or database, or a write "
     "fails; or --neo4j is not a Bolt URI",
     "query_error": "an unknown pack query, a bad --param, or a query the server refused",

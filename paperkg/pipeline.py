@@ -49,6 +49,7 @@ from paperkg.graph.snapshot.manifest import (
 from paperkg.graph.snapshot.read import CLUSTERS, RECORDS, Embeddings, read_cache
 from paperkg.graph.snapshot.records import StoredRecord, encode_records
 from paperkg.graph.snapshot.store import check_replaceable, write_snapshot
+from paperkg.graph.tags import missing_tag_warnings
 from paperkg.loaders import EntityRecord, InputFile, PaperRecord, RecordFilter, load_sources
 from paperkg.loaders.listing_dates import FROM_FILE, check_year, saved_time, with_listing_year
 from paperkg.memory import available_bytes, estimated_peak_bytes
@@ -416,6 +417,7 @@ def _build(
     )
     warnings += _guessed_years([*loaded.records, *upgraded])
     warnings += _future_dated(graph)
+    warnings += missing_tag_warnings(graph, out)
 
     return BuildReport(
         out=str(out),

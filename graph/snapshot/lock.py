@@ -2,7 +2,9 @@
 
 The lock is ``fcntl.flock`` on ``.<name>.lock`` next to the snapshot (not inside it: the
 folder itself is swapped). The kernel releases it when the holder exits, even on SIGKILL,
-so a crashed build never blocks the next one; the file is removed on release.
+so a crashed build never blocks the next one; the file is removed on release. Tag changes
+(``paperkg.graph.tags``) take the same lock, so they never meet a build half-way; they wait
+for it a while (``wait``), where a build fails at once.
 
 Holding the lock, a build finishes what a killed one left: a snapshot parked at
 ``.<name>.old`` by a swap cut between its two renames is put back, and temporary folders
@@ -15,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,19 +28,23 @@ from paperkg.graph.snapshot.read import is_temp_folder, old_path, verify_snapsho
 
 __all__ = ["snapshot_lock"]
 
+_POLL = 0.02  # seconds between tries of a caller that waits for the lock
+
 
 def _lock_path(out: Path) -> Path:
     return out.parent / f".{out.name}.lock"
 
 
 @contextlib.contextmanager
-def snapshot_lock(out: str | Path) -> Iterator[list[str]]:
-    """Hold the build lock of ``out``, or fail at once naming the build that holds it.
+def snapshot_lock(out: str | Path, wait: float = 0) -> Iterator[list[str]]:
+    """Hold the build lock of ``out``, or fail at once naming the build that holds it; with
+    ``wait`` (seconds), try again until then first (tag changes queue behind each other).
 
     Once held, what a killed build left beside ``out`` is cleaned up (see the module); the
     value is the warnings for the user that this gave, one line each (usually none).
     """
     out = Path(out).resolve()
+    deadline = time.monotonic() + wait
     path = _lock_path(out)
     created = not out.parent.exists()
     try:
@@ -54,6 +61,14 @@ def snapshot_lock(out: str | Path) -> Iterator[list[str]]:
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
             os.close(fd)
+            if time.monotonic() < deadline:
+                time.sleep(_POLL)
+                continue
+            if wait > 0:
+                raise SnapshotError(
+                    f"{out} is still locked by another paperkg process (pid {holder}: a build "
+                    f"or a tag change) after {wait:g} s; try again once it has finished"
+                ) from None
             raise SnapshotError(
                 f"another paperkg build (pid {holder}) is writing {out}; wait for it to "
                 "finish or build into another --out"
