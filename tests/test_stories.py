@@ -18,7 +18,7 @@ from paperkg.graph.model import relationship_type
 from paperkg.loaders import load_sources
 
 STORIES = ROOT / "stories"
-NAMES = ("this-week", "bridges", "code")
+NAMES = ("this-week", "bridges", "code", "follow-a-topic")
 
 
 def run_story(name: str, out: Path) -> str:
@@ -82,7 +82,7 @@ def test_story_corpora_parse_and_stay_out_of_examples():
     loaded = {name: load_sources([STORIES / name / "feed"]) for name in NAMES}
     titles = {name: len({r.title for r in found.records}) for name, found in loaded.items()}
     # this-week lists one paper on two days; code's links file names one paper of no page
-    assert titles == {"this-week": 47, "bridges": 19, "code": 12 + 1}
+    assert titles == {"this-week": 47, "bridges": 19, "code": 12 + 1, "follow-a-topic": 31}
     assert len(loaded["this-week"].records) == 48
     # `paperkg build examples` (make demo, the tests) searches folders recursively: the
     # stories live outside examples/, which keeps its three pages and no subfolders
@@ -247,3 +247,44 @@ def test_code_finds_official_and_unofficial_repos(tmp_path: Path):
     assert official["https://github.com/kvcache-fans/quillkv-triton"] is False
     assert official["https://github.com/specladder/specladder"] is True
     assert official["https://github.com/servingkit/specladder-vllm"] is False
+
+
+def _ranked(text: str) -> list[str]:
+    """The titles of a recommend table, in rank order (a title wrapped over lines joined)."""
+    titles: list[str] = []
+    for row in rows(text):
+        if len(row) < 4:
+            continue
+        if row[0]:
+            titles.append(row[2])
+        elif titles and row[2]:
+            titles[-1] += " " + row[2]
+    return titles
+
+
+@pytest.mark.model
+def test_follow_a_topic_ranks_each_mornings_papers_for_the_tag(tmp_path: Path):
+    out = tmp_path / "follow"
+    output = run_story("follow-a-topic", out)
+    tagged = section(output, "Tag what you care about")
+    assert "5 tagged positive" in tagged and "1 tagged negative" in tagged
+    library = _ranked(section(output, "What else in the library"))
+    assert library[0].startswith("Quantization-Aware Training for Conformer")
+    speech = {
+        "Tuesday morning": ("SqueezeCTC-Multi", "Always-On Wake Word", "Early-Exit Transducers"),
+        "Wednesday morning": ("Personalising On-Device", "SqueezeCTC on RISC-V", "Noise-Robust"),
+    }
+    for day, expected in speech.items():
+        text = section(output, day)
+        assert "classifier over 5 positive and 1 thumbs-down papers; 8 candidates" in text
+        top = _ranked(text)[:3]
+        assert sorted(t for t in top for e in expected if t.startswith(e)) == sorted(top), day
+    tuesday = (out / "tuesday.html").read_text(encoding="utf-8")
+    assert "New papers for on-device-speech, 2026-04-14" in tuesday
+    assert tuesday.count('class="ranked"') == 5 and "#1, score" in tuesday
+    wednesday = (out / "wednesday.md").read_text(encoding="utf-8")
+    assert wednesday.startswith("# New papers for on-device-speech, 2026-04-15")
+    assert "The 5 best of 8 new papers" in wednesday
+    survived = [r for r in rows(section(output, "The tag survived")) if r[0] == "on-device-speech"]
+    assert survived == [["on-device-speech", "5", "1", "0"]]
+    assert read_snapshot(out / "kg").graph.number_of_nodes() > 31

@@ -34,6 +34,8 @@ __all__ = [
     "digest_format",
     "digest_html",
     "digest_markdown",
+    "heading_text",
+    "ranked_text",
     "web_link",
     "write_digest",
 ]
@@ -116,6 +118,19 @@ def window_text(found: Digest) -> str:
     return found.since if found.since == found.until else f"{found.since} to {found.until}"
 
 
+def heading_text(found: Digest) -> str:
+    """The page's title: 'New papers, WINDOW', or 'New papers for TAG, WINDOW'."""
+    for_tag = f" for {found.tag.tag}" if found.tag is not None else ""
+    return f"New papers{for_tag}, {window_text(found)}"
+
+
+def ranked_text(paper: DigestPaper) -> str:
+    """'#2, score 0.84: why', or '' for a paper of a digest without a tag."""
+    if paper.ranked is None:
+        return ""
+    return f"#{paper.ranked.rank}, score {paper.ranked.score:.2f}: {paper.ranked.why}"
+
+
 def group_name(cluster: int, label: str, noun: str) -> str:
     """'6: legged, quadruped' or 'in no topic'."""
     if cluster < 0:
@@ -131,6 +146,9 @@ def digest_html(found: Digest, links: DigestLinks) -> str:
         .render(
             digest=found,
             window=window_text(found),
+            heading=heading_text(found),
+            summary=_summary(found),
+            ranked_text=ranked_text,
             links=links,
             burst_kind=burst_kind,
             group_name=group_name,
@@ -158,7 +176,7 @@ def digest_markdown(found: Digest, graph: nx.MultiDiGraph[str]) -> str:
     def web(paper: DigestPaper | EarlierPaper) -> str | None:
         return web_link(graph.nodes[paper.id]) if paper.id in graph else None
 
-    lines = [f"# New papers, {window_text(found)}", ""]
+    lines = [f"# {_md(heading_text(found))}", ""]
     lines.append(_summary(found))
     lines.append("")
     if found.bursts:
@@ -177,6 +195,8 @@ def digest_markdown(found: Digest, graph: nx.MultiDiGraph[str]) -> str:
                 lines.append("")
             for paper in cluster.papers:
                 lines.append(f"- **{_md_link(paper.title, web(paper))}** ({paper.published})")
+                if paper.ranked is not None:
+                    lines.append(f"  - {_md(ranked_text(paper))}")
                 for relation, names in _entities_by_relation(paper).items():
                     lines.append(f"  - {_RELATION[relation]}: {', '.join(map(_md, names))}")
                 if paper.code:
@@ -207,6 +227,16 @@ def _summary(found: Digest) -> str:
         if count
         else "No paper is dated in this window."
     )
+    if found.tag is not None:
+        ranking = found.tag
+        text = (
+            f"The {count} best of {ranking.candidates} new papers for {ranking.tag} "
+            f"(ranked by {ranking.mode}), in {len(found.topics)} "
+            f"topic{'' if len(found.topics) == 1 else 's'}, best first."
+            if count
+            else f"No new paper in this window to rank for {ranking.tag}."
+        )
+        text += f" {ranking.note}" if ranking.note else ""
     text += f" The snapshot's newest paper is dated {found.newest}."
     if found.undated:
         text += f" {found.undated} papers have no date and are in no digest."

@@ -12,12 +12,16 @@ snapshot's dates span more than six weeks). Two cases are told apart on purpose:
   nothing new, and saying so is the answer.
 
 A snapshot with no dated paper at all is a ``SnapshotError``: there is no period to digest.
+
+A digest for a tag (``paperkg digest --tag``) lists only the window's papers the tag's
+recommendations rank (a :class:`TagRanking`), best first within each group, and the groups
+in the order of their best paper.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -45,7 +49,10 @@ __all__ = [
     "DigestTopic",
     "EarlierPaper",
     "LinkedEntity",
+    "Ranked",
+    "TagRanking",
     "digest",
+    "digest_window",
 ]
 
 #: Closest earlier papers listed per new paper.
@@ -80,6 +87,28 @@ class LinkedEntity:
 
 
 @dataclass(frozen=True)
+class Ranked:
+    """A paper's place in a tag's ranking: its rank (1: best), score and reasons."""
+
+    rank: int
+    score: float
+    why: str
+
+
+@dataclass(frozen=True)
+class TagRanking:
+    """The tag a digest is ranked for: its name, how it was ranked (``mode``, ``note`` as
+    the recommendations give them), how many papers of the window were ranked
+    (``candidates``) and the papers shown, by id."""
+
+    tag: str
+    mode: str
+    note: str
+    candidates: int
+    ranks: dict[str, Ranked] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class DigestPaper:
     """One new paper: its date and links, entities, code and closest earlier papers."""
 
@@ -97,6 +126,8 @@ class DigestPaper:
     #: No earlier paper is close to it (cosine below :data:`CLOSE`, or none at all) while
     #: the snapshot has papers before its day: a new direction.
     new_ground: bool = False
+    #: Its place in the tag's ranking, in a digest for a tag.
+    ranked: Ranked | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +166,8 @@ class Digest:
     topics: list[DigestTopic]
     bursts: list[TimedBurst]
     undated: int = 0
+    #: The tag the papers are ranked for (their ranks are on the papers), or None.
+    tag: TagRanking | None = None
 
     @property
     def papers(self) -> int:
@@ -150,27 +183,24 @@ def digest(
     *,
     min_confidence: float = 0.0,
     earlier: int = EARLIER,
+    ranking: TagRanking | None = None,
 ) -> Digest:
     """The papers dated from ``since`` to ``until`` (ISO dates, both included; default: the
     timeline's newest period) grouped by topic, each with up to ``earlier`` closest earlier
     papers and its methods and datasets linked with at least ``min_confidence`` (0: every
-    link the snapshot keeps), and the timeline's bursts overlapping the window."""
+    link the snapshot keeps), and the timeline's bursts overlapping the window. With a
+    ``ranking``, only the papers it ranks, best first."""
     check_min_confidence(min_confidence)
     if earlier < 0:
         raise ParameterError(f"earlier must be at least 0, got {earlier}", param="earlier")
-    dates = paper_dates(graph)
-    if not dates:
-        raise SnapshotError(
-            "no paper of this snapshot has a date, so there is no period to digest: build "
-            "from sources that carry dates, or give listing pages their year with --year"
-        )
+    dates = _dates(graph)
     timeline, _graph, _computed = timeline_of(graph, timeline)
-    start, end = report_window(
-        timeline, sorted(dates.values()), as_date(since, "since"), as_date(until, "until")
-    )
+    start, end = _window(timeline, dates, since, until)
     unit = timeline.unit or DAY
     oldest = min(dates.values())
     new = {n for n, day in dates.items() if start <= day <= end}
+    if ranking is not None:
+        new &= ranking.ranks.keys()
     labels = {
         int(d["id"]): str(d.get("label") or "")
         for _n, d in graph.nodes(data=True)
@@ -179,6 +209,8 @@ def digest(
     grouped: dict[int, dict[int, list[DigestPaper]]] = defaultdict(lambda: defaultdict(list))
     for node in new:
         paper = _paper(graph, node, dates, new, min_confidence, earlier, oldest)
+        if ranking is not None:
+            paper = replace(paper, ranked=ranking.ranks[node])
         grouped[paper.topic][paper.cluster].append(paper)
     topics = [
         DigestTopic(
@@ -189,16 +221,23 @@ def digest(
                     DigestCluster(
                         cluster,
                         labels.get(cluster, "") if cluster != UNCLUSTERED else "",
-                        sorted(papers, key=lambda p: (p.published, p.title, p.id)),
+                        sorted(papers, key=_paper_order),
                     )
                     for cluster, papers in clusters.items()
                 ),
-                key=lambda c: (c.id == UNCLUSTERED, -len(c.papers), c.id),
+                key=lambda c: (_best(c.papers), c.id == UNCLUSTERED, -len(c.papers), c.id),
             ),
         )
         for topic, clusters in grouped.items()
     ]
-    topics.sort(key=lambda t: (t.id == UNCLUSTERED, -t.size, t.id))
+    topics.sort(
+        key=lambda t: (
+            _best([p for c in t.clusters for p in c.papers]),
+            t.id == UNCLUSTERED,
+            -t.size,
+            t.id,
+        )
+    )
     bursts = shown_bursts(graph, timeline, start.isoformat(), end.isoformat())
     undated = sum(1 for _n, d in graph.nodes(data=True) if _corpus(d)) - len(dates)
     return Digest(
@@ -210,7 +249,52 @@ def digest(
         topics,
         bursts,
         undated,
+        None if ranking is None else replace(ranking, ranks={}),
     )
+
+
+def digest_window(
+    graph: nx.MultiDiGraph[str],
+    timeline: Timeline | None,
+    since: date | str | None = None,
+    until: date | str | None = None,
+) -> tuple[date, date]:
+    """The window :func:`digest` lists for these ``since`` and ``until`` (first and last
+    day, both included), with the same errors: so a ranking can be made for it first."""
+    dates = _dates(graph)
+    return _window(timeline_of(graph, timeline)[0], dates, since, until)
+
+
+def _dates(graph: nx.MultiDiGraph[str]) -> dict[str, date]:
+    dates = paper_dates(graph)
+    if not dates:
+        raise SnapshotError(
+            "no paper of this snapshot has a date, so there is no period to digest: build "
+            "from sources that carry dates, or give listing pages their year with --year"
+        )
+    return dates
+
+
+def _window(
+    timeline: Timeline,
+    dates: dict[str, date],
+    since: date | str | None,
+    until: date | str | None,
+) -> tuple[date, date]:
+    return report_window(
+        timeline, sorted(dates.values()), as_date(since, "since"), as_date(until, "until")
+    )
+
+
+def _paper_order(paper: DigestPaper) -> tuple[int, str, str, str]:
+    """Best rank first in a ranked digest, else oldest first."""
+    rank = paper.ranked.rank if paper.ranked is not None else 0
+    return (rank, paper.published, paper.title, paper.id)
+
+
+def _best(papers: list[DigestPaper]) -> int:
+    """The best rank among ``papers`` (0 in a digest without a ranking: no effect)."""
+    return min((p.ranked.rank for p in papers if p.ranked is not None), default=0)
 
 
 def _corpus(data: dict[str, Any]) -> bool:
