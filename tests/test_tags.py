@@ -347,3 +347,20 @@ def test_tags_survive_adding_rebuilding_and_fresh_builds_with_a_warning(tmp_path
     damaged = build(files[1:2], out, options, embedder=embedder)
     assert len(damaged.warnings) == 1 and "is damaged: line 1" in damaged.warnings[0]
     assert (out / TAGS_FILE).read_text("utf-8") == "{"
+
+
+def test_concurrent_tag_add_commands_all_land(fresh_tags: Path):
+    ids = sorted(_papers(fresh_tags))[:6]
+    commands = [
+        subprocess.Popen(
+            [sys.executable, "-m", "paperkg", "tag", "add", "t", *pair, "--out", str(fresh_tags)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        for pair in (ids[0:2], ids[2:4], ids[4:6])
+    ]
+    for command in commands:
+        assert command.wait(120) == 0, command.stderr.read() if command.stderr else ""
+    assert sorted(open_snapshot(fresh_tags).tag("t").positive_ids()) == ids
