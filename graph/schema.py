@@ -28,6 +28,9 @@ class Label(StrEnum):
     DATASET = "Dataset"
     REPO = "Repo"
     CLUSTER = "Cluster"
+    #: A user's tag (``paperkg tag add``): written by ``paperkg push`` from the snapshot's
+    #: tags.json, never part of graph.json.
+    TAG = "Tag"
 
     @property
     def key(self) -> str:
@@ -47,6 +50,10 @@ class RelType(StrEnum):
     IN_CLUSTER = "IN_CLUSTER"
     LINKS_TO = "LINKS_TO"
     SUBTOPIC_OF = "SUBTOPIC_OF"
+    #: A tag's paper: ``positive`` false for a thumbs down (Neo4j only, from tags.json).
+    TAGGED = "TAGGED"
+    #: A tag's recommended paper, ranked at push time (Neo4j only).
+    RECOMMENDS = "RECOMMENDS"
 
 
 #: Property that identifies a node of each label: ``Paper.id``, ``Method.key``, ... (keyed
@@ -58,6 +65,7 @@ KEY_PROPERTY: Mapping[str, str] = MappingProxyType(
         Label.DATASET: "key",
         Label.REPO: "url",
         Label.CLUSTER: "id",
+        Label.TAG: "name",
     }
 )
 
@@ -86,4 +94,6 @@ RELATIONSHIPS: tuple[RelationshipKind, ...] = (
     RelationshipKind(RelType.IN_CLUSTER, Label.PAPER, Label.CLUSTER),
     RelationshipKind(RelType.LINKS_TO, Label.CLUSTER, Label.CLUSTER),
     RelationshipKind(RelType.SUBTOPIC_OF, Label.CLUSTER, Label.CLUSTER),
+    RelationshipKind(RelType.TAGGED, Label.TAG, Label.PAPER),
+    RelationshipKind(RelType.RECOMMENDS, Label.TAG, Label.PAPER),
 )

@@ -3,7 +3,8 @@ hold (a cluster id, a paper, words no title or abstract has), said in one line t
 ``paperkg view cluster 99`` says it ("no cluster 99; clusters: 0, 1, 2"); for the
 ``trends`` pack, no dated paper or a window with nothing in it (:mod:`explain_time`); for
 the ``around`` pack, a neighbourhood citing nothing often enough or two papers no chain of
-links joins (:mod:`explain_around`).
+links joins (:mod:`explain_around`); for the ``tags`` pack, no tag or a tag with nothing to
+show (:mod:`explain_tags`).
 
 :func:`explain_empty` is asked after a query returned no rows; it returns what is missing,
 or None when everything the parameters name exists (the answer is then truly empty).
@@ -21,6 +22,7 @@ from paperkg.errors import QueryError
 from paperkg.graph.schema import Label, RelType
 from paperkg.queries.catalog import QuerySpec
 from paperkg.queries.explain_around import explain_around
+from paperkg.queries.explain_tags import explain_tags
 from paperkg.queries.explain_time import explain_time
 from paperkg.queries.runner import error_text, read_session
 
@@ -126,7 +128,11 @@ def _explain(
             return found
     if clusters is not None and {"a", "b"} <= declared.keys():
         return _unlinked(tx, values.get("a"), values.get("b"), clusters)
-    timed = explain_time(tx, spec, values) or explain_around(tx, spec, values)
+    timed = (
+        explain_time(tx, spec, values)
+        or explain_around(tx, spec, values)
+        or explain_tags(tx, spec, values)
+    )
     return None if timed is None else Missing(*timed)
 
 

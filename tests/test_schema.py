@@ -116,7 +116,7 @@ def library_files() -> list[Path]:
 
 
 def test_members_are_the_strings_neo4j_and_the_files_hold():
-    assert [str(m) for m in Label] == ["Paper", "Method", "Dataset", "Repo", "Cluster"]
+    assert [str(m) for m in Label] == ["Paper", "Method", "Dataset", "Repo", "Cluster", "Tag"]
     assert [str(m) for m in RelType] == [
         "SIMILAR_TO",
         "CITES",
@@ -127,6 +127,8 @@ def test_members_are_the_strings_neo4j_and_the_files_hold():
         "IN_CLUSTER",
         "LINKS_TO",
         "SUBTOPIC_OF",
+        "TAGGED",
+        "RECOMMENDS",
     ]
     assert Label.PAPER == "Paper" and RelType.CITES == "CITES"
     assert {Label.PAPER: 1}["Paper"] == 1  # a dict keyed by members serves plain strings
@@ -138,7 +140,7 @@ def test_members_are_the_strings_neo4j_and_the_files_hold():
 def test_every_label_has_its_key_and_every_type_its_ends():
     assert set(KEY_PROPERTY) == set(Label)
     assert (Label.PAPER.key, Label.METHOD.key, Label.REPO.key) == ("id", "key", "url")
-    assert (Label.DATASET.key, Label.CLUSTER.key) == ("key", "id")
+    assert (Label.DATASET.key, Label.CLUSTER.key, Label.TAG.key) == ("key", "id", "name")
     assert {r.type for r in RELATIONSHIPS} == set(RelType)
     pairs = [(r.type, r.end) for r in RELATIONSHIPS]
     assert len(pairs) == len(set(pairs)), "one entry per (type, end label)"

@@ -65,6 +65,9 @@ PALETTE = [
     "#8cd17d",
 ]
 UNCLUSTERED_COLOR = "#b0b0b0"
+#: A paper the user tagged (``paperkg tag add``): its border, and the mark before its title.
+TAG_BORDER = "#d4a000"
+TAG_MARK = "★ "
 #: A link between a site's pages: a relative path of plain file names, nothing else.
 _SITE_LINK = re.compile(r"(\.\./)?([a-z]+/)?[A-Za-z0-9._-]+\.html")
 SHAPES = {
@@ -132,6 +135,7 @@ def _node_text(node: str, data: dict[str, Any], cluster_labels: dict[int, str]) 
         links += [{"text": url, "url": url} for url in data.get("links") or []]
         cluster = data.get("cluster")
         facts = [
+            *_tag_facts(data),
             ("Date", data.get("published") or data.get("listed") or "-"),
             (
                 Label.CLUSTER,  # the fact names the node the paper is IN_CLUSTER of
@@ -243,6 +247,10 @@ def render_html(
         options: dict[str, Any] = {"size": round(size, 1), "shape": SHAPES.get(kind, "dot")}
         if data.get("focus"):
             options["borderWidth"] = 4
+        color: str | dict[str, Any] = _color(data)
+        if data.get("tags"):  # a paper the user tagged: a gold border (and a star label)
+            options["borderWidth"] = max(options.get("borderWidth", 1), 3)
+            color = _tagged_color(_color(data))
         if node in positions:
             x, y = positions[node]
             options.update(x=round(x, 1), y=round(y, 1), physics=False)
@@ -250,7 +258,7 @@ def render_html(
         # you zoom in and there is room (level of detail), never one over another
         show_label = kind != Label.PAPER
         label = text.pop("label")
-        net.add_node(node, label=label if show_label else " ", color=_color(data), **options)
+        net.add_node(node, label=label if show_label else " ", color=color, **options)
     for source, target, kind, props in view.edges:
         style = EDGE_STYLE.get(kind, {"color": "#999999", "arrows": ""})
         width = 1.0
@@ -292,6 +300,7 @@ def render_html(
         paint={
             "palette": PALETTE,
             "none": UNCLUSTERED_COLOR,
+            "tagBorder": TAG_BORDER,
             "siteRoot": site_root or "",
             "groupLabels": not any(d.get("type") == Label.CLUSTER for d in view.nodes.values()),
             "mode": view.colour,
@@ -331,9 +340,26 @@ def _paint_facts(data: dict[str, Any]) -> dict[str, Any]:
         "date": when.isoformat() if when else None,
         "rank": float(data.get("view_rank", data.get("pagerank", 0.0))),
         "recent": data.get("recent_pagerank"),
-        "short": _shorten(str(data.get("title", "")), 40),
+        "short": (TAG_MARK if data.get("tags") else "") + _shorten(str(data.get("title", "")), 40),
         "focus": bool(data.get("focus")),
+        "tagged": bool(data.get("tags")),
     }
+
+
+def _tag_facts(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """A tagged paper's tags (thumbs up) and thumbs-down tags, for its panel."""
+    facts = []
+    if data.get("tags"):
+        facts.append(("Tags", ", ".join(data["tags"])))
+    if data.get("tags_negative"):
+        facts.append(("Thumbs down", ", ".join(data["tags_negative"])))
+    return facts
+
+
+def _tagged_color(background: str) -> dict[str, Any]:
+    """A tagged paper's colour: its own fill inside :data:`TAG_BORDER`."""
+    both = {"background": background, "border": TAG_BORDER}
+    return {**both, "highlight": both, "hover": both}
 
 
 def _groups(

@@ -17,7 +17,7 @@ import re
 import shlex
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -41,10 +41,17 @@ from paperkg.graph.report.works import (
 )
 from paperkg.graph.schema import Label, RelType
 from paperkg.graph.snapshot.manifest import Manifest
+from paperkg.graph.tags import Tag
 from paperkg.viz.around_view import around_sections, around_view
 from paperkg.viz.html import SEARCH_INDEX, environment, render_html, write_assets
 from paperkg.viz.timeline import timeline_page
-from paperkg.viz.views import bridges_view, cluster_view, isolation_note, overview
+from paperkg.viz.views import (
+    bridges_view,
+    cluster_view,
+    isolation_note,
+    mark_tagged,
+    overview,
+)
 
 __all__ = [
     "AROUND_FOLDER",
@@ -152,9 +159,15 @@ class _Site:
     """The graph, every node's page, and the pages written so far."""
 
     def __init__(
-        self, graph: nx.MultiDiGraph[str], folder: Path, seed: int, manifest: Manifest | None
+        self,
+        graph: nx.MultiDiGraph[str],
+        folder: Path,
+        seed: int,
+        manifest: Manifest | None,
+        tags: Sequence[Tag] = (),
     ) -> None:
         self.graph = graph
+        self.tags = tags
         self.folder = folder
         self.seed = seed
         self.manifest = manifest
@@ -259,18 +272,20 @@ def write_site(
     seed: int = 42,
     manifest: Manifest | None = None,
     timeline: Timeline | None = None,
+    tags: Sequence[Tag] = (),
 ) -> SiteReport:
     """Write the whole site into ``folder`` (new or empty, or a site paperkg wrote, which is
     replaced whole); returns what was written. The snapshot's ``manifest``, when given,
     lets a paper without neighbours say which build setting left it alone; its
     ``timeline`` (``timeline.json``; None: computed here) gives the timeline page when
-    papers are dated."""
+    papers are dated. The papers of ``tags`` are marked on the maps (a star, a gold border,
+    their tags in the panel)."""
     target = Path(folder)
     check_site_folder(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        site = _Site(graph, scratch, seed, manifest)
+        site = _Site(graph, scratch, seed, manifest, tags)
         write_assets(scratch / "assets")
         _search_index(site)
         if timeline is None:  # computed on a copy: the caller's graph is left as it is
@@ -305,7 +320,7 @@ def write_site(
 
 def _graph_page(site: _Site, page: str, view: Any, sections: list[Section], kind: str) -> None:
     html = render_html(
-        view,
+        mark_tagged(view, site.tags),
         seed=site.seed,
         pages=site.node_pages(page, view.nodes),
         sections=site.sections(page, sections),

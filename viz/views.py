@@ -21,12 +21,14 @@ from paperkg.graph.model import edge_confidence, is_paper, relationship_type
 from paperkg.graph.report.topics import BridgeLink, bridge_report
 from paperkg.graph.schema import Label, RelType
 from paperkg.graph.snapshot.manifest import Manifest
+from paperkg.graph.tags import Tag
 
 __all__ = [
     "ViewGraph",
     "bridges_view",
     "cluster_view",
     "isolation_note",
+    "mark_tagged",
     "overview",
     "paper_view",
 ]
@@ -72,6 +74,19 @@ class ViewGraph:
     def link(self, source: str, target: str, kind: str, props: dict[str, Any]) -> None:
         if source in self.nodes and target in self.nodes and source != target:
             self.edges.append((source, target, kind, dict(props)))
+
+
+def mark_tagged(view: ViewGraph, tags: Iterable[Tag]) -> ViewGraph:
+    """``view`` with each shown paper's tags as node attributes: ``tags`` (thumbs up) and
+    ``tags_negative`` (thumbs down), names in tag order. The view's own copies of the nodes
+    are changed, never the graph's."""
+    for tag in tags:
+        for key, ids in (("tags", tag.positive_ids()), ("tags_negative", tag.negative_ids())):
+            for node in ids:
+                if node in view.nodes:
+                    data = view.nodes[node]
+                    view.nodes[node] = {**data, key: [*data.get(key, []), tag.name]}
+    return view
 
 
 def _confidence_note(view: ViewGraph, min_confidence: float) -> None:

@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -40,6 +40,7 @@ from paperkg.graph.export.files import check_target
 from paperkg.graph.model import relationship_type
 from paperkg.graph.neo4j import cypher as cypher
 from paperkg.graph.neo4j.store import push_id
+from paperkg.graph.neo4j.tags import PushedTag, tag_rows
 from paperkg.graph.neo4j.values import neo4j_value
 from paperkg.graph.schema import KEY_PROPERTY, Label, RelType
 from paperkg.graph.snapshot.read import StoredSnapshot
@@ -59,7 +60,16 @@ EMPTY_LISTS = "paperkg_empty_lists"
 #: Array delimiters tried in turn: control characters that text practically never holds.
 _ARRAY_DELIMITERS = ("\x1f", "\x1e", "\x1d", "\x1c", "\x1b", "\x1a")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_CSV_TYPE = {bool: "boolean", int: "long", float: "double", str: "string", date: "date"}
+_CSV_TYPE = {
+    bool: "boolean",
+    int: "long",
+    float: "double",
+    str: "string",
+    date: "date",
+    datetime: "datetime",
+}
+#: Import id of a Tag node: no paper, method, dataset, repo or cluster id starts so.
+_TAG_ID = "paperkg-tag:"
 _BATCH = 10_000
 #: How long after-import.cypher waits for the indexes to be populated (a big vector index
 #: takes a while; they keep building if the wait times out).
@@ -176,8 +186,11 @@ def _props(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _tables(snapshot: StoredSnapshot, stamp: str) -> tuple[list[_Table], list[_Table]]:
-    """The rows of every file, as a push would write them (same labels, same pairs)."""
+def _tables(
+    snapshot: StoredSnapshot, stamp: str, tags: Sequence[PushedTag] = ()
+) -> tuple[list[_Table], list[_Table]]:
+    """The rows of every file, as a push would write them (same labels, same pairs, the
+    same tags)."""
     graph = snapshot.graph
     vectors = {node: row for row, node in enumerate(snapshot.embeddings.ids)}
     nodes = {label: _Table("nodes", label) for label in cypher.MERGE_NODES}
@@ -201,6 +214,17 @@ def _tables(snapshot: StoredSnapshot, stamp: str) -> tuple[list[_Table], list[_T
             continue  # push MATCHes both ends by label: it writes no such relationship
         props = {**_props(data), "paperkg_push": stamp}
         relationships.setdefault(rel, _Table("relationships", rel)).add((u, v, rel), props)
+    papers = {n for n, d in graph.nodes(data=True) if d.get("type") == Label.PAPER}
+    tag_nodes, tagged, recommended, _missing = tag_rows(tags, papers)
+    for row in tag_nodes:
+        props = {Label.TAG.key: row["key"], "paperkg_push": stamp}
+        nodes[Label.TAG].add((_TAG_ID + row["key"],), props)
+    for rel, rows in ((RelType.TAGGED, tagged), (RelType.RECOMMENDS, recommended)):
+        for row in rows:
+            ids = (_TAG_ID + row["source"], row["target"], rel)
+            props = {k: v for k, v in row["props"].items() if v is not None}
+            props["paperkg_push"] = stamp
+            relationships.setdefault(rel, _Table("relationships", rel)).add(ids, props)
     order: dict[str, int] = {rel: i for i, rel in enumerate(RelType)}
     rels = sorted(relationships.values(), key=lambda t: (order.get(t.name, len(order)), t.name))
     return [t for t in nodes.values() if t.rows], rels
@@ -211,6 +235,8 @@ def _quote(text: str) -> str:
 
 
 def _text(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -372,11 +398,17 @@ def _check_folder(folder: Path, force: bool) -> None:
 
 
 def export_neo4j_csv(
-    snapshot: StoredSnapshot, folder: str | Path, *, database: str = "neo4j", force: bool = False
+    snapshot: StoredSnapshot,
+    folder: str | Path,
+    *,
+    database: str = "neo4j",
+    force: bool = False,
+    tags: Sequence[PushedTag] = (),
 ) -> CsvExport:
     """Write the import files of ``snapshot`` into ``folder`` (new or empty, or with
     ``force`` an earlier export's) and return them with the ``neo4j-admin`` command that
-    imports them into ``database``.
+    imports them into ``database``; ``tags`` as a push writes them (Tag nodes, TAGGED and
+    RECOMMENDS).
 
     The files are written into a temporary sibling folder and renamed into place when all
     are complete (:func:`paperkg.atomic.write_folder`); an earlier export there is deleted
@@ -384,7 +416,7 @@ def export_neo4j_csv(
     """
     folder = Path(folder).absolute()
     _check_folder(folder, force)
-    node_tables, rel_tables = _tables(snapshot, push_id(snapshot))
+    node_tables, rel_tables = _tables(snapshot, push_id(snapshot, tags), tags)
     tables = node_tables + rel_tables
     delimiter = _array_delimiter(tables)
     multiline = any("\n" in s or "\r" in s for s in _strings(tables))

@@ -97,11 +97,13 @@ DELETE_STALE_RELATIONSHIPS = {
     for rel in RelType
 }
 
-#: Nodes of a paperkg label that the snapshot no longer has (``--prune``), in batches.
+#: Nodes of a paperkg label that the snapshot no longer has (``--prune``), in batches. A
+#: Tag goes only when paperkg wrote it (one a user made in Neo4j has no push stamp).
 PRUNE_NODES = {
     label: (
         f"MATCH (n:{label}) WHERE coalesce(n.paperkg_push, '') <> $push "
-        "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
+        + ("AND n.paperkg_push IS NOT NULL " if label == Label.TAG else "")
+        + "WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
     )
     for label in Label
 }

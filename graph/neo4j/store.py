@@ -22,8 +22,9 @@ from neo4j import exceptions as neo4j_errors
 from paperkg.errors import Neo4jError
 from paperkg.graph.model import relationship_type
 from paperkg.graph.neo4j import cypher as cypher
+from paperkg.graph.neo4j.tags import PushedTag, tag_rows, tags_digest
 from paperkg.graph.neo4j.values import TIME_PROPERTIES, neo4j_value
-from paperkg.graph.schema import KEY_PROPERTY, Label
+from paperkg.graph.schema import KEY_PROPERTY, Label, RelType
 from paperkg.graph.snapshot.read import StoredSnapshot
 
 __all__ = [
@@ -91,7 +92,8 @@ class Neo4jSettings:
 
 @dataclass(frozen=True)
 class PushReport:
-    """What a push wrote: rows per label and type, stale rows removed, seconds."""
+    """What a push wrote: rows per label and type, stale rows removed, and the tagged
+    papers left out for not being in the snapshot's graph."""
 
     uri: str
     database: str | None
@@ -99,6 +101,7 @@ class PushReport:
     relationships: dict[str, int]
     deleted_relationships: int
     pruned_nodes: int
+    tagged_missing: int = 0
 
 
 def _translate(
@@ -182,11 +185,13 @@ def create_schema(driver: neo4j.Driver, dimension: int, database: str | None = N
         session.run("CALL db.awaitIndexes(300)").consume()
 
 
-def push_id(snapshot: StoredSnapshot) -> str:
-    """Identity of a snapshot's content: the same snapshot always pushes under the same id."""
+def push_id(snapshot: StoredSnapshot, tags: Sequence[PushedTag] = ()) -> str:
+    """Identity of a snapshot's content (and of the ``tags`` pushed with it): the same
+    snapshot with the same tags always pushes under the same id."""
     listed = {name: entry.to_json() for name, entry in snapshot.manifest.files.items()}
     files = json.dumps(listed, sort_keys=True)
-    return hashlib.sha256(files.encode()).hexdigest()[:16]
+    stamp = hashlib.sha256(files.encode()).hexdigest()[:16]
+    return f"{stamp}-{tags_digest(tags)}" if tags else stamp
 
 
 def _key_value(snapshot: StoredSnapshot, node: str) -> Any:
@@ -262,15 +267,17 @@ def push_snapshot(
     prune: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
     uri: str = "",
+    tags: Sequence[PushedTag] = (),
 ) -> PushReport:
-    """Write every node and relationship of ``snapshot`` to Neo4j.
+    """Write every node and relationship of ``snapshot`` to Neo4j, then ``tags`` (Tag
+    nodes, their TAGGED and RECOMMENDS relationships to the papers the graph has).
 
     Everything paperkg computes mirrors the snapshot: relationships, and Method, Dataset,
-    Repo and Cluster nodes left from an earlier push that this snapshot no longer has are
-    deleted. Paper nodes are deleted only with ``prune``.
+    Repo and Cluster nodes (and Tag nodes paperkg wrote) left from an earlier push that
+    this snapshot no longer has are deleted. Paper nodes are deleted only with ``prune``.
     """
     check_batch_size(batch_size)
-    push = push_id(snapshot)
+    push = push_id(snapshot, tags)
     nodes: dict[str, int] = {}
     relationships: dict[str, int] = {}
     try:
@@ -290,6 +297,10 @@ def push_snapshot(
                 relationships[rel] = relationships.get(rel, 0) + _write_batches(
                     session, statement, rows, batch_size, push, progress, f"{rel} ({target})"
                 )
+            written, missing = _write_tags(session, snapshot, tags, batch_size, push, progress)
+            for name, count in written.items():
+                counts = nodes if name == Label.TAG else relationships
+                counts[name] = count
             deleted = sum(
                 _delete_until_done(session, statement, push, batch_size * 10)
                 for statement in cypher.DELETE_STALE_RELATIONSHIPS.values()
@@ -303,7 +314,35 @@ def push_snapshot(
             )
     except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
         raise _translate(exc, uri, database) from exc
-    return PushReport(uri, database, nodes, relationships, deleted, pruned)
+    return PushReport(uri, database, nodes, relationships, deleted, pruned, missing)
+
+
+def _write_tags(
+    session: neo4j.Session,
+    snapshot: StoredSnapshot,
+    tags: Sequence[PushedTag],
+    size: int,
+    push: str,
+    progress: Callable[[str, int, int], None] | None,
+) -> tuple[dict[str, int], int]:
+    """Tag nodes, TAGGED and RECOMMENDS rows (to papers the graph has), stamped ``push``:
+    rows written per label and type, and the tagged papers left out."""
+    papers = {n for n, d in snapshot.graph.nodes(data=True) if d.get("type") == Label.PAPER}
+    nodes, tagged, recommended, missing = tag_rows(tags, papers)
+    written: dict[str, int] = {}
+    for name, statement, rows in (
+        (Label.TAG, cypher.MERGE_NODES[Label.TAG], nodes),
+        (RelType.TAGGED, cypher.MERGE_RELATIONSHIPS[(RelType.TAGGED, Label.PAPER)], tagged),
+        (
+            RelType.RECOMMENDS,
+            cypher.MERGE_RELATIONSHIPS[(RelType.RECOMMENDS, Label.PAPER)],
+            recommended,
+        ),
+    ):
+        if rows:
+            stage = f"{name} nodes" if name == Label.TAG else f"{name} ({Label.PAPER})"
+            written[name] = _write_batches(session, statement, rows, size, push, progress, stage)
+    return written, missing
 
 
 def _write_batches(
