@@ -25,7 +25,7 @@ from paperkg.graph.neo4j.store import count_graph, push_snapshot
 from paperkg.graph.neo4j.tags import PushedTag
 from paperkg.graph.recommend import recommend
 from paperkg.graph.schema import Label
-from paperkg.graph.tags import TagStore
+from paperkg.graph.tags import TAGS_FILE, TagStore
 
 ADDED = "2026-03-02T08:15:00+00:00"
 
@@ -249,3 +249,20 @@ def test_the_import_csvs_hold_the_tags_a_push_writes(seeds_snapshot: Path, tmp_p
             assert _everything(driver) == dump
     finally:
         server.stop()
+
+
+def test_a_damaged_tags_file_stops_the_push_before_anything_is_written(
+    neo4j_driver, neo4j_server, seeds_snapshot: Path, tmp_path: Path
+):
+    out = tmp_path / "kg"
+    shutil.copytree(seeds_snapshot, out)
+    (out / TAGS_FILE).write_text('{"format": "paperkg-tags", "version": 1, "tags": [', "utf-8")
+    uri, password = neo4j_server
+    result = CliRunner().invoke(
+        main, ["push", "--out", str(out), "--neo4j", uri, "-q"], env={"NEO4J_PASSWORD": password}
+    )
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("Error: ") and TAGS_FILE in last and "line 1" in last
+    records, _, _ = neo4j_driver.execute_query("MATCH (n) RETURN count(n) AS n")
+    assert records[0]["n"] == 0  # the tags in Neo4j are never wiped by a file it cannot read
