@@ -32,10 +32,12 @@ from paperkg.graph.neo4j.store import (
     connect,
     push_snapshot,
 )
+from paperkg.graph.neo4j.tags import PushedTag, ranked_tags
+from paperkg.graph.recommend import Recommendations, recommend
 from paperkg.graph.report.around import AroundReport, around
 from paperkg.graph.report.connect import ConnectReport
 from paperkg.graph.report.connect import connect as paths_between
-from paperkg.graph.report.digest import Digest, digest
+from paperkg.graph.report.digest import Digest, Ranked, TagRanking, digest, digest_window
 from paperkg.graph.report.lookup import (
     EntityRow,
     PaperProfile,
@@ -54,8 +56,18 @@ from paperkg.graph.search import (
     SearchResult,
     lexical_index,
 )
+from paperkg.graph.search.filters import as_date
 from paperkg.graph.snapshot.manifest import Manifest
 from paperkg.graph.snapshot.read import StoredSnapshot, read_index, read_snapshot
+from paperkg.graph.tags import (
+    Tag,
+    TagChange,
+    TagListing,
+    TagStore,
+    check_tag_name,
+    tag_listing,
+    unknown_tag,
+)
 from paperkg.viz import (
     SiteReport,
     bridges_view,
@@ -68,6 +80,7 @@ from paperkg.viz import (
 from paperkg.viz.around_view import around_sections, around_view, connect_view
 from paperkg.viz.digest import DigestFile, digest_format, write_digest
 from paperkg.viz.site import SITE_FOLDER
+from paperkg.viz.views import mark_tagged
 
 if TYPE_CHECKING:
     import faiss
@@ -214,6 +227,64 @@ class Snapshot:
         as :func:`paperkg.graph.report.connect.connect` reads it."""
         return paths_between(self.graph, self.resolve(a).id, self.resolve(b).id, k, margin=margin)
 
+    def tags(self) -> list[Tag]:
+        """The tags of this snapshot folder (``tags.json``), sorted by name; each lists its
+        papers, thumbs up and down, in the order added (docs/guides/tags.md)."""
+        return [tag for _name, tag in sorted(TagStore(self.path).read().items())]
+
+    def tag(self, name: str) -> Tag:
+        """The tag called ``name``; ``NotFoundError`` naming the tags there are."""
+        tags = TagStore(self.path).read()
+        if name not in tags:
+            raise unknown_tag(name, tags)
+        return tags[name]
+
+    def tag_list(self, name: str | None = None) -> TagListing:
+        """Each tag's counts and the ids of its papers this snapshot no longer holds; with
+        ``name``, that tag's papers too, each marked present or not (``paperkg tag list``)."""
+        tags = TagStore(self.path).read()
+        if name is not None and name not in tags:
+            raise unknown_tag(name, tags)
+        return tag_listing(self.graph, [tags[key] for key in sorted(tags)], name)
+
+    def tag_add(self, name: str, *refs: str, negative: bool = False) -> TagChange:
+        """Tag the papers ``refs`` name (read as :meth:`resolve` reads them) with ``name``,
+        thumbs down with ``negative`` (``paperkg tag add``). A paper tagged the other way
+        moves; a new tag is made. Every ref is resolved before anything is written."""
+        check_tag_name(name)
+        papers = [(found.id, found.title) for found in map(self.resolve, refs)]
+        return TagStore(self.path).add(name, papers, negative=negative)
+
+    def tag_remove(self, name: str, *refs: str) -> TagChange:
+        """Untag the papers ``refs`` name from ``name`` (a tagged id is taken as it is, even
+        when the snapshot no longer holds it); no refs: delete the tag (``paperkg tag
+        remove``)."""
+        tag = self.tag(name)
+        tagged = {*tag.positive_ids(), *tag.negative_ids()}
+        ids = [ref if ref in tagged else self.resolve(ref).id for ref in refs]
+        return TagStore(self.path).remove(name, ids or None)
+
+    def recommend(
+        self,
+        tag: str,
+        *,
+        since: date | str | None = None,
+        until: date | str | None = None,
+        k: int = 20,
+    ) -> Recommendations:
+        """The ``k`` papers not yet in ``tag`` most like its papers, among those that
+        reached the feed from ``since`` to ``until`` (``YYYY-MM-DD``, both included; none:
+        every untagged paper), each with its reasons (``paperkg recommend``): a linear
+        classifier per tag, or similarity with fewer than 3 positives (said in ``note``)."""
+        return recommend(
+            self.graph,
+            self._stored.embeddings,
+            self.tag(tag),
+            since=as_date(since, "since"),
+            until=as_date(until, "until"),
+            k=k,
+        )
+
     def entities(self, kind: str | None = None, *, min_confidence: float = 0.0) -> list[EntityRow]:
         """Methods, datasets and repos, most-linked first, with their aliases (``paperkg
         entities``); ``kind`` is one of :data:`ENTITY_KINDS`, or None for all. Only papers
@@ -268,6 +339,7 @@ class Snapshot:
             seed=seed if seed is not None else 42,
             manifest=self.manifest,
             timeline=self._time(),
+            tags=self.tags(),
         )
 
     def digest(
@@ -276,13 +348,23 @@ class Snapshot:
         until: date | str | None = None,
         *,
         min_confidence: float = 0.0,
+        tag: str | None = None,
+        k: int = 20,
     ) -> Digest:
         """The papers dated from ``since`` to ``until`` (``YYYY-MM-DD``, both included;
         default: the newest day or week) by topic, each with its closest earlier papers,
         methods, datasets and code, and the bursts overlapping the window (``paperkg
-        digest``). A window outside the snapshot's dates is a ``ParameterError``."""
+        digest``). With a ``tag``: only the window's ``k`` papers :meth:`recommend` ranks
+        best for it, best first, each with its rank and why. A window outside the
+        snapshot's dates is a ``ParameterError``."""
         timeline, graph, _computed = self._timeline_and_graph()
-        return digest(graph, timeline, since, until, min_confidence=min_confidence)
+        ranking = None
+        if tag is not None:
+            start, end = digest_window(graph, timeline, since, until)
+            found = self.recommend(tag, since=start, until=end, k=k)
+            ranks = {p.id: Ranked(p.rank, p.score, p.why) for p in found.papers}
+            ranking = TagRanking(found.tag, found.mode, found.note, found.candidates, ranks)
+        return digest(graph, timeline, since, until, min_confidence=min_confidence, ranking=ranking)
 
     def write_digest(
         self,
@@ -292,12 +374,14 @@ class Snapshot:
         *,
         force: bool = False,
         min_confidence: float = 0.0,
+        tag: str | None = None,
+        k: int = 20,
     ) -> DigestFile:
         """Write :meth:`digest` to ``path`` (``paperkg digest -o``): HTML (``.html``),
         linking into the snapshot's site ``site/`` where it has the page, or Markdown
         (``.md``). An existing file is replaced only with ``force``."""
         digest_format(Path(path))  # a wrong suffix is refused before any work
-        found = self.digest(since, until, min_confidence=min_confidence)
+        found = self.digest(since, until, min_confidence=min_confidence, tag=tag, k=k)
         return write_digest(found, self.graph, path, site=self.path / SITE_FOLDER, force=force)
 
     def view(
@@ -349,15 +433,17 @@ class Snapshot:
             )
         else:
             drawn = bridges_view(self.graph, **options)
-        return render_html(drawn)
+        return render_html(mark_tagged(drawn, self.tags()))
 
     def _path_view(self, kind: str, target: Any, options: dict[str, Any]) -> str:
         """The around view of ``target`` (papers) or the connect view of its two papers."""
         if kind == "around":
             refs = [target] if isinstance(target, str) else list(target)
             report = self.around(*refs, **options)
-            return render_html(around_view(self.graph, report), sections=around_sections(report))
-        return render_html(connect_view(self.graph, self.connect(*target, **options)))
+            drawn = around_view(self.graph, report)
+            return render_html(mark_tagged(drawn, self.tags()), sections=around_sections(report))
+        drawn = connect_view(self.graph, self.connect(*target, **options))
+        return render_html(mark_tagged(drawn, self.tags()))
 
     @overload
     def export(
@@ -390,7 +476,13 @@ class Snapshot:
                 f"fmt must be one of {', '.join(EXPORT_FORMATS)}, got {fmt!r}", param="fmt"
             )
         if fmt == "neo4j-csv":
-            return export_neo4j_csv(self._stored, path, database=database or "neo4j", force=force)
+            return export_neo4j_csv(
+                self._stored,
+                path,
+                database=database or "neo4j",
+                force=force,
+                tags=self._pushed_tags(),
+            )
         if database is not None:
             raise ParameterError(
                 f"database applies to the neo4j-csv export only, not {fmt}", param="database"
@@ -409,11 +501,13 @@ class Snapshot:
         prune: bool = False,
         progress: Progress | None = None,
     ) -> PushReport:
-        """Load the snapshot into Neo4j (``paperkg push``). ``server`` is a driver of the
-        caller's (used, not closed), :class:`Neo4jSettings`, or a Bolt URI to connect to
+        """Load the snapshot into Neo4j (``paperkg push``), with its tags and each tag's top
+        50 recommendations (``Tag``, ``TAGGED``, ``RECOMMENDS``). ``server`` is a driver of
+        the caller's (used, not closed), :class:`Neo4jSettings`, or a Bolt URI to connect to
         as ``user`` with ``password``. ``database`` None is the server's default one (or
         the settings' own); ``prune`` also deletes papers the snapshot no longer has."""
         check_batch_size(batch_size)
+        tags = self._pushed_tags()
         if isinstance(server, str):
             server = Neo4jSettings(uri=server, user=user, password=password, database=database)
         if not isinstance(server, Neo4jSettings):
@@ -424,6 +518,7 @@ class Snapshot:
                 batch_size=batch_size,
                 prune=prune,
                 progress=progress,
+                tags=tags,
             )
         driver = connect(server)
         try:
@@ -435,9 +530,15 @@ class Snapshot:
                 prune=prune,
                 progress=progress,
                 uri=server.uri,
+                tags=tags,
             )
         finally:
             driver.close()
+
+    def _pushed_tags(self) -> list[PushedTag]:
+        """The tags with each one's top recommendations, as a push (or the import CSVs)
+        writes them."""
+        return ranked_tags(self.graph, self._stored.embeddings, self.tags())
 
     def _timeline_and_graph(self) -> tuple[Timeline, nx.MultiDiGraph[str], bool]:
         """The timeline, the graph it goes with and whether it was computed now (a snapshot

@@ -31,6 +31,7 @@ from paperkg.graph.report.topics import BridgeLink, ClusterRow
 from paperkg.graph.report.trends import TrendsReport
 from paperkg.graph.schema import Label
 from paperkg.graph.search import QueryReading
+from paperkg.graph.tags import TagChange
 from paperkg.loaders import (
     FORMATS,
     FetchConfig,
@@ -267,6 +268,8 @@ def _print_push(report: PushReport) -> None:
         ("stale edges removed", report.deleted_relationships),
         ("nodes pruned", report.pruned_nodes),
     ]
+    if report.tagged_missing:
+        rows.append(("tagged papers not in the snapshot (skipped)", report.tagged_missing))
     print_table(
         f"Loaded into {report.uri} ({report.database or 'default database'})",
         ["what", "rows"],
@@ -921,6 +924,135 @@ def _print_connect(report: ConnectReport) -> None:
                 print_line(f"      {left}({hop.kind}: {hop.evidence}){right}")
 
 
+@main.group("tag")
+def tag_group() -> None:
+    """Tag the papers you care about (and thumbs down on) in a snapshot's tags.json.
+
+    A tag holds papers by their stable ids, so it survives later builds into the same --out
+    (also --fresh: papers no longer there stay tagged, and build warns). Tag names: 1 to 64
+    letters, digits, '-', '_' and '.', starting with a letter or digit.
+    """
+
+
+@tag_group.command("add")
+@click.argument("name")
+@click.argument("papers", nargs=-1, required=True)
+@click.option(
+    "--negative",
+    is_flag=True,
+    help="Thumbs down: the papers are examples of what NAME is not (moved there if tagged).",
+)
+@out_option
+@json_option
+def tag_add_command(
+    name: str, papers: tuple[str, ...], negative: bool, out: Path, as_json: bool
+) -> None:
+    """Tag PAPERS (each an id, arXiv id, DOI, title or a unique part of one) with NAME,
+    making the tag if new; a paper tagged the other way moves. Waits up to 30 s for a build
+    or another tag change of the snapshot to finish."""
+    change = open_snapshot(out).tag_add(name, *papers, negative=negative)
+    _print_tag_change(change, "negative" if negative else "positive", as_json)
+
+
+@tag_group.command("remove")
+@click.argument("name")
+@click.argument("papers", nargs=-1)
+@out_option
+@json_option
+def tag_remove_command(name: str, papers: tuple[str, ...], out: Path, as_json: bool) -> None:
+    """Untag PAPERS from NAME (a tagged id works even when the snapshot no longer holds the
+    paper); without PAPERS, delete the tag NAME. A tag left with no papers is deleted."""
+    change = open_snapshot(out).tag_remove(name, *papers)
+    _print_tag_change(change, None, as_json)
+
+
+@tag_group.command("list")
+@click.argument("name", required=False)
+@out_option
+@json_option
+def tag_list_command(name: str | None, out: Path, as_json: bool) -> None:
+    """Each tag with its positive and negative papers counted and how many of them the
+    snapshot no longer holds; with NAME, that tag's papers, each marked present or not."""
+    listing = open_snapshot(out).tag_list(name)
+    if as_json:
+        print_json(asdict(listing))
+        return
+    if not listing.tags:
+        print_line("No tags yet: paperkg tag add NAME PAPER... makes one.")
+        return
+    print_table(
+        "Tags",
+        ["tag", "positive", "negative", "no longer in the snapshot"],
+        [(t.name, t.positive, t.negative, len(t.missing)) for t in listing.tags],
+    )
+    if name is not None:
+        print_table(
+            f"Papers tagged {name}",
+            ["", "title", "id", "tagged", "in the snapshot"],
+            [
+                (
+                    "+" if p.positive else "-",
+                    p.title,
+                    p.id,
+                    p.added[:10],
+                    "yes" if p.present else "no",
+                )
+                for p in listing.papers
+            ],
+        )
+
+
+def _print_tag_change(change: TagChange, sign: str | None, as_json: bool) -> None:
+    """What ``tag add``/``tag remove`` did, as one line per kind of change (or JSON)."""
+    if as_json:
+        print_json(asdict(change))
+        return
+    kinds = [
+        (change.added, f"tagged {sign}" if sign else "added"),
+        (change.moved, f"moved to {sign}"),
+        (change.removed, "removed"),
+        (change.unchanged, f"already {sign}" if sign else "not tagged, left as they were"),
+    ]
+    for ids, what in kinds:
+        if ids:
+            print_line(f"{change.tag}: {len(ids)} {what}: {', '.join(ids)}")
+
+
+@main.command("recommend")
+@click.option("--tag", "tag", required=True, help="The tag to recommend papers for.")
+@click.option(
+    "--since", default=None, help="Only papers that reached the feed on or after this day."
+)
+@click.option("--until", default=None, help="Only papers that reached the feed up to this day.")
+@click.option(
+    "-k", "k", type=click.IntRange(min=1), default=20, show_default=True, help="Papers listed."
+)
+@out_option
+@json_option
+def recommend_command(
+    tag: str, since: str | None, until: str | None, k: int, out: Path, as_json: bool
+) -> None:
+    """The K papers not yet tagged with --tag most like its papers, each with why: the
+    tagged papers it is most like, the methods and datasets it shares with them, its topic.
+    A linear classifier learns the tag's papers (thumbs-down ones too) against the rest;
+    with fewer than 3 positive papers, papers are ranked by similarity to them instead.
+    --since/--until (YYYY-MM-DD) keep the papers that reached the feed in those days."""
+    found = open_snapshot(out).recommend(tag, since=since, until=until, k=k)
+    if as_json:
+        print_json(asdict(found))
+        return
+    print_line(
+        f"{found.tag}: {found.mode} over {found.positives} positive and {found.negatives} "
+        f"thumbs-down papers; {found.candidates} candidates"
+        + (f"; {found.note}" if found.note else "")
+    )
+    print_table(
+        None,
+        ["rank", "score", "title", "why"],
+        [(p.rank, f"{p.score:.3f}", p.title, p.why) for p in found.papers],
+    )
+
+
 @main.command("clusters")
 @out_option
 @click.option(
@@ -1223,6 +1355,20 @@ def site_command(out: Path, output: Path, as_json: bool) -> None:
     "List only the methods and datasets linked with at least this confidence (0 to 1; 0: "
     "every link the snapshot keeps)."
 )
+@click.option(
+    "--tag",
+    default=None,
+    help="List only the new papers `paperkg recommend` ranks best for this tag, best first, "
+    "each with its rank and why.",
+)
+@click.option(
+    "-k",
+    "k",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Papers listed with --tag.",
+)
 @json_option
 def digest_command(
     since: str | None,
@@ -1231,14 +1377,17 @@ def digest_command(
     force: bool,
     out: Path,
     min_confidence: float,
+    tag: str | None,
+    k: int,
     as_json: bool,
 ) -> None:
     """What is new: the papers dated from --since to --until (default: the newest day, or
     week when the dates span more than six weeks) by topic, each with its closest earlier
-    papers, methods, datasets and code, and the bursts of those days. A window outside the
-    snapshot's dates is an error; a quiet day inside them gives an empty digest."""
+    papers, methods, datasets and code, and the bursts of those days; with --tag, the K
+    that tag's recommendations rank best. A window outside the snapshot's dates is an
+    error; a quiet day inside them gives an empty digest."""
     report = open_snapshot(out).write_digest(
-        output, since, until, force=force, min_confidence=min_confidence
+        output, since, until, force=force, min_confidence=min_confidence, tag=tag, k=k
     )
     if as_json:
         print_json(asdict(report))
