@@ -50,7 +50,7 @@ _METRIC_STEMS = (
     "IoU|mIoU|Acc|mAcc|Top|top|pass|Pass|Recall|Hits|MSE|RMSE|MAPE|SMAPE|CRPS|TM-score|"
     "GDT|RMSD|LDDT|lDDT|CLIPScore|BERTScore|chrF|TER|MOS|UTMOS|NISQA|DNSMOS|SI-SNR|"
     "SI-SDR|PESQ|STOI|EER|NMI|ARI|ACC|Dice|HD95|ADE|FDE|NDS|ATE|Rank|CMC|"
-    "dB|Hz|kHz|MHz|GHz|KB|MB|GB|TB|ms"
+    "dB|Hz|kHz|MHz|GHz|KB|MB|GB|TB|ms|µs|us|ns|mW|µW|uW|kW|mJ|µJ|kWh|Wh|mAh|mA|mV"
 )
 _METRIC = re.compile(
     r"R@\d+|"
