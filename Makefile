@@ -85,6 +85,8 @@ bench: $(BENCH_STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/search_quality.py
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/search_speed.py $(if $(SIZE),--size $(SIZE))
 	$(BIN)/python benchmarks/views.py
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/recommend.py
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/recommend_seeds.py
 
 ## neo4j: a real local Neo4j 5.26 Community + APOC + Browser, no Docker (Ctrl-C stops it)
 neo4j:
