@@ -361,7 +361,16 @@ class Snapshot:
         ranking = None
         if tag is not None:
             start, end = digest_window(graph, timeline, since, until)
-            found = self.recommend(tag, since=start, until=end, k=k)
+            stored = self._stored
+            found = recommend(
+                stored.graph,
+                stored.embeddings,
+                self.tag(tag),
+                since=start,
+                until=end,
+                k=k,
+                allow_empty=True,
+            )
             ranks = {p.id: Ranked(p.rank, p.score, p.why) for p in found.papers}
             ranking = TagRanking(found.tag, found.mode, found.note, found.candidates, ranks)
         return digest(graph, timeline, since, until, min_confidence=min_confidence, ranking=ranking)

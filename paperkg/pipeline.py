@@ -10,7 +10,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from paperkg.errors import InputError, ParameterError
+from paperkg.errors import InputError, ParameterError, TagsError
 from paperkg.graph.analytics.analyse import AnalyticsOptions, analyse
 from paperkg.graph.analytics.recency import future_papers
 from paperkg.graph.analytics.timeline import TIMELINE, Timeline, analyse_time
@@ -49,7 +49,7 @@ from paperkg.graph.snapshot.manifest import (
 from paperkg.graph.snapshot.read import CLUSTERS, RECORDS, Embeddings, read_cache
 from paperkg.graph.snapshot.records import StoredRecord, encode_records
 from paperkg.graph.snapshot.store import check_replaceable, write_snapshot
-from paperkg.graph.tags import missing_tag_warnings
+from paperkg.graph.tags import TagStore, missing_tag_warnings
 from paperkg.loaders import EntityRecord, InputFile, PaperRecord, RecordFilter, load_sources
 from paperkg.loaders.listing_dates import FROM_FILE, check_year, saved_time, with_listing_year
 from paperkg.memory import available_bytes, estimated_peak_bytes
@@ -223,7 +223,11 @@ def _site(
             ]
         return []
     started = time.perf_counter()
-    write_site(graph, folder, seed=seed, manifest=manifest, timeline=timeline)
+    try:
+        tags = list(TagStore(out).read().values())
+    except TagsError:
+        tags = []  # the build warns about the file (missing_tag_warnings); the site goes on
+    write_site(graph, folder, seed=seed, manifest=manifest, timeline=timeline, tags=tags)
     seconds["site"] = time.perf_counter() - started
     return []
 

@@ -106,3 +106,26 @@ def test_the_cli_writes_a_tag_digest(kg: Path, tmp_path: Path):
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"wrote {target}: 2 papers dated {TUESDAY}")
     assert target.read_text().startswith(f"# New papers for {TAG}, {TUESDAY}")
+
+
+def test_earlier_papers_of_the_window_are_marked_new_even_when_not_listed(kg: Path):
+    found = open_snapshot(kg).digest(TUESDAY, "2026-04-15", tag=TAG, k=2)
+    papers = [p for t in found.topics for c in t.clusters for p in c.papers]
+    earlier = [e for p in papers for e in p.earlier]
+    assert len(papers) == 2 and earlier
+    for e in earlier:
+        assert e.also_new == (TUESDAY <= e.published <= "2026-04-15"), e
+    assert any(e.also_new for e in earlier)  # a Tuesday paper under a Wednesday one
+
+
+def test_a_window_with_nothing_left_to_rank_gives_an_empty_digest(kg: Path, tmp_path: Path):
+    snapshot = open_snapshot(kg)
+    tuesday = [
+        p.id for t in snapshot.digest(TUESDAY, TUESDAY).topics for c in t.clusters for p in c.papers
+    ]
+    snapshot.tag_add("read-already", *tuesday)
+    found = snapshot.digest(TUESDAY, TUESDAY, tag="read-already")
+    assert found.papers == 0 and found.tag is not None and found.tag.candidates == 0
+    page = snapshot.write_digest(tmp_path / "empty.md", TUESDAY, TUESDAY, tag="read-already")
+    text = Path(page.path).read_text(encoding="utf-8")
+    assert "No new paper in this window to rank for read-already." in text

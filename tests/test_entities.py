@@ -12,6 +12,7 @@ from paperkg.errors import InputError
 from paperkg.graph import read_snapshot
 from paperkg.graph.extract.entities import extract_entities, introduced_names, sentences
 from paperkg.graph.extract.gazetteer import entity_key, load_gazetteer
+from paperkg.graph.extract.names import never_a_name
 from paperkg.graph.model import relationship_type
 from paperkg.pipeline import build
 
@@ -154,3 +155,10 @@ def test_seeds_repos_citations_and_entity_keys(seeds_snapshot: Path):
             folded[key] = node
     counts = snap.manifest.counts
     assert counts.nodes["Repo"] > 50 and counts.relationships["CITES"] > 0
+
+
+@pytest.mark.parametrize("unit", ["mW", "µW", "kWh", "mAh", "mJ", "mV", "mA", "µs", "ns", "GHz"])
+def test_units_are_never_names(unit: str):
+    """'draws 84 mW' once made "mW" a method two speech papers shared."""
+    assert never_a_name(unit)
+    assert not never_a_name("SqueezeCTC") and not never_a_name("MobileViT-Q")

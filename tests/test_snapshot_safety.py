@@ -83,7 +83,7 @@ def test_a_second_build_into_the_same_folder_fails_clearly(old: Path, tmp_path: 
         result = run("build", EXAMPLES, "--out", out, "-q", "-k", "3")
         assert result.exit_code == 1
         assert result.stderr.strip() == (
-            f"Error: another paperkg build (pid {os.getpid()}) is writing {out}; "
+            f"Error: another paperkg build or tag change (pid {os.getpid()}) is writing {out}; "
             "wait for it to finish or build into another --out"
         )
         assert tree_digest(out) == before

@@ -111,7 +111,8 @@ def test_a_repush_replaces_each_tags_edges_and_removes_a_removed_tag(
     report = push_snapshot(neo4j_driver, snapshot, tags=second)
     assert report.deleted_relationships >= 4  # b, d, and the removed tag's two edges
     found = tag_edges(neo4j_driver)
-    assert set(found) == {"one", "mine"}  # a Tag paperkg did not write stays
+    assert set(found) == {"one", "mine"}  # a Tag paperkg did not write stays, with its edge
+    assert set(found["mine"]["tagged"]) == {"x:1"}
     assert {i: p for i, (p, _t) in found["one"]["tagged"].items()} == {a: False, e: True}
     assert found["one"]["recommended"] == {c: (1, 0.8, "x2", "")}
     colour, _, _ = neo4j_driver.execute_query("MATCH (t:Tag {name: 'one'}) RETURN t.colour AS c")
@@ -125,7 +126,8 @@ def test_a_repush_replaces_each_tags_edges_and_removes_a_removed_tag(
     assert tag_edges(neo4j_driver)["one"] == found["one"]
     # No tags at all: the pushed tag goes, the user's stays.
     push_snapshot(neo4j_driver, snapshot)
-    assert set(tag_edges(neo4j_driver)) == {"mine"}
+    left = tag_edges(neo4j_driver)
+    assert set(left) == {"mine"} and set(left["mine"]["tagged"]) == {"x:1"}
 
 
 class Interrupted(Exception):

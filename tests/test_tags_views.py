@@ -85,6 +85,18 @@ def test_the_site_marks_tagged_papers(tagged_out: Path, tmp_path: Path):
     assert meta[foldlite]["tagged"] and ["Tags", "proteins"] in meta[foldlite]["facts"]
 
 
+def test_a_build_with_html_marks_tagged_papers_in_its_site(tmp_path: Path, embedder):
+    """The morning routine's `build --html` rewrites the site: the tags stay marked."""
+    out = tmp_path / "kg"
+    build([EXAMPLES], out, BuildOptions(k=5), embedder=embedder)
+    added = run("tag", "add", "proteins", "FoldLite", "--out", out)
+    assert added.exit_code == 0, added.output
+    build([EXAMPLES], out, BuildOptions(k=5, html=True), embedder=embedder)
+    foldlite = open_snapshot(out).tag("proteins").positive_ids()[0]
+    meta = meta_of((out / "site" / "index.html").read_text(encoding="utf-8"))
+    assert meta[foldlite]["tagged"] and ["Tags", "proteins"] in meta[foldlite]["facts"]
+
+
 def test_clicking_a_tagged_paper_shows_its_tag(chromium, tagged_out: Path, tmp_path: Path):
     snapshot = open_snapshot(tagged_out)
     foldlite = snapshot.tag("proteins").positive_ids()[0]

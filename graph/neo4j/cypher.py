@@ -88,10 +88,16 @@ RELATIONSHIP_SOURCE: dict[tuple[str, str], Label] = {
 }
 
 #: Relationships of a type paperkg computes that this push did not write: stale, removed in
-#: batches of ``$limit`` (the caller repeats until a batch deletes nothing).
+#: batches of ``$limit`` (the caller repeats until a batch deletes nothing). A tag's edges go
+#: only from a Tag paperkg wrote: a Tag a user made in Neo4j keeps the edges they drew.
 DELETE_STALE_RELATIONSHIPS = {
     rel: (
-        f"MATCH ()-[r:{rel}]->() WHERE coalesce(r.paperkg_push, '') <> $push "
+        (
+            f"MATCH (t:{Label.TAG})-[r:{rel}]->() WHERE t.paperkg_push IS NOT NULL AND "
+            if rel in (RelType.TAGGED, RelType.RECOMMENDS)
+            else f"MATCH ()-[r:{rel}]->() WHERE "
+        )
+        + "coalesce(r.paperkg_push, '') <> $push "
         "WITH r LIMIT $limit DELETE r RETURN count(*) AS n"
     )
     for rel in RelType

@@ -115,9 +115,12 @@ def recommend(
     until: date | None = None,
     k: int = 20,
     weights: Mapping[str, float] | None = None,
+    allow_empty: bool = False,
 ) -> Recommendations:
     """The ``k`` best papers for ``tag`` among the untagged papers that reached the feed from
-    ``since`` to ``until`` (both included), with their reasons (see the module doc).
+    ``since`` to ``until`` (both included), with their reasons (see the module doc). A
+    window with no such paper is a ``ParameterError``, or with ``allow_empty`` (a digest of
+    a quiet day) an empty ranking.
     ``weights`` overrides the classifier's feature blocks' weights (``BLOCK_WEIGHTS``; 0
     leaves a block out): the benchmark's ablations use it."""
     if k < 1:
@@ -131,9 +134,12 @@ def recommend(
     negatives = [n for n in _present(graph, row_of, tag.negative_ids()) if n not in positives]
     _check_positives(tag, positives)
     pool, candidates, skipped, dates = _candidates(graph, row_of, tagged, since, until)
-    if not candidates:
+    if not candidates and not allow_empty:
         raise ParameterError(_no_candidates(tag.name, since, until, dates), param="since")
-    if len(positives) >= MIN_POSITIVES:
+    if not candidates:
+        scores = np.zeros(0)
+        mode = "classifier" if len(positives) >= MIN_POSITIVES else "similarity"
+    elif len(positives) >= MIN_POSITIVES:
         scores = _classifier_scores(
             graph, vectors, row_of, (positives, negatives), pool, candidates, weights
         )

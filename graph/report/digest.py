@@ -199,15 +199,14 @@ def digest(
     unit = timeline.unit or DAY
     oldest = min(dates.values())
     new = {n for n, day in dates.items() if start <= day <= end}
-    if ranking is not None:
-        new &= ranking.ranks.keys()
+    listed = new if ranking is None else new & ranking.ranks.keys()
     labels = {
         int(d["id"]): str(d.get("label") or "")
         for _n, d in graph.nodes(data=True)
         if d.get("type") == Label.CLUSTER
     }
     grouped: dict[int, dict[int, list[DigestPaper]]] = defaultdict(lambda: defaultdict(list))
-    for node in new:
+    for node in listed:
         paper = _paper(graph, node, dates, new, min_confidence, earlier, oldest)
         if ranking is not None:
             paper = replace(paper, ranked=ranking.ranks[node])

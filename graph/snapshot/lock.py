@@ -70,8 +70,8 @@ def snapshot_lock(out: str | Path, wait: float = 0) -> Iterator[list[str]]:
                     f"or a tag change) after {wait:g} s; try again once it has finished"
                 ) from None
             raise SnapshotError(
-                f"another paperkg build (pid {holder}) is writing {out}; wait for it to "
-                "finish or build into another --out"
+                f"another paperkg build or tag change (pid {holder}) is writing {out}; wait "
+                "for it to finish or build into another --out"
             ) from None
         try:
             same = os.fstat(fd).st_ino == os.stat(path).st_ino
