@@ -31,7 +31,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 from dated_corpus import DatedPaper, Injected, Plan, generate
-from report import machine, median, write_section
+from report import cpu, machine, median, write_section
 
 from paperkg.graph.analytics import analyse_time
 from paperkg.graph.analytics.analyse import SUBTOPIC, TOPIC, cluster_node_id
@@ -189,14 +189,7 @@ def _clusters(
 
 def cpu_flags() -> str:
     """The vector instruction sets the CPU has (numpy's and FAISS's speed depend on them)."""
-    try:
-        text = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return "unknown"
-    line = next((x for x in text.splitlines() if x.startswith("flags")), "")
-    have = set(line.split(":", 1)[-1].split())
-    wanted = ("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512_vnni", "amx_tile")
-    return " ".join(f for f in wanted if f in have) or "unknown"
+    return ", ".join(cpu().isa) or "no AVX2"
 
 
 class PeakMemory:
