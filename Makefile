@@ -87,6 +87,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/views.py
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/recommend.py
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/recommend_seeds.py
+	$(BIN)/python benchmarks/install_size.py
 
 ## neo4j: a real local Neo4j 5.26 Community + APOC + Browser, no Docker (Ctrl-C stops it)
 neo4j:
