@@ -9,6 +9,7 @@ scaled by rows/s. Writes the figures into docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -23,7 +24,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from neo4j_server import LocalNeo4j
 
 from paperkg.graph import Embeddings, build_index, knn_edges, paper_graph, write_snapshot
-from paperkg.graph.neo4j.store import push_snapshot
+from paperkg.graph.neo4j.store import WORKERS, push_snapshot
 from paperkg.graph.snapshot.manifest import Counts, Knn, Manifest, Model
 from paperkg.graph.snapshot.read import read_snapshot
 
@@ -71,6 +72,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="paperkg-neo4j-bench-"))
     synthetic(work / "big", args.papers)
     synthetic(work / "slice", args.baseline_papers)
@@ -100,12 +102,16 @@ def main() -> None:
 
 Command: `python benchmarks/neo4j_load.py --papers {args.papers} --runs {args.runs}`. A synthetic
 snapshot of {nodes:,} papers (384-d embeddings stored on each) and {rels:,} `SIMILAR_TO` edges
-is pushed into an emptied local Neo4j 5.26 Community server (tools/neo4j, 1 GB heap) with
-`paperkg push`'s code path: schema, batched `UNWIND $rows ... MERGE` in `execute_write`
-transactions of {args.batch} rows, then the stale-edge sweep. Baseline: the same code with
-one row per transaction on a {args.baseline_papers:,}-paper slice ({base_rows:,} rows),
-scaled by rows/s.
-Median of {args.runs} runs each.
+is pushed into an emptied local Neo4j 5.26 Community server (tools/neo4j: 1 GB heap, 512 MB
+page cache) with `paperkg push`'s code path: schema, batched `UNWIND $rows ...` in
+`execute_write` transactions of {args.batch} rows, {WORKERS} in flight at once in their own
+sessions (the client packs the next batch while the server writes), relationships
+`CREATE`d when the database holds none of their kind yet (else `MERGE`d), then the
+stale-edge sweep (skipped for a kind the database held none of). Baseline: the same code
+with one row per transaction on a
+{args.baseline_papers:,}-paper slice ({base_rows:,} rows), scaled by rows/s.
+Median of {args.runs} runs each; 1-minute load average {load_before:.1f} before and
+{os.getloadavg()[0]:.1f} after.
 
 | push | rows | seconds | rows/s |
 |---|---|---|---|
@@ -113,8 +119,10 @@ Median of {args.runs} runs each.
 {baseline_row}
 
 Batched is **{rate / base_rate:.0f}x** the per-row baseline (goal: at least 20x), and
-{rels:,} relationships plus {nodes:,} nodes load in {seconds:.1f} s (goal: 100,000
-relationships in under 30 s).
+{rels:,} relationships plus {nodes:,} nodes load in {seconds:.1f} s at {rate:,.0f} rows/s
+(issue 23's goal at 100,000 papers: at least 20,000 rows/s, 90 s; before it, one
+transaction at a time, all `MERGE`, the harness's 8 MiB page cache: 6,957 rows/s, 158.1 s,
+on an Intel Xeon, 2 cores).
 """
     write_section("neo4j_load", body)
     print(body)

@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -46,6 +47,10 @@ __all__ = [
 #: cosine with ``vector.similarity.cosine``, which came in 5.18.
 MIN_SERVER_VERSION = (5, 18)
 START_HINT = "start one with 'docker compose up -d' (or 'make neo4j' in a paperkg checkout)"
+#: Write transactions in flight at once, each in its own session over disjoint rows: the
+#: client packs the next batch while the server writes one, and a server with two or more
+#: cores writes two (measured in docs/benchmarks.md, section neo4j_load).
+WORKERS = 2
 #: URI schemes the driver speaks Bolt over (``http`` is Neo4j Browser's web page instead).
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
@@ -205,37 +210,50 @@ def _node_rows(snapshot: StoredSnapshot, label: str) -> list[dict[str, Any]]:
     has, and every time property (``TIME_PROPERTIES``), None where it has none: ``SET n +=
     props`` then removes what an earlier push left (a burst that is over, a citation
     velocity no longer computed); properties a user set in Neo4j are not named, so stay."""
-    vectors = dict(zip(snapshot.embeddings.ids, snapshot.embeddings.vectors, strict=True))
+    lists = snapshot.embeddings.vectors.tolist()  # float32 to exact Python floats
+    vectors = dict(zip(snapshot.embeddings.ids, lists, strict=True))
     nodes = [(n, d) for n, d in snapshot.graph.nodes(data=True) if d.get("type") == label]
     names = sorted({name for _n, d in nodes for name in d if name != "type"} | TIME_PROPERTIES)
     rows = []
     for node, data in nodes:
         props = {name: neo4j_value(name, data.get(name)) for name in names}
         if node in vectors:
-            props["embedding"] = vectors[node].astype(float).tolist()
+            props["embedding"] = vectors[node]
         rows.append({"key": _key_value(snapshot, node), "props": props})
     return rows
 
 
-def _relationship_rows(snapshot: StoredSnapshot, rel: str, target: str) -> list[dict[str, Any]]:
-    """One row per relationship of type ``rel`` to a ``target`` node. Each row names every
-    property any relationship of the kind has, None where it has none: ``SET r += props``
-    then removes what an earlier push left (a ``spelling`` or ``evidence`` no longer found)."""
+def _relationship_rows(
+    snapshot: StoredSnapshot,
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Rows per (relationship type, target label), grouped in one pass over the edges. Each
+    row names every property any relationship of the kind has, None where it has none:
+    ``SET r += props`` then removes what an earlier push left (a ``spelling`` or
+    ``evidence`` no longer found)."""
     graph = snapshot.graph
-    edges = [
-        (u, v, d)
-        for u, v, key, d in graph.edges(keys=True, data=True)
-        if relationship_type(key) == rel and graph.nodes[v]["type"] == target
-    ]
-    names = sorted({name for _u, _v, d in edges for name in d})
-    return [
-        {
-            "source": _key_value(snapshot, u),
-            "target": _key_value(snapshot, v),
-            "props": {name: neo4j_value(name, d.get(name)) for name in names},
-        }
-        for u, v, d in edges
-    ]
+    types = {node: data.get("type") for node, data in graph.nodes(data=True)}
+    keys: dict[str, Any] = {}
+
+    def key_of(node: str) -> Any:
+        if node not in keys:
+            keys[node] = _key_value(snapshot, node)
+        return keys[node]
+
+    edges: dict[tuple[str, str], list[tuple[str, str, dict[str, Any]]]] = {}
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        edges.setdefault((relationship_type(key), str(types[v])), []).append((u, v, data))
+    rows = {}
+    for kind, group in edges.items():
+        names = sorted({name for _u, _v, d in group for name in d})
+        rows[kind] = [
+            {
+                "source": key_of(u),
+                "target": key_of(v),
+                "props": {name: neo4j_value(name, d.get(name)) for name in names},
+            }
+            for u, v, d in group
+        ]
+    return rows
 
 
 def _batches(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict[str, Any]]]:
@@ -280,30 +298,30 @@ def push_snapshot(
     push = push_id(snapshot, tags)
     nodes: dict[str, int] = {}
     relationships: dict[str, int] = {}
+    writer = _Writer(driver, database, batch_size, push, progress)
     try:
         create_schema(driver, snapshot.manifest.model.dimension, database)
+        for label, statement in cypher.MERGE_NODES.items():
+            rows = _node_rows(snapshot, label)
+            if rows:
+                nodes[label] = writer.write(statement, rows, f"{label} nodes")
+        grouped = _relationship_rows(snapshot)
+        for rel, target in cypher.MERGE_RELATIONSHIPS:
+            rows = grouped.get((rel, target), [])
+            if rows:
+                statement = writer.relationship_statement(rel, target)
+                relationships[rel] = relationships.get(rel, 0) + writer.write(
+                    statement, rows, f"{rel} ({target})"
+                )
+        written, missing = _write_tags(writer, snapshot, tags)
+        for name, count in written.items():
+            counts = nodes if name == Label.TAG else relationships
+            counts[name] = count
         with driver.session(database=database) as session:
-            for label, statement in cypher.MERGE_NODES.items():
-                rows = _node_rows(snapshot, label)
-                if not rows:
-                    continue
-                nodes[label] = _write_batches(
-                    session, statement, rows, batch_size, push, progress, f"{label} nodes"
-                )
-            for (rel, target), statement in cypher.MERGE_RELATIONSHIPS.items():
-                rows = _relationship_rows(snapshot, rel, target)
-                if not rows:
-                    continue
-                relationships[rel] = relationships.get(rel, 0) + _write_batches(
-                    session, statement, rows, batch_size, push, progress, f"{rel} ({target})"
-                )
-            written, missing = _write_tags(session, snapshot, tags, batch_size, push, progress)
-            for name, count in written.items():
-                counts = nodes if name == Label.TAG else relationships
-                counts[name] = count
             deleted = sum(
                 _delete_until_done(session, statement, push, batch_size * 10)
-                for statement in cypher.DELETE_STALE_RELATIONSHIPS.values()
+                for rel, statement in cypher.DELETE_STALE_RELATIONSHIPS.items()
+                if not writer.fresh.get(rel, False)
             )
             # Methods, datasets, repos and clusters are computed from the papers by every
             # build: the ones this snapshot no longer has always go. Papers only with --prune.
@@ -318,51 +336,79 @@ def push_snapshot(
 
 
 def _write_tags(
-    session: neo4j.Session,
-    snapshot: StoredSnapshot,
-    tags: Sequence[PushedTag],
-    size: int,
-    push: str,
-    progress: Callable[[str, int, int], None] | None,
+    writer: _Writer, snapshot: StoredSnapshot, tags: Sequence[PushedTag]
 ) -> tuple[dict[str, int], int]:
-    """Tag nodes, TAGGED and RECOMMENDS rows (to papers the graph has), stamped ``push``:
-    rows written per label and type, and the tagged papers left out."""
+    """Tag nodes, TAGGED and RECOMMENDS rows (to papers the graph has), stamped with the
+    push: rows written per label and type, and the tagged papers left out."""
     papers = {n for n, d in snapshot.graph.nodes(data=True) if d.get("type") == Label.PAPER}
     nodes, tagged, recommended, missing = tag_rows(tags, papers)
     written: dict[str, int] = {}
-    for name, statement, rows in (
-        (Label.TAG, cypher.MERGE_NODES[Label.TAG], nodes),
-        (RelType.TAGGED, cypher.MERGE_RELATIONSHIPS[(RelType.TAGGED, Label.PAPER)], tagged),
-        (
-            RelType.RECOMMENDS,
-            cypher.MERGE_RELATIONSHIPS[(RelType.RECOMMENDS, Label.PAPER)],
-            recommended,
-        ),
-    ):
+    if nodes:
+        statement = cypher.MERGE_NODES[Label.TAG]
+        written[Label.TAG] = writer.write(statement, nodes, f"{Label.TAG} nodes")
+    for rel, rows in ((RelType.TAGGED, tagged), (RelType.RECOMMENDS, recommended)):
         if rows:
-            stage = f"{name} nodes" if name == Label.TAG else f"{name} ({Label.PAPER})"
-            written[name] = _write_batches(session, statement, rows, size, push, progress, stage)
+            statement = writer.relationship_statement(rel, Label.PAPER)
+            written[rel] = writer.write(statement, rows, f"{rel} ({Label.PAPER})")
     return written, missing
 
 
-def _write_batches(
-    session: neo4j.Session,
-    statement: str,
-    rows: Sequence[dict[str, Any]],
-    size: int,
-    push: str,
-    progress: Callable[[str, int, int], None] | None,
-    stage: str,
-) -> int:
-    done = 0
-    if progress is not None:
-        progress(stage, 0, len(rows))
-    for batch in _batches(rows, size):
-        session.execute_write(_write, statement, rows=list(batch), push=push)
-        done += len(batch)
-        if progress is not None:
-            progress(stage, done, len(rows))
-    return done
+class _Writer:
+    """Batched writes of one push: ``WORKERS`` managed transactions in flight, each in its
+    own session (a session serves one thread), progress reported from the caller's thread."""
+
+    def __init__(
+        self,
+        driver: neo4j.Driver,
+        database: str | None,
+        size: int,
+        push: str,
+        progress: Callable[[str, int, int], None] | None,
+    ) -> None:
+        self.driver, self.database, self.size = driver, database, size
+        self.push, self.progress = push, progress
+        #: Relationship types the database held none of before this push: none is stale.
+        self.fresh: dict[str, bool] = {}
+
+    def relationship_statement(self, rel: RelType, target: Label) -> str:
+        """``CREATE`` instead of ``MERGE`` when the database held no relationship of type
+        ``rel`` when this push first wrote one: every row is then new (a snapshot holds
+        each once), and a push killed mid-way leaves some, so the next one MERGEs."""
+        if rel not in self.fresh:
+            with self.driver.session(database=self.database) as session:
+                found = session.run(cypher.ANY_RELATIONSHIP[rel]).single()
+            self.fresh[rel] = found is None
+        statements = cypher.CREATE_RELATIONSHIPS if self.fresh[rel] else cypher.MERGE_RELATIONSHIPS
+        return statements[(rel, target)]
+
+    def _one(self, statement: str, batch: list[dict[str, Any]]) -> int:
+        with self.driver.session(database=self.database) as session:
+            session.execute_write(_write, statement, rows=batch, push=self.push)
+        return len(batch)
+
+    def write(self, statement: str, rows: Sequence[dict[str, Any]], stage: str) -> int:
+        """Write ``rows`` in batches; the first failure cancels the batches not started."""
+        done = 0
+        if self.progress is not None:
+            self.progress(stage, 0, len(rows))
+        batches = iter(_batches(rows, self.size))
+        pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="paperkg-push")
+        running: set[Future[int]] = set()
+        try:
+            while True:
+                for batch in batches:
+                    running.add(pool.submit(self._one, statement, list(batch)))
+                    if len(running) >= 2 * WORKERS:
+                        break
+                if not running:
+                    return done
+                finished, running = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    done += future.result()
+                    if self.progress is not None:
+                        self.progress(stage, done, len(rows))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _delete_until_done(session: neo4j.Session, statement: str, push: str, limit: int) -> int:

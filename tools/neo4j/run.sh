@@ -14,6 +14,8 @@
 # The first run builds target/ with Maven (needs Maven Central; ~200 MB into ~/.m2); later runs reuse it and
 # work offline. Environment:
 #   NEO4J_HEAP          max heap (-Xmx), default 1g
+#   NEO4J_PAGECACHE     page cache (server.memory.pagecache.size), default 512m; the harness's own
+#                       default of 8 MiB makes a 100,000-paper push page in and out constantly
 #   NEO4J_JAVA_OPTS     extra JVM options (appended last, so they win)
 #   JAVA                java binary (default: java on PATH; needs 17 or 21)
 #   MVN                 maven binary (default: mvn on PATH)
@@ -104,4 +106,6 @@ if [[ "${1:-}" == admin ]]; then
   exit "$rc"
 fi
 
-exec "$java" "${opts[@]}" -cp "$jar:$target/lib/*" paperkg.neo4j.Launcher --plugins "$target/plugins" "$@"
+# A --conf server.memory.pagecache.size=... among the arguments comes later, so it wins.
+exec "$java" "${opts[@]}" -cp "$jar:$target/lib/*" paperkg.neo4j.Launcher --plugins "$target/plugins" \
+  --conf "server.memory.pagecache.size=${NEO4J_PAGECACHE:-512m}" "$@"
