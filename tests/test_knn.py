@@ -7,7 +7,13 @@ import numpy as np
 import pytest
 
 from paperkg.graph import build_index, knn_edges
-from paperkg.graph.embed.knn import TARGET_RECALL, IndexChoice, build_knn_index, set_nprobe
+from paperkg.graph.embed.knn import (
+    TARGET_RECALL,
+    IndexChoice,
+    build_knn_index,
+    knn_rows,
+    set_nprobe,
+)
 
 
 def unit(rows):
@@ -59,7 +65,7 @@ def test_small_corpora_stay_exact():
 def test_large_corpora_use_ivf_tuned_to_the_recall_target():
     vectors = clustered(6000)
     index, choice = build_knn_index(vectors, approximate_from=5000)
-    assert choice.index == "IndexIVFScalarQuantizer" and choice.nlist == 256
+    assert choice.index == "IndexIVFScalarQuantizer" and choice.nlist == 64
     assert choice.recall_at_10 >= TARGET_RECALL and choice.sample == 500
     found = knn_edges(index, vectors, 10)
     approx = {(e.source, e.target) for e in found}
@@ -72,3 +78,44 @@ def test_large_corpora_use_ivf_tuned_to_the_recall_target():
     copy = faiss.deserialize_index(faiss.serialize_index(index))
     set_nprobe(copy, choice.nprobe)
     assert faiss.extract_index_ivf(copy).nprobe == choice.nprobe
+
+
+def test_the_list_by_list_search_matches_exact_search_when_every_list_is_probed():
+    vectors = clustered(1500, seed=3)
+    index, choice = build_knn_index(vectors, approximate_from=1000)
+    assert choice.index == "IndexIVFScalarQuantizer" and choice.nlist == 32
+    set_nprobe(index, choice.nlist)
+    exact = knn_edges(build_index(vectors), vectors, 5)
+    assert knn_edges(index, vectors, 5) == exact
+
+
+def test_the_approximate_path_keeps_exact_cosines_and_the_recall_target():
+    vectors = clustered(3000, seed=5)
+    index, choice = build_knn_index(vectors, approximate_from=2000)
+    assert choice.nprobe is not None and 1 <= choice.nprobe < choice.nlist
+    scores, rows = knn_rows(index, vectors, 11)
+    assert rows.shape == (3000, 11) and (rows >= 0).all()
+    cosines = np.einsum("nd,nkd->nk", vectors, vectors[rows])
+    assert np.abs(scores - cosines).max() < 1e-6
+    found = knn_edges(index, vectors, 10)
+    assert all(edge.source != edge.target for edge in found)
+    assert [e.rank for e in found[:10]] == list(range(1, 11))
+    exact = {(e.source, e.target) for e in knn_edges(build_index(vectors), vectors, 10)}
+    recall = len({(e.source, e.target) for e in found} & exact) / len(exact)
+    assert recall >= 0.95
+    assert knn_edges(index, vectors, 10) == found  # the same edges twice
+
+
+def test_a_smaller_nprobe_finds_fewer_true_neighbours():
+    vectors = clustered(3000, seed=5)
+    index, choice = build_knn_index(vectors, approximate_from=2000)
+    exact = {(e.source, e.target) for e in knn_edges(build_index(vectors), vectors, 10)}
+    set_nprobe(index, 1)
+    few = {(e.source, e.target) for e in knn_edges(index, vectors, 10)}
+    assert len(few & exact) < len(exact) * choice.recall_at_10
+
+
+def test_too_few_rows_to_cluster_stay_exact_whatever_the_threshold():
+    vectors = clustered(200)
+    index, choice = build_knn_index(vectors, approximate_from=0)
+    assert choice == IndexChoice("IndexFlatIP") and index.ntotal == 200
