@@ -375,7 +375,11 @@ class _Writer:
         ``rel`` when this push first wrote one: every row is then new (a snapshot holds
         each once), and a push killed mid-way leaves some, so the next one MERGEs."""
         if rel not in self.fresh:
-            with self.driver.session(database=self.database) as session:
+            # A type never written is "unknown" to the server: no warning for that.
+            quiet = neo4j.NotificationMinimumSeverity.OFF
+            with self.driver.session(
+                database=self.database, notifications_min_severity=quiet
+            ) as session:
                 found = session.run(cypher.ANY_RELATIONSHIP[rel]).single()
             self.fresh[rel] = found is None
         statements = cypher.CREATE_RELATIONSHIPS if self.fresh[rel] else cypher.MERGE_RELATIONSHIPS
