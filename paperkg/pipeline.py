@@ -16,6 +16,7 @@ from paperkg.graph.analytics.recency import future_papers
 from paperkg.graph.analytics.timeline import TIMELINE, Timeline, analyse_time
 from paperkg.graph.embed.embeddings import DEFAULT_MODEL, Embedder, embed_texts
 from paperkg.graph.embed.knn import build_knn_index, knn_edges
+from paperkg.graph.extract.cache import cache_version, decode_cache, encode_cache
 from paperkg.graph.extract.citations import ExternalWork, external_citations
 from paperkg.graph.extract.confidence import DEFAULT_MIN_CONFIDENCE, check_min_confidence
 from paperkg.graph.extract.extraction import extract_corpus
@@ -46,7 +47,14 @@ from paperkg.graph.snapshot.manifest import (
     Settings,
     Update,
 )
-from paperkg.graph.snapshot.read import CLUSTERS, RECORDS, Embeddings, read_cache
+from paperkg.graph.snapshot.read import (
+    CLUSTERS,
+    EXTRACTION,
+    RECORDS,
+    Embeddings,
+    read_cache,
+    read_extraction,
+)
 from paperkg.graph.snapshot.records import StoredRecord, encode_records
 from paperkg.graph.snapshot.store import check_replaceable, write_snapshot
 from paperkg.graph.tags import TagStore, missing_tag_warnings
@@ -277,7 +285,14 @@ def _build(
 
     started = time.perf_counter()
     check_replaceable(
-        out, writes=(RECORDS, CLUSTERS, TIMELINE, *(("overview.html",) if options.html else ()))
+        out,
+        writes=(
+            RECORDS,
+            CLUSTERS,
+            TIMELINE,
+            EXTRACTION,
+            *(("overview.html",) if options.html else ()),
+        ),
     )
     if options.html:
         from paperkg.viz import SITE_FOLDER, check_site_folder
@@ -308,12 +323,14 @@ def _build(
     seconds["parse"] = time.perf_counter() - started
 
     started = time.perf_counter()
+    cached = read_extraction(out)
     extraction = extract_corpus(
         papers,
         gazetteer,
         progress=stage_progress(progress, "extract"),
         catalogue=catalogue,
         min_confidence=settings.min_confidence,
+        cache=decode_cache(cached, cache_version(gazetteer)) if cached else None,
     )
     seconds["extract"] = time.perf_counter() - started
 
@@ -403,6 +420,8 @@ def _build(
         ),
         TIMELINE: timeline.to_json(),
     }
+    if extraction.cache is not None:
+        extra[EXTRACTION] = encode_cache(extraction.cache)
     if options.html:
         from paperkg.viz import overview, render_html
 

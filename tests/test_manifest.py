@@ -73,6 +73,7 @@ def test_a_built_manifest_reads_and_writes_back_unchanged(built: Path):
         "index.faiss",
         "records.jsonl.gz",
         "clusters.json",
+        "extraction.json.gz",
         "search.sqlite",
         "timeline.json",
     }

@@ -110,6 +110,7 @@ def test_a_build_carries_over_every_user_file(snap: Path):
         "index.faiss",
         "records.jsonl.gz",
         "clusters.json",
+        "extraction.json.gz",
         "search.sqlite",
         "timeline.json",
     }

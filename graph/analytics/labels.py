@@ -19,6 +19,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TypeVar
 
 __all__ = [
@@ -93,8 +94,10 @@ class Label:
         return ", ".join(self.terms[:3])
 
 
+@lru_cache(maxsize=1 << 16)
 def fold_word(word: str) -> str:
-    """Lower case, and a plural's ``s`` / ``es`` / ``ies`` off ("classes" is "class")."""
+    """Lower case, and a plural's ``s`` / ``es`` / ``ies`` off ("classes" is "class");
+    remembered, since labelling folds each of a corpus's few distinct words many times."""
     word = word.lower()
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
@@ -147,7 +150,7 @@ def _grams(text: str) -> Iterable[tuple[str, str]]:
                     break
                 if stop[end - 1]:
                     continue
-                if any(stop[i] and folded[i] != "of" for i in range(start + 1, end - 1)):
+                if size == 3 and stop[start + 1] and folded[start + 1] != "of":
                     break  # "mixture of experts", but not "efficiency and effectiveness"
                 yield " ".join(folded[start:end]), " ".join(words[start:end])
 
@@ -174,16 +177,18 @@ def describe(
     modeling"): one label holds at most one of them."""
     clusters = sorted(c for c in texts if texts[c])
     counts: dict[int, Counter[str]] = {}
-    spellings: dict[int, dict[str, Counter[str]]] = {}
+    spellings: dict[int, dict[str, dict[str, int]]] = {}
     papers: dict[int, dict[str, set[int]]] = {}
     for cluster in clusters:
         count: Counter[str] = Counter()
-        spelled: dict[str, Counter[str]] = defaultdict(Counter)
+        # plain dicts: a Counter per candidate term was a tenth of the analytics stage
+        spelled: dict[str, dict[str, int]] = {}
         where: dict[str, set[int]] = defaultdict(set)
         for number, text in enumerate(_sample(texts[cluster], _SAMPLE)):
             seen = set()
             for key, spelling in _grams(text):
-                spelled[key][spelling] += 1
+                forms = spelled.setdefault(key, {})
+                forms[spelling] = forms.get(spelling, 0) + 1
                 if key not in seen:
                     seen.add(key)
                     where[key].add(number)
@@ -241,7 +246,7 @@ def _choose(
     owner: Mapping[str, int],
     cluster: int,
     papers: Mapping[str, set[int]],
-    spellings: Mapping[str, Counter[str]],
+    spellings: Mapping[str, Mapping[str, int]],
     size: int,
     top: int,
     family: Mapping[str, int],
@@ -266,7 +271,8 @@ def _choose(
         chosen.append(key)
         used_words.update(words)
     return Label(
-        [spellings[key].most_common(1)[0][0] for key in chosen],
+        # the most frequent spelling, the first seen on a tie (as Counter.most_common)
+        [max(spellings[key].items(), key=lambda item: item[1])[0] for key in chosen],
         [round(len(papers[key]) / size, 4) for key in chosen],
     )
 

@@ -13,7 +13,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from paperkg.graph.extract.aliases import canonical_key
+from paperkg.graph.extract.aliases import Abbreviation, canonical_key
+from paperkg.graph.extract.cache import (
+    CachedPaper,
+    ExtractionCache,
+    cache_version,
+    folded_text,
+    stale,
+    text_key,
+)
 from paperkg.graph.extract.citations import (
     MentionCitation,
     MetadataCitation,
@@ -92,6 +100,8 @@ class Extraction:
     curated: dict[str, CuratedEntity] = field(default_factory=dict)
     code: dict[str, dict[str, CodeSource]] = field(default_factory=dict)
     aliases: dict[str, list[str]] = field(default_factory=dict)
+    #: Each paper's own reading, for the next build's ``extract_corpus`` (``cache.py``).
+    cache: ExtractionCache | None = None
 
 
 def extract_corpus(
@@ -100,6 +110,7 @@ def extract_corpus(
     progress: Callable[[int, int], None] | None = None,
     catalogue: Sequence[EntityRecord] = (),
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    cache: ExtractionCache | None = None,
 ) -> Extraction:
     """Two passes: collect the names papers introduce, then find every known or introduced
     name in every paper, then infer who cites whom.
@@ -112,10 +123,22 @@ def extract_corpus(
     """
     key_of = lru_cache(maxsize=None)(gazetteer.key_of)
     introductions = _catalogue_introductions(papers, catalogue, key_of)
-    introduced: dict[str, tuple[str, str]] = {}
-    readings = {paper.id: read_paper(paper.title, paper.abstract) for paper in papers}
+    wanted = cache_version(gazetteer)
+    held = cache.papers if cache is not None and cache.version == wanted else {}
+    keys = {paper.id: text_key(paper.title, paper.abstract) for paper in papers}
+    texts = {keys[paper.id]: (paper.title, paper.abstract) for paper in papers}
+    readings: dict[str, Reading] = {}
+    reused: dict[str, CachedPaper] = {}
     for paper in papers:
-        for name, kind, _sentence in readings[paper.id].introduced:
+        key = keys[paper.id]
+        if key in held:
+            reused[key] = held[key]
+        elif key not in readings:
+            readings[key] = read_paper(paper.title, paper.abstract)
+    own = [readings[k] if k in readings else reused[k] for k in (keys[p.id] for p in papers)]
+    introduced: dict[str, tuple[str, str]] = {}
+    for item in own:
+        for name, kind, _sentence in item.introduced:
             key = key_of(name)
             if key not in gazetteer.entries:
                 introduced.setdefault(key, (name, kind))
@@ -123,21 +146,35 @@ def extract_corpus(
         if key not in gazetteer.entries:
             introduced.setdefault(key, (entry.name, entry.kind))
     aliases, generic, spellings = _abbreviation_aliases(
-        readings.values(), gazetteer, set(introduced)
+        (item.pairs for item in own), gazetteer, set(introduced)
     )
     corpus = corpus_names(introduced.values(), generic)
+    if cache is not None and held:
+        for key in stale(cache, tuple(introduced.values()), corpus.generic) & reused.keys():
+            del reused[key]
+            readings[key] = read_paper(*texts[key])
+    found: dict[str, CachedPaper] = {}
+    for done, (key, reading) in enumerate(readings.items(), start=1):
+        title, abstract = texts[key]
+        found[key] = CachedPaper(
+            reading.pairs,
+            reading.introduced,
+            tuple(entities_of(reading, gazetteer, corpus).mentions),
+            tuple(find_links(f"{title}\n{abstract}")),
+            folded_text(reading),
+        )
+        if progress is not None and (done % 200 == 0 or done == len(readings)):
+            progress(done, len(readings))
+    found.update(reused)
     entities: dict[str, PaperEntities] = {}
     links: dict[str, list[Repo | Link]] = {}
     code: dict[str, dict[str, CodeSource]] = {}
-    for done, paper in enumerate(papers, start=1):
-        reading = readings.pop(paper.id)
-        entities[paper.id] = entities_of(reading, gazetteer, corpus)
-        found = find_links(f"{paper.title}\n{paper.abstract}")
+    for paper in papers:
+        cached = found[keys[paper.id]]
+        entities[paper.id] = PaperEntities(list(cached.mentions))
         named = [classify_url(url) for url in map(web_url, paper.repos) if url]
-        links[paper.id] = list({item.url: item for item in [*found, *named]}.values())
-        code[paper.id] = _code_sources(paper, found, links[paper.id])
-        if progress is not None and (done % 200 == 0 or done == len(papers)):
-            progress(done, len(papers))
+        links[paper.id] = list({item.url: item for item in [*cached.links, *named]}.values())
+        code[paper.id] = _code_sources(paper, cached.links, links[paper.id])
     curated = _add_curated(papers, entities, catalogue, introductions, key_of)
     _merge_aliases(entities, aliases)
     _settle_kinds(entities, gazetteer, {key: (c.kind, c.name) for key, c in curated.items()})
@@ -159,11 +196,19 @@ def extract_corpus(
         curated,
         code,
         _spelled_out(spellings, aliases, entities),
+        ExtractionCache(
+            wanted,
+            tuple(introduced.values()),
+            corpus.generic,
+            {keys[paper.id]: found[keys[paper.id]] for paper in papers},
+        ),
     )
 
 
 def _abbreviation_aliases(
-    readings: Iterable[Reading], gazetteer: Gazetteer, introduced: set[str]
+    pairs_of: Iterable[tuple[tuple[Abbreviation, ...], ...]],
+    gazetteer: Gazetteer,
+    introduced: set[str],
 ) -> tuple[dict[str, str], set[str], dict[str, set[str]]]:
     """What the corpus's spelled-out acronyms say: which keys name one entity (acronym ->
     the gazetteer's entry for its long form, or long form -> acronym), which acronyms
@@ -173,8 +218,8 @@ def _abbreviation_aliases(
     # acronym -> papers writing it out as a name minus papers writing it out as plain words
     named: Counter[str] = Counter()
     spellings: dict[str, set[str]] = {}
-    for reading in readings:
-        for pairs in reading.pairs:
+    for paper_pairs in pairs_of:
+        for pairs in paper_pairs:
             for pair in pairs:
                 short = canonical_key(pair.short, gazetteer)
                 long = canonical_key(pair.long, gazetteer)

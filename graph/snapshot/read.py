@@ -38,6 +38,7 @@ __all__ = [
     "CLUSTERS",
     "DEFAULT_OUT",
     "EMBEDDINGS",
+    "EXTRACTION",
     "FORMAT_VERSION",
     "GRAPH",
     "INDEX",
@@ -47,6 +48,7 @@ __all__ = [
     "is_temp_folder",
     "old_path",
     "read_cache",
+    "read_extraction",
     "read_file",
     "read_files",
     "read_index",
@@ -63,6 +65,8 @@ INDEX = "index.faiss"
 #: The records read (for later builds to add to) and each paper's cluster (to keep ids stable).
 RECORDS = "records.jsonl.gz"
 CLUSTERS = "clusters.json"
+#: Each paper's own reading by text hash, so a later build re-reads only new papers.
+EXTRACTION = "extraction.json.gz"
 #: node-link field names, chosen so node and edge properties called "id" (Cluster) or
 #: "source" (CITES) survive the round trip.
 _NODE_LINK = {"edges": "edges", "source": "from", "target": "to", "name": "node"}
@@ -438,6 +442,15 @@ def read_cache(out: str | Path, model: str) -> dict[str, np.ndarray]:
     if embeddings is None:
         return {}
     return dict(zip(embeddings.hashes, embeddings.vectors, strict=True))
+
+
+def read_extraction(out: str | Path) -> bytes | None:
+    """The extraction cache of the snapshot at ``out``, or None when it has none or cannot
+    be read: it only saves time, and the snapshot is about to be replaced."""
+    try:
+        return read_files(out, (EXTRACTION,))[1].get(EXTRACTION)
+    except SnapshotError:
+        return None
 
 
 def verify_snapshot(out: str | Path) -> Manifest:
