@@ -105,7 +105,9 @@ class BuildOptions:
     format: str | None = None
     batch_size: int = 32
     device: str | None = None
-    #: Embedding backend: ``auto`` (OpenVINO on CPU), ``openvino`` or ``torch``.
+    #: Embedding backend (``paperkg.graph.embed.embeddings.BACKENDS``): ``auto`` (OpenVINO on
+    #: CPU at the precision the CPU runs best: bf16, int8 or f32), ``openvino``,
+    #: ``openvino-f32``, ``openvino-bf16``, ``openvino-int8`` or ``torch``.
     backend: str = "auto"
     gazetteers: tuple[str, ...] | None = None
     resolution: float | None = None
