@@ -106,8 +106,9 @@ is pushed into an emptied local Neo4j 5.26 Community server (tools/neo4j: 1 GB h
 page cache) with `paperkg push`'s code path: schema, batched `UNWIND $rows ...` in
 `execute_write` transactions of {args.batch} rows, {WORKERS} in flight at once in their own
 sessions (the client packs the next batch while the server writes), relationships
-`CREATE`d when the database holds none of their kind yet (else `MERGE`d), then the
-stale-edge sweep (skipped for a kind the database held none of). Baseline: the same code
+`MERGE`d, then the stale-edge sweep. (The figures below were measured while relationship
+kinds new to the database were `CREATE`d; that was dropped after, as two concurrent pushes
+could duplicate rows.) Baseline: the same code
 with one row per transaction on a
 {args.baseline_papers:,}-paper slice ({base_rows:,} rows), scaled by rows/s.
 Median of {args.runs} runs each; 1-minute load average {load_before:.1f} before and

@@ -10,11 +10,9 @@ from __future__ import annotations
 from paperkg.graph.schema import RELATIONSHIPS, Label, RelationshipKind, RelType
 
 __all__ = [
-    "ANY_RELATIONSHIP",
     "CONSTRAINTS",
     "COUNT_LABEL",
     "COUNT_TYPE",
-    "CREATE_RELATIONSHIPS",
     "DELETE_STALE_RELATIONSHIPS",
     "FULLTEXT_INDEX",
     "MERGE_NODES",
@@ -68,7 +66,7 @@ MERGE_NODES = {
 }
 
 
-def _merge_relationship(rel: RelationshipKind, verb: str = "MERGE") -> str:
+def _merge_relationship(rel: RelationshipKind) -> str:
     """MERGE of one relationship per row between nodes found by their key; a type with
     several per pair (``CITES``, one per source) MERGEs on that property too."""
     identity = f" {{{rel.key}: row.props.{rel.key}}}" if rel.key else ""
@@ -76,7 +74,7 @@ def _merge_relationship(rel: RelationshipKind, verb: str = "MERGE") -> str:
         "UNWIND $rows AS row "
         f"MATCH (a:{rel.start} {{{rel.start.key}: row.source}}) "
         f"MATCH (b:{rel.end} {{{rel.end.key}: row.target}}) "
-        f"{verb} (a)-[r:{rel.type}" + identity + "]->(b) "
+        f"MERGE (a)-[r:{rel.type}" + identity + "]->(b) "
         "SET r += row.props, r.paperkg_push = $push"
     )
 
@@ -84,14 +82,6 @@ def _merge_relationship(rel: RelationshipKind, verb: str = "MERGE") -> str:
 #: ``$rows``: a list of ``{source, target, props}`` (node keys), per (type, target label).
 MERGE_RELATIONSHIPS = {(rel.type, rel.end): _merge_relationship(rel) for rel in RELATIONSHIPS}
 
-#: The same rows CREATEd, for a database with no relationship of the kind yet (no lookup
-#: of an existing one per row); never used when one exists, so a re-push stays idempotent.
-CREATE_RELATIONSHIPS = {
-    (rel.type, rel.end): _merge_relationship(rel, "CREATE") for rel in RELATIONSHIPS
-}
-
-#: One relationship of a type, if the database has any.
-ANY_RELATIONSHIP = {rel: f"MATCH ()-[r:{rel}]->() RETURN 1 AS n LIMIT 1" for rel in RelType}
 
 #: Label of the start node of each (type, end label) above: the rows a push can MATCH.
 RELATIONSHIP_SOURCE: dict[tuple[str, str], Label] = {

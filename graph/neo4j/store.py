@@ -320,8 +320,7 @@ def push_snapshot(
         with driver.session(database=database) as session:
             deleted = sum(
                 _delete_until_done(session, statement, push, batch_size * 10)
-                for rel, statement in cypher.DELETE_STALE_RELATIONSHIPS.items()
-                if not writer.fresh.get(rel, False)
+                for statement in cypher.DELETE_STALE_RELATIONSHIPS.values()
             )
             # Methods, datasets, repos and clusters are computed from the papers by every
             # build: the ones this snapshot no longer has always go. Papers only with --prune.
@@ -367,23 +366,13 @@ class _Writer:
     ) -> None:
         self.driver, self.database, self.size = driver, database, size
         self.push, self.progress = push, progress
-        #: Relationship types the database held none of before this push: none is stale.
-        self.fresh: dict[str, bool] = {}
 
     def relationship_statement(self, rel: RelType, target: Label) -> str:
-        """``CREATE`` instead of ``MERGE`` when the database held no relationship of type
-        ``rel`` when this push first wrote one: every row is then new (a snapshot holds
-        each once), and a push killed mid-way leaves some, so the next one MERGEs."""
-        if rel not in self.fresh:
-            # A type never written is "unknown" to the server: no warning for that.
-            quiet = neo4j.NotificationMinimumSeverity.OFF
-            with self.driver.session(
-                database=self.database, notifications_min_severity=quiet
-            ) as session:
-                found = session.run(cypher.ANY_RELATIONSHIP[rel]).single()
-            self.fresh[rel] = found is None
-        statements = cypher.CREATE_RELATIONSHIPS if self.fresh[rel] else cypher.MERGE_RELATIONSHIPS
-        return statements[(rel, target)]
+        """Always ``MERGE``: it locks both ends, so two pushes running at once into one
+        database still write each relationship once. (``CREATE`` for a kind the database
+        held none of saved little and let two concurrent first pushes duplicate every row,
+        duplicates no later push removes.)"""
+        return cypher.MERGE_RELATIONSHIPS[(rel, target)]
 
     def _one(self, statement: str, batch: list[dict[str, Any]]) -> int:
         with self.driver.session(database=self.database) as session:
