@@ -86,10 +86,13 @@ def folded_text(reading: Reading) -> str:
 
 def cache_version(gazetteer: Gazetteer) -> str:
     """A hash of what every paper's reading depends on besides its text: paperkg's version,
-    the extractor's code and the gazetteer's entries."""
+    the extractor's code, the word-frequency list and Unicode tables it reads, and the
+    gazetteer's entries."""
     digest = hashlib.sha256()
-    with contextlib.suppress(PackageNotFoundError):
-        digest.update(version("paperkg").encode())
+    for package in ("paperkg", "wordfreq"):
+        with contextlib.suppress(PackageNotFoundError):
+            digest.update(f"{package} {version(package)}\x00".encode())
+    digest.update(f"unicode {unicodedata.unidata_version}\x00".encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.name.encode() + b"\x00" + path.read_bytes())
     for key in sorted(gazetteer.entries):
