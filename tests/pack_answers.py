@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from paperkg.queries import QuerySpec, run_query
-from paperkg.queries.explain import explain_empty
+from paperkg.queries import QuerySpec, find_query, run_query, typed_params
+from paperkg.queries.explain import Missing, explain_empty
 from paperkg.queries.runner import QueryResult
 
 
@@ -22,3 +22,18 @@ def answers(driver: Any, spec: QuerySpec, where: str) -> QueryResult:
     missing = explain_empty(driver, spec, spec.defaults())
     assert missing is not None, f"{spec.name} returned nothing on {where}, and no reason why"
     return result
+
+
+def rows_of(driver: Any, name: str, **given: object) -> list[dict[str, Any]]:
+    """The rows of pack query ``name`` run with ``given`` parameters, as dicts by column."""
+    spec = find_query(name)
+    result = run_query(driver, spec, typed_params(spec, {k: str(v) for k, v in given.items()}))
+    return [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+
+
+def why(driver: Any, name: str, **given: object) -> Missing | None:
+    """What ``explain_empty`` says of query ``name``, which must answer nothing here."""
+    spec = find_query(name)
+    values = typed_params(spec, {k: str(v) for k, v in given.items()})
+    assert run_query(driver, spec, values).rows == []
+    return explain_empty(driver, spec, values)

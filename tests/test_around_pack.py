@@ -16,6 +16,7 @@ import neo4j
 import networkx as nx
 import pytest
 from click.testing import CliRunner
+from pack_answers import rows_of, why
 from test_cypher_parameters import (
     test_cypher_fstrings_interpolate_only_schema_names as fstrings_check,
 )
@@ -30,8 +31,7 @@ from paperkg.graph.model import relationship_type
 from paperkg.graph.neo4j.store import push_snapshot
 from paperkg.graph.schema import Label, RelType
 from paperkg.pipeline import BuildOptions, build
-from paperkg.queries import find_query, load_catalog, run_query, typed_params
-from paperkg.queries.explain import Missing, explain_empty
+from paperkg.queries import load_catalog
 
 #: Three decimals: what the packs round to.
 THREE = 0.0005 + 1e-9
@@ -65,19 +65,6 @@ def load(driver: neo4j.Driver, out: Path) -> nx.MultiDiGraph:
         push_snapshot(driver, read_snapshot(out))
         _loaded["out"] = out
     return read_snapshot(out).graph
-
-
-def rows_of(driver: neo4j.Driver, name: str, **given: object) -> list[dict[str, Any]]:
-    spec = find_query(name)
-    result = run_query(driver, spec, typed_params(spec, {k: str(v) for k, v in given.items()}))
-    return [dict(zip(result.columns, row, strict=True)) for row in result.rows]
-
-
-def why(driver: neo4j.Driver, name: str, **given: object) -> Missing | None:
-    spec = find_query(name)
-    values = typed_params(spec, {k: str(v) for k, v in given.items()})
-    assert run_query(driver, spec, values).rows == []
-    return explain_empty(driver, spec, values)
 
 
 # --- the graph's own answers, computed in Python ------------------------------------------------

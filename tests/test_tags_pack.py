@@ -14,6 +14,7 @@ from typing import Any
 import neo4j
 import pytest
 from click.testing import CliRunner
+from pack_answers import rows_of, why
 from test_cypher_parameters import (
     test_cypher_fstrings_interpolate_only_schema_names as fstrings_check,
 )
@@ -26,8 +27,8 @@ from paperkg.cli import main
 from paperkg.graph.model import relationship_type
 from paperkg.graph.recommend import recommend
 from paperkg.graph.schema import Label, RelType
-from paperkg.queries import find_query, load_catalog, run_query, typed_params
-from paperkg.queries.explain import Missing, explain_empty
+from paperkg.queries import load_catalog
+from paperkg.queries.explain import Missing
 
 THREE = 0.0005 + 1e-9
 #: Positives of the main tag: the most central papers of the largest cluster.
@@ -66,19 +67,6 @@ def driver(neo4j_server: tuple[str, str], tagged: Path) -> Iterator[neo4j.Driver
         made.execute_query("MATCH (n) DETACH DELETE n")
         open_snapshot(tagged).push(made)
         yield made
-
-
-def rows_of(driver: neo4j.Driver, name: str, **given: object) -> list[dict[str, Any]]:
-    spec = find_query(name)
-    result = run_query(driver, spec, typed_params(spec, {k: str(v) for k, v in given.items()}))
-    return [dict(zip(result.columns, row, strict=True)) for row in result.rows]
-
-
-def why(driver: neo4j.Driver, name: str, **given: object) -> Missing | None:
-    spec = find_query(name)
-    values = typed_params(spec, {k: str(v) for k, v in given.items()})
-    assert run_query(driver, spec, values).rows == []
-    return explain_empty(driver, spec, values)
 
 
 def test_recommended_for_tag_is_what_recommend_ranks(driver, tagged: Path):

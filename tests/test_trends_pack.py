@@ -23,6 +23,7 @@ import networkx as nx
 import numpy as np
 import pytest
 from click.testing import CliRunner, Result
+from pack_answers import rows_of, why
 from test_cypher_parameters import (
     test_cypher_fstrings_interpolate_only_schema_names as fstrings_check,
 )
@@ -42,9 +43,8 @@ from paperkg.graph.neo4j.store import push_snapshot
 from paperkg.graph.schema import Label, RelType
 from paperkg.graph.snapshot.manifest import Counts, Knn, Manifest, Model
 from paperkg.pipeline import BuildOptions, build
-from paperkg.queries import find_query, load_catalog, run_query, typed_params
+from paperkg.queries import find_query, load_catalog, typed_params
 from paperkg.queries.catalog import parse_query
-from paperkg.queries.explain import Missing, explain_empty
 from paperkg.queries.runner import read_session
 
 STORY = ROOT / "stories" / "this-week" / "feed"
@@ -207,19 +207,6 @@ def load(driver: neo4j.Driver, out: Path) -> nx.MultiDiGraph:
         push_snapshot(driver, read_snapshot(out))
         _loaded["out"] = out
     return read_snapshot(out).graph
-
-
-def rows_of(driver: neo4j.Driver, name: str, **given: object) -> list[dict[str, Any]]:
-    spec = find_query(name)
-    result = run_query(driver, spec, typed_params(spec, {k: str(v) for k, v in given.items()}))
-    return [dict(zip(result.columns, row, strict=True)) for row in result.rows]
-
-
-def why(driver: neo4j.Driver, name: str, **given: object) -> Missing | None:
-    spec = find_query(name)
-    values = typed_params(spec, {k: str(v) for k, v in given.items()})
-    assert run_query(driver, spec, values).rows == []
-    return explain_empty(driver, spec, values)
 
 
 def cli(neo4j_server: tuple[str, str], *args: object) -> Result:
