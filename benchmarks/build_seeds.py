@@ -20,7 +20,7 @@ from report import ROOT, median, write_section
 sys.path.insert(0, str(ROOT / "tests"))
 from seed_pages import seed_folder
 
-STAGES = ("parse", "extract", "model", "embed", "index", "analyse", "write")
+STAGES = ("parse", "extract", "model", "embed", "index", "analyse", "time", "write")
 
 
 def run_build(out: Path) -> dict:

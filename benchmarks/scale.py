@@ -28,7 +28,7 @@ import numpy as np
 from report import ROOT, machine, median, write_section
 from synth import synthetic_corpus, write_listing
 
-STAGES = ("parse", "extract", "model", "embed", "index", "analyse", "write")
+STAGES = ("parse", "extract", "model", "embed", "index", "analyse", "time", "write")
 
 
 def run_build(sources: list[Path], out: Path, *extra: str) -> dict:

@@ -132,27 +132,37 @@ def _related(a: str, b: str) -> bool:
     return min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a))
 
 
-def _grams(text: str) -> Iterable[tuple[str, str]]:
-    """(folded key, spelling) of every candidate term in ``text``."""
+@lru_cache(maxsize=1 << 16)
+def _is_stop(word: str) -> bool:
+    """Whether a word can neither begin nor end a candidate term (remembered, like folds)."""
+    return len(word) < 2 or word.lower() in STOP_WORDS or fold_word(word) in STOP_WORDS
+
+
+def _grams(text: str) -> list[tuple[str, str]]:
+    """(folded key, spelling) of every candidate term in ``text``, in order: at each word
+    that is no stop word, the word, then the pair and the triple ending on no stop word."""
+    found: list[tuple[str, str]] = []
+    add = found.append
     for piece in _BREAK.split(text):
         words = _WORD.findall(piece)
+        if not words:
+            continue
         folded = [fold_word(w) for w in words]
-        stop = [
-            len(w) < 2 or w.lower() in STOP_WORDS or f in STOP_WORDS
-            for w, f in zip(words, folded, strict=True)
-        ]
-        for start in range(len(words)):
+        stop = [_is_stop(w) for w in words]
+        last = len(words) - 1
+        for start in range(last + 1):
             if stop[start]:
                 continue
-            for size in (1, 2, 3):
-                end = start + size
-                if end > len(words):
-                    break
-                if stop[end - 1]:
-                    continue
-                if size == 3 and stop[start + 1] and folded[start + 1] != "of":
-                    break  # "mixture of experts", but not "efficiency and effectiveness"
-                yield " ".join(folded[start:end]), " ".join(words[start:end])
+            add((folded[start], words[start]))
+            if start + 1 > last:
+                continue
+            if not stop[start + 1]:
+                add((f"{folded[start]} {folded[start + 1]}", f"{words[start]} {words[start + 1]}"))
+            # "mixture of experts", but not "efficiency and effectiveness"
+            third = start + 2 <= last and not stop[start + 2]
+            if third and (not stop[start + 1] or folded[start + 1] == "of"):
+                add((" ".join(folded[start : start + 3]), " ".join(words[start : start + 3])))
+    return found
 
 
 def terms_of(text: str) -> set[str]:
@@ -176,31 +186,41 @@ def describe(
     the spellings of one entity each (a method's name and aliases: "MLM", "masked language
     modeling"): one label holds at most one of them."""
     clusters = sorted(c for c in texts if texts[c])
-    counts: dict[int, Counter[str]] = {}
+    # The corpus sample's texts mostly fall in the clusters' samples: their terms are kept
+    # when first read, not read twice.
+    corpus = [(c, i) for c in clusters for i in range(len(texts[c]))]
+    in_corpus = set(_sample(corpus, _CORPUS_SAMPLE))
+    known: dict[tuple[int, int], set[str]] = {}
+    counts: dict[int, dict[str, int]] = {}
     spellings: dict[int, dict[str, dict[str, int]]] = {}
     papers: dict[int, dict[str, set[int]]] = {}
     for cluster in clusters:
-        count: Counter[str] = Counter()
-        # plain dicts: a Counter per candidate term was a tenth of the analytics stage
-        spelled: dict[str, dict[str, int]] = {}
+        pairs: Counter[tuple[str, str]] = Counter()
         where: dict[str, set[int]] = defaultdict(set)
-        for number, text in enumerate(_sample(texts[cluster], _SAMPLE)):
-            seen = set()
-            for key, spelling in _grams(text):
-                forms = spelled.setdefault(key, {})
-                forms[spelling] = forms.get(spelling, 0) + 1
-                if key not in seen:
-                    seen.add(key)
-                    where[key].add(number)
-            count.update(seen)
-        counts[cluster], spellings[cluster], papers[cluster] = count, spelled, where
+        for number, i in enumerate(_sample(range(len(texts[cluster])), _SAMPLE)):
+            grams = _grams(texts[cluster][i])
+            pairs.update(grams)
+            seen = {key for key, _spelling in grams}
+            for key in seen:
+                where[key].add(number)
+            if (cluster, i) in in_corpus:
+                known[(cluster, i)] = seen
+        # spellings only of terms common enough to be chosen, in first-seen order
+        size = min(len(texts[cluster]), _SAMPLE)
+        spelled: dict[str, dict[str, int]] = {}
+        for (key, spelling), n in pairs.items():
+            if len(where[key]) / size >= MIN_COVERAGE:  # the test scoring applies below
+                spelled.setdefault(key, {})[spelling] = n
+        counts[cluster] = {key: len(numbers) for key, numbers in where.items()}
+        spellings[cluster], papers[cluster] = spelled, where
     sizes = {c: min(len(texts[c]), _SAMPLE) for c in clusters}
-    corpus = [(c, t) for c in clusters for t in texts[c]]
     corpus_count: Counter[str] = Counter()
     own_count: dict[int, Counter[str]] = defaultdict(Counter)
     own_size: Counter[int] = Counter()
-    for cluster, text in _sample(corpus, _CORPUS_SAMPLE):
-        found = terms_of(text)
+    for cluster, i in _sample(corpus, _CORPUS_SAMPLE):
+        found = known.get((cluster, i))
+        if found is None:
+            found = terms_of(texts[cluster][i])
         corpus_count.update(found)
         own_count[cluster].update(found)
         own_size[cluster] += 1
