@@ -10,7 +10,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from paperkg.errors import InputError, ParameterError, TagsError
+from paperkg.errors import InputError, ParameterError, SnapshotError, TagsError
 from paperkg.graph.analytics.analyse import AnalyticsOptions, analyse
 from paperkg.graph.analytics.recency import future_papers
 from paperkg.graph.analytics.timeline import TIMELINE, Timeline, analyse_time
@@ -54,6 +54,7 @@ from paperkg.graph.snapshot.read import (
     Embeddings,
     read_cache,
     read_extraction,
+    read_manifest,
 )
 from paperkg.graph.snapshot.records import StoredRecord, encode_records
 from paperkg.graph.snapshot.store import check_replaceable, write_snapshot
@@ -348,6 +349,7 @@ def _build(
     started = time.perf_counter()
     seconds["model"] = 0.0
     used: dict[str, str] = {}
+    vectors_from = _cached_model(out, model)
     embedded = embed_texts(
         [paper.text for paper in papers],
         cache=read_cache(out, model),
@@ -384,7 +386,7 @@ def _build(
     seconds["time"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    backend, precision = _backend(previous, used)
+    backend, precision = _backend(vectors_from, used, embedded.reused)
     manifest = Manifest(
         created=datetime.now(UTC).isoformat(timespec="seconds"),
         model=Model(model, embedded.dimension, backend, precision),
@@ -551,13 +553,34 @@ def _updates(
     return tuple(history[-_HISTORY:])
 
 
-def _backend(previous: PreviousBuild | None, used: dict[str, str]) -> tuple[str | None, str | None]:
-    """Backend and precision that embedded this build's new texts, else the previous ones."""
-    if used:
-        return used["backend"], used["precision"]
-    if previous is None:
-        return None, None
-    return previous.manifest.model.backend, previous.manifest.model.precision
+def _backend(old: Model | None, used: dict[str, str], reused: int) -> tuple[str | None, str | None]:
+    """Backend and precision of the snapshot's vectors: this build's for what it embedded,
+    joined with those of the vectors it kept (``old``: the cached snapshot's model record)
+    when it kept any (``bf16+f32``: an update on another CPU, or with another
+    ``--backend``); ``unknown`` stands for a snapshot too old to say."""
+    if not reused or old is None:
+        return (used["backend"], used["precision"]) if used else (None, None)
+    if not used:
+        return old.backend, old.precision
+    return (
+        _joined(old.backend or "unknown", used["backend"]),
+        _joined(old.precision or "unknown", used["precision"]),
+    )
+
+
+def _joined(*values: str) -> str:
+    """Distinct parts of ``+``-joined values, sorted and joined again."""
+    return "+".join(sorted({part for value in values for part in value.split("+")}))
+
+
+def _cached_model(out: Path, model: str) -> Model | None:
+    """The model record of the snapshot at ``out`` when it used ``model``: what computed
+    the vectors the build may reuse (``read_cache``), ``--fresh`` or not."""
+    try:
+        found = read_manifest(out, files=False).model
+    except SnapshotError:
+        return None
+    return found if found.name == model else None
 
 
 def _check_size(papers: int, max_papers: int | None) -> None:

@@ -179,3 +179,26 @@ def test_fixed_precisions_are_cpu_only_and_names_are_checked(tmp_path: Path):
     )
     with pytest.raises(ModelError, match="unknown backend 'openvino-f16'"):
         Embedder(backend="openvino-f16")
+
+
+@pytest.mark.model
+def test_an_update_in_another_precision_records_both(tmp_path: Path, int8: Embedder):
+    """Vectors an update keeps were computed in the first build's precision: the manifest
+    names both, never only the last build's."""
+    out = tmp_path / "kg"
+    first = ("--backend", "openvino-int8", "-q", "-k", "2")
+    assert run("build", EXAMPLES / "feed-mar-02.txt", "--out", out, *first).exit_code == 0
+    update = ("--backend", "openvino-f32", "-q", "-k", "2")
+    result = run("build", EXAMPLES / "feed-mar-03.txt", "--out", out, *update)
+    assert result.exit_code == 0, result.output
+    model = json.loads((out / "manifest.json").read_text())["model"]
+    assert (model["backend"], model["precision"]) == ("openvino", "f32+int8")
+    again = run("build", EXAMPLES / "feed-mar-02.txt", "--out", tmp_path / "f32", *update)
+    assert again.exit_code == 0
+    model = json.loads((tmp_path / "f32" / "manifest.json").read_text())["model"]
+    assert model["precision"] == "f32"
+    # --fresh starts the graph afresh but still reuses the vectors the folder holds
+    fresh = run("build", EXAMPLES / "feed-mar-02.txt", "--out", out, "--fresh", *first)
+    assert fresh.exit_code == 0, fresh.output
+    model = json.loads((out / "manifest.json").read_text())["model"]
+    assert model["precision"] == "f32+int8"

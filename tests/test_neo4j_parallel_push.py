@@ -3,6 +3,8 @@ re-push still changes nothing, and two pushes running at once write each relatio
 
 from __future__ import annotations
 
+import logging
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -74,3 +76,44 @@ def test_a_repush_sweeps_a_relationship_no_snapshot_has(neo4j_driver, seeds_snap
     assert report.deleted_relationships == 1
     expected = snapshot_stats(read_manifest(seeds_snapshot))["similar_to"]
     assert similar_to(neo4j_driver)[0] == expected
+
+
+@pytest.mark.neo4j
+def test_the_drivers_debug_log_names_each_batch_by_its_size_not_its_rows(
+    neo4j_driver, seeds_snapshot: Path, caplog: pytest.LogCaptureFixture
+):
+    """The driver formats every query's parameters for its debug log, on or off: a batch of
+    papers with their embeddings must format as its size, or formatting costs more than
+    sending (issue 23: 8.5 s of 9.5 s for 20,000 papers)."""
+    snapshot = read_snapshot(seeds_snapshot)
+    with caplog.at_level(logging.DEBUG, logger="neo4j"):
+        push_snapshot(neo4j_driver, snapshot, batch_size=100)
+    runs = [r.getMessage() for r in caplog.records if "C: RUN" in r.getMessage()]
+    merges = [line for line in runs if f"MERGE (n:{Label.PAPER} " in line]
+    assert merges and all(re.search(r"'rows': <\d+ rows>", line) for line in merges)
+    assert max(len(line) for line in merges) < 2_000  # 100 embeddings would be ~800,000
+    assert (
+        similar_to(neo4j_driver)[0] == snapshot_stats(read_manifest(seeds_snapshot))["similar_to"]
+    )
+
+
+@pytest.mark.neo4j
+def test_a_first_push_scans_no_type_for_stale_edges_and_a_repush_scans_them_all(
+    neo4j_driver, seeds_snapshot: Path, caplog: pytest.LogCaptureFixture
+):
+    """Nothing can be stale in a type the database held none of; once it holds some, the
+    sweep runs (and an edge no snapshot has goes, as tested above)."""
+    snapshot = read_snapshot(seeds_snapshot)
+
+    def sweeps() -> list[str]:
+        lines = [r.getMessage() for r in caplog.records if "C: RUN" in r.getMessage()]
+        caplog.clear()
+        return [line for line in lines if "DELETE r" in line]
+
+    with caplog.at_level(logging.DEBUG, logger="neo4j"):
+        push_snapshot(neo4j_driver, snapshot)
+        assert sweeps() == []
+        push_snapshot(neo4j_driver, snapshot)
+        swept = sweeps()
+    assert any(f":{RelType.SIMILAR_TO}]" in line for line in swept)
+    assert any(f":{RelType.IN_CLUSTER}]" in line for line in swept)

@@ -170,6 +170,12 @@ def terms_of(text: str) -> set[str]:
     return {key for key, _spelling in _grams(text)}
 
 
+def _labels_can_use(coverage: float) -> bool:
+    """Whether a term used by this share of a cluster's papers may label it; one test for
+    scoring and for keeping spellings, so every scored term has its spellings."""
+    return coverage >= MIN_COVERAGE
+
+
 def _sample(items: Sequence[_T], size: int) -> Sequence[_T]:
     """An even, deterministic sample of at most ``size`` items."""
     if len(items) <= size:
@@ -209,7 +215,7 @@ def describe(
         size = min(len(texts[cluster]), _SAMPLE)
         spelled: dict[str, dict[str, int]] = {}
         for (key, spelling), n in pairs.items():
-            if len(where[key]) / size >= MIN_COVERAGE:  # the test scoring applies below
+            if _labels_can_use(len(where[key]) / size):
                 spelled.setdefault(key, {})[spelling] = n
         counts[cluster] = {key: len(numbers) for key, numbers in where.items()}
         spellings[cluster], papers[cluster] = spelled, where
@@ -231,7 +237,7 @@ def describe(
         others = sampled - own_size[cluster]
         for key, n in counts[cluster].items():
             coverage = n / sizes[cluster]
-            if coverage < MIN_COVERAGE:
+            if not _labels_can_use(coverage):
                 continue
             outside = (corpus_count[key] - own_count[cluster][key] + 0.5) / (others + 1.0)
             if coverage < MIN_LIFT * outside:

@@ -293,6 +293,9 @@ def push_snapshot(
     Everything paperkg computes mirrors the snapshot: relationships, and Method, Dataset,
     Repo and Cluster nodes (and Tag nodes paperkg wrote) left from an earlier push that
     this snapshot no longer has are deleted. Paper nodes are deleted only with ``prune``.
+    A relationship type the database held none of when the push began is not swept: two
+    pushes of different snapshots into one empty database at once can leave both's edges
+    of it, until the next push sweeps them.
     """
     check_batch_size(batch_size)
     push = push_id(snapshot, tags)
@@ -301,6 +304,7 @@ def push_snapshot(
     writer = _Writer(driver, database, batch_size, push, progress)
     try:
         create_schema(driver, snapshot.manifest.model.dimension, database)
+        held = _types_held(driver, database)
         for label, statement in cypher.MERGE_NODES.items():
             rows = _node_rows(snapshot, label)
             if rows:
@@ -318,9 +322,12 @@ def push_snapshot(
             counts = nodes if name == Label.TAG else relationships
             counts[name] = count
         with driver.session(database=database) as session:
+            # A type the database held none of before this push has nothing stale: not
+            # scanned (a million SIMILAR_TO read for nothing took a first push 30 s).
             deleted = sum(
                 _delete_until_done(session, statement, push, batch_size * 10)
-                for statement in cypher.DELETE_STALE_RELATIONSHIPS.values()
+                for rel, statement in cypher.DELETE_STALE_RELATIONSHIPS.items()
+                if rel in held
             )
             # Methods, datasets, repos and clusters are computed from the papers by every
             # build: the ones this snapshot no longer has always go. Papers only with --prune.
@@ -332,6 +339,18 @@ def push_snapshot(
     except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
         raise _translate(exc, uri, database) from exc
     return PushReport(uri, database, nodes, relationships, deleted, pruned, missing)
+
+
+def _types_held(driver: neo4j.Driver, database: str | None) -> set[RelType]:
+    """The relationship types the database holds at least one of (from its count store)."""
+    # A type never written is "unknown" to the server: no warning for asking.
+    quiet = neo4j.NotificationMinimumSeverity.OFF
+    with driver.session(database=database, notifications_min_severity=quiet) as session:
+        return {
+            rel
+            for rel, statement in cypher.COUNT_TYPE.items()
+            if session.run(statement).single(strict=True)["n"]
+        }
 
 
 def _write_tags(
@@ -350,6 +369,16 @@ def _write_tags(
             statement = writer.relationship_statement(rel, Label.PAPER)
             written[rel] = writer.write(statement, rows, f"{rel} ({Label.PAPER})")
     return written, missing
+
+
+class _Batch(list[dict[str, Any]]):
+    """The rows of one write transaction: a list, shown by its length. The driver formats
+    every query's parameters for its debug log even while that log is off (neo4j 6.4,
+    ``Bolt5x5.run``); for 1,000 papers with their embeddings that took more of the
+    client's CPU than packing and sending them, CPU the server on the same machine needs."""
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} rows>"
 
 
 class _Writer:
@@ -374,7 +403,7 @@ class _Writer:
         duplicates no later push removes.)"""
         return cypher.MERGE_RELATIONSHIPS[(rel, target)]
 
-    def _one(self, statement: str, batch: list[dict[str, Any]]) -> int:
+    def _one(self, statement: str, batch: _Batch) -> int:
         with self.driver.session(database=self.database) as session:
             session.execute_write(_write, statement, rows=batch, push=self.push)
         return len(batch)
@@ -390,7 +419,7 @@ class _Writer:
         try:
             while True:
                 for batch in batches:
-                    running.add(pool.submit(self._one, statement, list(batch)))
+                    running.add(pool.submit(self._one, statement, _Batch(batch)))
                     if len(running) >= 2 * WORKERS:
                         break
                 if not running:
